@@ -1,0 +1,32 @@
+"""entitykit: find persons, organisations and places in German text and merge their spellings.
+
+>>> import entitykit
+>>> entitykit.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["EntitykitError", "load", "__version__"]
+
+from .errors import EntitykitError
+
+logging.getLogger("entitykit").addHandler(logging.NullHandler())
+
+# Heavy modules (spaCy, rapidfuzz) load on first use, not at `import entitykit`.
+_LAZY = {
+    "load": ("pipeline", "load"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attribute = _LAZY[name]
+        return getattr(import_module(f".{module}", __name__), attribute)
+    raise AttributeError(f"module 'entitykit' has no attribute {name!r}")

@@ -1,0 +1,258 @@
+"""Readers for labelled German NER corpora: GermEval 2014 and CoNLL-style BIO files.
+
+Every reader yields :class:`Sentence` tuples of words and IOB2 tags already mapped to
+entitykit's label set (PER, ORG, LOC, MISC), so training and evaluation share one view of
+the data.
+
+>>> germeval_tag("B-LOCderiv"), germeval_tag("I-OTH"), germeval_tag("B-PER")
+('O', 'I-MISC', 'B-PER')
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import CorpusFormatError
+
+LABELS = ("PER", "ORG", "LOC", "MISC")
+HEADLINE_LABELS = ("PER", "ORG", "LOC")
+
+# Fine-grained DFKI (MobIE, SmartData) types that mean one of our labels; all others are O.
+DFKI_TYPES = {
+    "person": "PER",
+    "organization": "ORG",
+    "organization-company": "ORG",
+    "location": "LOC",
+    "location-city": "LOC",
+    "location-stop": "LOC",
+    "location-street": "LOC",
+}
+
+
+class Sentence(NamedTuple):
+    """One tokenised sentence with IOB2 tags over :data:`LABELS`."""
+
+    words: list[str]
+    tags: list[str]
+
+
+def germeval_tag(tag: str) -> str:
+    """Map a GermEval 2014 outer tag to entitykit's tag set.
+
+    OTH becomes MISC (the label set of ``de_core_news_md``); ``deriv`` and ``part`` tags
+    (*deutschen*, *EU-Staaten*) are not names and become ``O``.
+    """
+    if tag == "O" or tag.endswith(("deriv", "part")):
+        return "O"
+    prefix, _, label = tag.partition("-")
+    if prefix not in ("B", "I") or label not in ("PER", "ORG", "LOC", "OTH"):
+        return "O"
+    return f"{prefix}-{'MISC' if label == 'OTH' else label}"
+
+
+def dfki_tag(tag: str) -> str:
+    """Map a MobIE/SmartData IOB tag (``B-location-city``) to entitykit's tag set."""
+    prefix, _, kind = tag.partition("-")
+    label = DFKI_TYPES.get(kind)
+    return f"{prefix}-{label}" if label and prefix in ("B", "I") else "O"
+
+
+def repair_iob(tags: list[str]) -> list[str]:
+    """Turn an ``I-X`` that does not continue an ``X`` entity into ``B-X`` (IOB1 → IOB2)."""
+    fixed = []
+    previous = "O"
+    for tag in tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        fixed.append(tag)
+        previous = tag
+    return fixed
+
+
+def _open_text(path: Path):
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _blocks(path: Path) -> Iterator[tuple[int, list[tuple[int, list[str]]]]]:
+    """Yield (first line number, [(line number, columns), ...]) per blank-line-separated block."""
+    block: list[tuple[int, list[str]]] = []
+    with _open_text(path) as handle:
+        try:
+            for number, line in enumerate(handle, 1):
+                line = line.rstrip("\n")
+                if not line.strip():
+                    if block:
+                        yield block[0][0], block
+                        block = []
+                    continue
+                block.append((number, line.split("\t")))
+        except UnicodeDecodeError as error:
+            raise CorpusFormatError(
+                f"{path}: not UTF-8 at byte {error.start}; convert the file to UTF-8"
+            ) from None
+    if block:
+        yield block[0][0], block
+
+
+def _is_tag(value: str) -> bool:
+    return value == "O" or value[:2] in ("B-", "I-")
+
+
+def read_germeval(path: str | Path) -> Iterator[Sentence]:
+    """Read GermEval 2014: the official 4-column ``.tsv`` or the 3-column ``.iob2``.
+
+    The outer (first) tag column is used. ``#`` comment lines are skipped.
+    """
+    path = Path(path)
+    for _, block in _blocks(path):
+        words, tags = [], []
+        for number, columns in block:
+            if columns[0].startswith("#") and not (len(columns) == 3 and _is_tag(columns[1])):
+                continue  # a source comment; a "#" token in .iob2 has a tag column
+            if len(columns) == 4 and columns[0].isdigit():
+                word, tag = columns[1], columns[2]
+            elif len(columns) == 3:
+                word, tag = columns[0], columns[1]
+            else:
+                raise CorpusFormatError(
+                    f"{path}:{number}: expected 'index, token, outer, inner' or "
+                    f"'token, outer, inner' tab-separated, got {len(columns)} columns"
+                )
+            words.append(word)
+            tags.append(germeval_tag(tag))
+        if words:
+            yield Sentence(words, repair_iob(tags))
+
+
+def read_conll2003(path: str | Path) -> Iterator[Sentence]:
+    """Read a MobIE-style CoNLL-2003 file (``token POS chunk NER``, ``-DOCSTART-`` lines)."""
+    path = Path(path)
+    for _, block in _blocks(path):
+        words, tags = [], []
+        for number, columns in block:
+            if columns[0].startswith("-DOCSTART-"):
+                continue
+            if len(columns) < 2:
+                raise CorpusFormatError(f"{path}:{number}: expected tab-separated columns")
+            words.append(columns[0])
+            tags.append(dfki_tag(columns[-1]))
+        if words:
+            yield Sentence(words, repair_iob(tags))
+
+
+_BIO_TAG = re.compile(r"^[BI]-(PER|ORG|LOC)$", re.IGNORECASE)
+
+
+def read_bio(path: str | Path, *, max_words: int = 60) -> Iterator[Sentence]:
+    """Read Europeana-style ``token tag`` lines that have no sentence breaks.
+
+    Sentences are cut after ``.``, ``!`` or ``?`` when no entity is open, and at
+    ``max_words`` otherwise. Malformed lines and unknown tags are dropped or mapped to ``O``.
+    """
+    words: list[str] = []
+    tags: list[str] = []
+    with _open_text(Path(path)) as handle:
+        for line in handle:
+            if line.startswith("# ") or not line.strip():
+                continue
+            columns = line.split()
+            if len(columns) != 2:
+                continue
+            word, tag = columns
+            tag = tag.upper() if _BIO_TAG.match(tag) else "O"
+            words.append(word)
+            tags.append(tag)
+            if (word in {".", "!", "?"} and len(words) > 3) or len(words) >= max_words:
+                yield Sentence(words, repair_iob(tags))
+                words, tags = [], []
+    if words:
+        yield Sentence(words, repair_iob(tags))
+
+
+class CharSpanDoc(NamedTuple):
+    """A text with character-offset entity spans, as in SmartData."""
+
+    text: str
+    spans: list[tuple[int, int, str]]
+
+
+def read_smartdata(path: str | Path) -> Iterator[CharSpanDoc]:
+    """Read DFKI SmartData v1: concatenated JSON objects with character-offset mentions."""
+    with _open_text(Path(path)) as handle:
+        content = handle.read()
+    decoder = json.JSONDecoder()
+    position = 0
+    while True:
+        while position < len(content) and content[position].isspace():
+            position += 1
+        if position >= len(content):
+            return
+        record, position = decoder.raw_decode(content, position)
+        text = record["text"]["string"]
+        spans = []
+        for mention in (record.get("conceptMentions") or {}).get("array") or []:
+            label = DFKI_TYPES.get(mention["type"])
+            if label:
+                spans.append((mention["span"]["start"], mention["span"]["end"], label))
+        yield CharSpanDoc(text, spans)
+
+
+def read_ner_file(path: str | Path) -> Iterator[Sentence]:
+    """Read any supported labelled file, choosing the reader by its name.
+
+    ``.tsv`` and ``.iob2`` are GermEval 2014; ``.conll2003``/``.conll`` are CoNLL-2003 style;
+    ``.bio`` is whitespace-separated ``token tag``.
+    """
+    path = Path(path)
+    name = path.name.removesuffix(".gz")
+    if name.endswith((".tsv", ".iob2")):
+        return read_germeval(path)
+    if name.endswith((".conll2003", ".conll")):
+        return read_conll2003(path)
+    if name.endswith(".bio"):
+        return read_bio(path)
+    raise CorpusFormatError(
+        f"{path}: unknown NER file type; use GermEval .tsv/.iob2, CoNLL .conll2003, "
+        ".bio or a spaCy .spacy file"
+    )
+
+
+def sentences_to_docs(vocab, sentences: Iterable[Sentence]):
+    """Turn sentences into spaCy ``Doc`` objects with gold entities (words joined by spaces)."""
+    from spacy.tokens import Doc
+
+    for sentence in sentences:
+        yield Doc(vocab, words=sentence.words, ents=sentence.tags)
+
+
+def char_spans_to_doc(nlp, item: CharSpanDoc):
+    """Tokenise a text with ``nlp`` and place its character spans.
+
+    Spans are trimmed of edge whitespace and punctuation; spans with whitespace tokens
+    inside (the NER cannot predict them) are dropped, overlapping spans keep the longest.
+    """
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    doc = nlp.make_doc(item.text)
+    spans = []
+    for start, end, label in item.spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        first, last = span.start, span.end
+        while first < last and (doc[first].is_space or doc[first].is_punct):
+            first += 1
+        while last > first and (doc[last - 1].is_space or doc[last - 1].is_punct):
+            last -= 1
+        if first < last and not any(token.is_space for token in doc[first:last]):
+            spans.append(Span(doc, first, last, label=label))
+    doc.ents = filter_spans(spans)
+    return doc
