@@ -59,6 +59,55 @@ def info(model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeli
         typer.echo(f"{key:<12} {value}")
 
 
+@app.command()
+def extract(
+    path: str = typer.Argument(..., help="A UTF-8 text file, or '-' to read stdin."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per entity (JSON lines)."),
+):
+    """Print the entities of one text: text, label and character offsets."""
+    from .pipeline import load
+
+    text = read_text_arg(path)
+    nlp = load(model)
+    doc = nlp(text)
+    rows = [
+        {"text": ent.text, "label": ent.label_, "start_char": ent.start_char, "end_char": ent.end_char}
+        for ent in doc.ents
+    ]
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("no entities found", err=True)
+        return
+    width = max(len(row["text"]) for row in rows)
+    typer.echo(f"{'text':<{width}}  label  start    end")
+    for row in rows:
+        typer.echo(f"{row['text']:<{width}}  {row['label']:<5} {row['start_char']:>6} {row['end_char']:>6}")
+
+
+@evaluate_app.command("ner")
+def evaluate_ner_command(
+    path: Path = typer.Argument(..., help="GermEval .tsv/.iob2, CoNLL .conll2003, .bio or .spacy file."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+):
+    """Precision, recall and F1 of a NER pipeline on exact spans (headline: PER, ORG, LOC)."""
+    from .evaluate import evaluate_ner
+
+    scores = evaluate_ner(path, model)
+    if as_json:
+        typer.echo(json.dumps(scores.to_dict()))
+        return
+    typer.echo(f"{scores.documents} sentences, {scores.words} words, {scores.words_per_second:,.0f} words/s")
+    typer.echo(f"{'label':<10} {'P':>6} {'R':>6} {'F':>6}")
+    typer.echo(f"{'PER/ORG/LOC':<10} {scores.p:6.3f} {scores.r:6.3f} {scores.f:6.3f}")
+    for label, label_scores in scores.per_label.items():
+        typer.echo(f"{label:<10} {label_scores.p:6.3f} {label_scores.r:6.3f} {label_scores.f:6.3f}")
+
+
 # --- entry point ---------------------------------------------------------------------------
 
 
