@@ -120,3 +120,48 @@ def _german_clusters() -> dict[str, int]:
     path = spacy_lookups_data.__path__[0] + "/data/de_lexeme_cluster.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
+
+
+@registry.augmenters("entitykit.news_augmenter.v1")
+def news_augmenter(
+    upper_level: float,
+    whitespace_level: float,
+    whitespace_per_token: float,
+    whitespace_variants: list[str],
+) -> Callable:
+    """Training augmenter for scraped news: upper-cased datelines and stray line breaks.
+
+    upper_level: share of sentences whose first tokens, up to the first comma (at most 4),
+        are upper-cased, as in "MOSKAU, 10. Januar (BelTA) -".
+    whitespace_*: spaCy's whitespace augmentation, so that line breaks inside scraped text
+        never become part of an entity.
+    """
+    import random
+
+    from spacy.training.augment import combined_augmenter
+
+    def augment(nlp, example):
+        if random.random() < upper_level:
+            example = _upper_dateline(nlp, example)
+        yield from combined_augmenter(
+            nlp,
+            example,
+            whitespace_level=whitespace_level,
+            whitespace_per_token=whitespace_per_token,
+            whitespace_variants=whitespace_variants,
+        )
+
+    return augment
+
+
+def _upper_dateline(nlp, example):
+    from spacy.training.augment import _doc_to_biluo_tags_with_partial
+
+    reference = example.reference
+    stop = next((token.i for token in reference[:5] if token.text == ","), min(len(reference), 4))
+    words = [token.text.upper() if token.i < stop else token.text for token in reference]
+    text = "".join(word + token.whitespace_ for word, token in zip(words, reference))
+    data = example.to_dict()
+    data["doc_annotation"]["entities"] = _doc_to_biluo_tags_with_partial(reference)
+    data["token_annotation"]["ORTH"] = words
+    return example.from_dict(nlp.make_doc(text), data)
