@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["EntitykitError", "load", "__version__"]
+__all__ = ["EntitykitError", "load", "__version__", "extract", "run_corpus"]
 
 from .errors import EntitykitError
 
@@ -20,6 +20,8 @@ logging.getLogger("entitykit").addHandler(logging.NullHandler())
 # Heavy modules (spaCy, rapidfuzz) load on first use, not at `import entitykit`.
 _LAZY = {
     "load": ("pipeline", "load"),
+    "extract": ("corpus", "extract"),
+    "run_corpus": ("corpus", "run_corpus"),
 }
 
 

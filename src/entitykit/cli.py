@@ -63,29 +63,40 @@ def info(model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeli
 def extract(
     path: str = typer.Argument(..., help="A UTF-8 text file, or '-' to read stdin."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path."),
+    aliases: Optional[List[Path]] = typer.Option(None, "--aliases", "-a", help="Extra alias registry (JSONL); repeatable."),
+    no_aliases: bool = typer.Option(False, "--no-aliases", help="Do not use the bundled default registry."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per entity (JSON lines)."),
 ):
-    """Print the entities of one text: text, label and character offsets."""
-    from .pipeline import load
+    """Print the entities of one text: text, label, offsets and canonical entity."""
+    from .export import doc_mentions
+    from .pipeline import annotate, load
 
     text = read_text_arg(path)
-    nlp = load(model)
-    doc = nlp(text)
-    rows = [
-        {"text": ent.text, "label": ent.label_, "start_char": ent.start_char, "end_char": ent.end_char}
-        for ent in doc.ents
-    ]
+    nlp = load(model, aliases=aliases or (), default_aliases=not no_aliases)
+    records = doc_mentions(annotate(nlp, text), None if path == "-" else path)
     if as_json:
-        for row in rows:
+        for record in records:
+            row = record._asdict()
+            del row["doc_id"]
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
-    if not rows:
+    if not records:
         typer.echo("no entities found", err=True)
         return
-    width = max(len(row["text"]) for row in rows)
-    typer.echo(f"{'text':<{width}}  label  start    end")
-    for row in rows:
-        typer.echo(f"{row['text']:<{width}}  {row['label']:<5} {row['start_char']:>6} {row['end_char']:>6}")
+    columns = ("text", "label", "start_char", "end_char", "entity_id", "canonical", "score", "method")
+    cells = [[_cell(getattr(record, column)) for column in columns] for record in records]
+    widths = [max(len(column), *(len(row[i]) for row in cells)) for i, column in enumerate(columns)]
+    typer.echo("  ".join(column.ljust(width) for column, width in zip(columns, widths)).rstrip())
+    for row in cells:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.0f}"
+    return " ".join(str(value).split())  # a mention never breaks the table's lines
 
 
 @evaluate_app.command("ner")
@@ -106,6 +117,151 @@ def evaluate_ner_command(
     typer.echo(f"{'PER/ORG/LOC':<10} {scores.p:6.3f} {scores.r:6.3f} {scores.f:6.3f}")
     for label, label_scores in scores.per_label.items():
         typer.echo(f"{label:<10} {label_scores.p:6.3f} {label_scores.r:6.3f} {label_scores.f:6.3f}")
+
+
+# --- alias resolution (issue 3) ----------------------------------------------------------------
+
+ALIASES_HELP = "Alias registry file (JSONL), in addition to the bundled one; repeat for several."
+NO_ALIASES_HELP = "Leave out the bundled default registry (with no --aliases: no registry at all)."
+
+
+@aliases_app.command("check")
+def aliases_check(
+    paths: List[Path] = typer.Argument(..., help="Alias registry files (JSONL) to lint."),
+):
+    """Lint alias registry files: print file:line problems and ambiguous aliases; exit 1 on errors."""
+    from .aliases import check_files
+
+    problems = check_files(paths)
+    for problem in problems:
+        typer.echo(str(problem))
+    errors = sum(problem.severity == "error" for problem in problems)
+    typer.echo(f"{len(paths)} file(s): {errors} error(s), {len(problems) - errors} warning(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    text: str = typer.Argument(..., help="The name to look up, e.g. 'Wolfowutsch'."),
+    label: Optional[str] = typer.Option(None, "--label", "-l", help="PER, ORG, LOC or MISC (default: try all)."),
+    aliases: Optional[List[str]] = typer.Option(None, "--aliases", "-a", help=ALIASES_HELP),
+    no_aliases: bool = typer.Option(False, "--no-aliases", help=NO_ALIASES_HELP),
+    limit: int = typer.Option(10, "--limit", min=1, help="How many candidates to show."),
+):
+    """Show the candidates for a name, their scores (0-100) and methods, and the decision."""
+    from .cluster import explain as explain_name
+
+    result = explain_name(text, label and label.upper(), aliases=aliases or [], default_aliases=not no_aliases, limit=limit)
+    typer.echo(f"{result.text} ({result.label})")
+    header = ("score", "method", "id", "matched", "verdict")
+    rows = [
+        (f"{c.score:5.1f}", c.method, c.entity_id, c.matched or "", c.reason if c.accepted else f"rejected: {c.reason}")
+        for c in result.candidates
+    ]
+    if rows:
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+        for row in [header, *rows]:
+            typer.echo("  " + "  ".join(f"{value:<{width}}" for value, width in zip(row, widths)) + "  " + row[4])
+    else:
+        typer.echo("  no candidates in the registry")
+    d = result.decision
+    matched = f", matched {d.matched!r}" if d.matched else ""
+    typer.echo(f"decision: {d.entity_id} {d.canonical!r} ({d.label}), score {d.score:.1f}, method {d.method}{matched}")
+    if label is None and d.method == "new":
+        typer.echo("(no label given and no registry entry matched: shown as PER; pass --label)")
+
+
+@app.command()
+def cluster(
+    source: str = typer.Argument(..., metavar="INPUT", help="JSONL of {\"text\", \"label\"} objects, or '-' for stdin."),
+    out: str = typer.Option("-", "--out", "-o", help="Output JSONL, or '-' for stdout."),
+    aliases: Optional[List[str]] = typer.Option(None, "--aliases", "-a", help=ALIASES_HELP),
+    no_aliases: bool = typer.Option(False, "--no-aliases", help=NO_ALIASES_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+):
+    """Give each name of a list its canonical entity: input lines plus entity_id, canonical, score, method."""
+    from .cluster import cluster_jsonl
+
+    count = cluster_jsonl(source, out, aliases=aliases or [], default_aliases=not no_aliases, force=force)
+    if out != "-":
+        typer.echo(f"{count} mention(s) written to {out}", err=True)
+
+
+@evaluate_app.command("clusters")
+def evaluate_clusters_command(
+    gold: str = typer.Argument(..., help="Gold JSONL: one {\"text\", \"label\", \"cluster\"} object per line."),
+    aliases: Optional[List[str]] = typer.Option(None, "--aliases", "-a", help=ALIASES_HELP),
+    no_aliases: bool = typer.Option(False, "--no-aliases", help=NO_ALIASES_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+):
+    """Pairwise and B-cubed P/R/F1 of entitykit's clustering and of a hand-written RapidFuzz baseline."""
+    from .evaluate import evaluate_clusters
+
+    report = evaluate_clusters(gold, aliases=aliases or [], default_aliases=not no_aliases)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    scores = report.entitykit
+    registry = "with registry" if report.registry else "no registry"
+    typer.echo(f"{report.mentions} mentions, {scores.forms} distinct forms, {scores.gold_clusters} gold clusters; {registry}")
+    typer.echo(f"{'':<24} {'pair P':>6} {'R':>6} {'F1':>6}  {'B3 P':>6} {'R':>6} {'F1':>6}  {'clusters':>8}  wrongly merged")
+    for name, s in (("entitykit", report.entitykit), ("baseline WRatio>=85", report.baseline)):
+        typer.echo(
+            f"{name:<24} {s.pairwise.p:6.3f} {s.pairwise.r:6.3f} {s.pairwise.f:6.3f}  "
+            f"{s.bcubed.p:6.3f} {s.bcubed.r:6.3f} {s.bcubed.f:6.3f}  {s.predicted_clusters:>8}  {s.wrongly_merged}"
+        )
+    for first, second in report.entitykit.merges[:10]:
+        typer.echo(f"entitykit merged {first!r} with {second!r}")
+
+
+# --- batch runs over corpora (issue 4) -----------------------------------------------------
+
+
+@app.command()
+def run(
+    inputs: List[str] = typer.Argument(
+        ..., metavar="INPUT...",
+        help="Folders of .txt files (recursive), .jsonl/.jsonl.gz, .csv, .tsv, .parquet files, or '-' for stdin.",
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder: mentions, entities, errors.jsonl, run.json."),
+    format: str = typer.Option("jsonl", "--format", "-f", help="Table format: jsonl, csv or parquet."),
+    processes: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes for the pipeline."),
+    batch_size: int = typer.Option(128, "--batch-size", "-b", min=1, help="Documents per pipeline batch and checkpoint."),
+    aliases: Optional[List[str]] = typer.Option(None, "--aliases", "-a", help=ALIASES_HELP),
+    no_aliases: bool = typer.Option(False, "--no-aliases", help=NO_ALIASES_HELP),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path."),
+    text_key: str = typer.Option("text", "--text-key", help="Field or column with the document text."),
+    id_key: str = typer.Option("id", "--id-key", help="Field or column with the document id."),
+    max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Longer documents go to errors.jsonl."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the outputs of an earlier run in --out."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first bad document (exit code 2)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; print only errors."),
+):
+    """Find and resolve the entities of a corpus; write mention and entity tables to --out.
+
+    A killed run continues where it stopped when the same command is run again.
+    """
+    from .errors import CorpusFormatError, InputError
+    from .corpus import run_corpus
+
+    try:
+        summary = run_corpus(
+            inputs, out, format=format.lower(), model=model, aliases=aliases or [],
+            default_aliases=not no_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
+            n_process=processes, max_chars=max_chars, force=force, strict=strict,
+            progress=False if quiet else None,
+        )
+    except (InputError, CorpusFormatError) as error:
+        fail(str(error), 2)
+    resumed = f", resumed after {summary.resumed_at:,} records" if summary.resumed_at else ""
+    errors = f"{summary.errors:,} error(s) (see {summary.files['errors']})" if summary.errors else "0 errors"
+    if not quiet or summary.errors:
+        typer.echo(
+            f"{summary.documents:,} documents, {summary.mentions:,} mentions, {summary.entities:,} entities, "
+            f"{errors}; {summary.seconds:,.1f} s{resumed} -> {summary.out}",
+            err=True,
+        )
 
 
 # --- entry point ---------------------------------------------------------------------------

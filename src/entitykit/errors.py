@@ -19,3 +19,7 @@ class RegistryError(EntitykitError, ValueError):
 
 class InputError(EntitykitError, ValueError):
     """A batch input (path, record, option) cannot be used."""
+
+
+class MissingDependencyError(EntitykitError, ImportError):
+    """An optional dependency (e.g. pandas for the notebook helpers) is not installed."""

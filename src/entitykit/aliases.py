@@ -1,0 +1,447 @@
+"""The alias registry: canonical entities and the spellings they go by.
+
+A registry is built from JSONL files (one entity per line) or from iterables of dicts::
+
+    {"id": "per:alexander-lukaschenko", "label": "PER", "name": "Alexander Lukaschenko",
+     "aliases": ["Lukaschenko", "Alexander Lukashenko", "Лукашенко"],
+     "lang": "de", "wikidata": "Q26245", "note": "Präsident von Belarus"}
+
+``id``, ``label`` (PER, ORG, LOC, MISC), ``name`` and ``aliases`` are required; ``lang``,
+``wikidata`` and ``note`` are optional. Invalid records raise :class:`RegistryError` naming
+file and line. An alias claimed by two entities is allowed; :attr:`AliasRegistry.ambiguous`
+lists such keys and :meth:`AliasRegistry.lint` reports them.
+
+>>> registry = AliasRegistry.from_sources([
+...     {"id": "org:ovks", "label": "ORG", "name": "OVKS",
+...      "aliases": ["Organisation des Vertrags über kollektive Sicherheit", "ODKB", "CSTO"]},
+... ])
+>>> registry.lookup("Organisation des Vertrags ueber kollektive Sicherheit")
+('org:ovks',)
+>>> registry["org:ovks"].name
+'OVKS'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple, Union
+
+from .errors import RegistryError
+from .normalize import normalize
+
+__all__ = [
+    "LABELS",
+    "Entity",
+    "Problem",
+    "AliasRegistry",
+    "check_files",
+    "default_registry",
+    "default_registry_paths",
+]
+
+LABELS = ("PER", "ORG", "LOC", "MISC")
+REQUIRED = ("id", "label", "name", "aliases")
+OPTIONAL = ("lang", "wikidata", "note")
+_ID = re.compile(r"^\S+$")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+
+Source = Union[str, Path, Iterable[Mapping[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One canonical entity: its id, label, canonical name and other spellings.
+
+    >>> Entity("loc:minsk", "LOC", "Minsk", ("Мінск", "Менск")).names
+    ('Minsk', 'Мінск', 'Менск')
+    """
+
+    id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    lang: str | None = None
+    wikidata: str | None = None
+    note: str | None = None
+    source: str | None = field(default=None, compare=False)  # "file:line" it came from
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The canonical name followed by the aliases."""
+        return (self.name, *self.aliases)
+
+
+class Problem(NamedTuple):
+    """One finding of :func:`check_files` / :meth:`AliasRegistry.lint`.
+
+    >>> str(Problem("people.jsonl", 3, "error", "duplicate id 'per:x'"))
+    "people.jsonl:3: error: duplicate id 'per:x'"
+    """
+
+    source: str
+    line: int
+    severity: str  # "error" | "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.severity}: {self.message}"
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _parse_record(record: Any, where: str) -> tuple[Entity, list[str]]:
+    """Validate one record; return the entity and warnings. Raise RegistryError on errors."""
+    if not isinstance(record, Mapping):
+        raise RegistryError(f"{where}: expected a JSON object, got {_type_name(record)}")
+    missing = [key for key in REQUIRED if key not in record]
+    if missing:
+        raise RegistryError(
+            f"{where}: missing field{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}; "
+            f"every record needs {', '.join(REQUIRED)}"
+        )
+    warnings: list[str] = []
+    entity_id, label, name, aliases = (record[key] for key in REQUIRED)
+    if not isinstance(entity_id, str) or not _ID.match(entity_id):
+        raise RegistryError(f"{where}: 'id' must be a non-empty string without spaces, got {entity_id!r}")
+    if label not in LABELS:
+        raise RegistryError(f"{where}: unknown label {label!r}; use one of {', '.join(LABELS)}")
+    if not isinstance(name, str) or not name.strip():
+        raise RegistryError(f"{where}: 'name' must be a non-empty string, got {name!r}")
+    if not isinstance(aliases, list):
+        raise RegistryError(f"{where}: 'aliases' must be a list of strings, got {_type_name(aliases)}")
+    for position, alias in enumerate(aliases):
+        if not isinstance(alias, str) or not alias.strip():
+            raise RegistryError(
+                f"{where}: alias {position + 1} of {entity_id!r} must be a non-empty string, got {alias!r}"
+            )
+    for key in OPTIONAL:
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise RegistryError(f"{where}: {key!r} must be a string or null, got {_type_name(value)}")
+    extra = sorted(set(record) - set(REQUIRED) - set(OPTIONAL))
+    if extra:
+        warnings.append(f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} ignored")
+    prefix = entity_id.split(":", 1)[0] if ":" in entity_id else None
+    if prefix is not None and prefix.upper() != label and prefix != "new":
+        warnings.append(f"id {entity_id!r} has prefix {prefix!r} but label {label}")
+    wikidata = record.get("wikidata")
+    if wikidata is not None and not _WIKIDATA.match(wikidata):
+        warnings.append(f"wikidata {wikidata!r} is not a Q-number like 'Q26245'")
+    seen: set[str] = set()
+    for alias in (name, *aliases):
+        folded = alias.strip().casefold()
+        if folded in seen:
+            warnings.append(f"alias {alias!r} is listed twice for {entity_id!r}")
+        seen.add(folded)
+    entity = Entity(
+        id=entity_id,
+        label=label,
+        name=name.strip(),
+        aliases=tuple(alias.strip() for alias in aliases),
+        lang=record.get("lang"),
+        wikidata=wikidata,
+        note=record.get("note"),
+        source=where,
+    )
+    return entity, warnings
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
+    """Yield ``("file:line", record)``; raise RegistryError for unreadable files and bad JSON."""
+    if not path.is_file():
+        raise RegistryError(f"{path}: no such registry file; give a .jsonl file or a directory of them")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise RegistryError(f"{path}:{line}: not UTF-8 at byte {error.start}; save the file as UTF-8") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    decode = json.JSONDecoder().decode
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = decode(line)
+        except json.JSONDecodeError as error:
+            raise RegistryError(
+                f"{path}:{number}: malformed JSON ({error.msg} at column {error.colno}); "
+                "each line must be one JSON object"
+            ) from None
+        yield f"{path}:{number}", record
+
+
+def _expand(source: Source) -> Iterator[tuple[str, Any]]:
+    if isinstance(source, (str, Path)):
+        path = Path(source).expanduser()
+        if path.is_dir():
+            files = sorted(path.glob("*.jsonl"))
+            if not files:
+                raise RegistryError(f"{path}: directory has no *.jsonl registry files")
+            for file in files:
+                yield from _read_jsonl(file)
+        else:
+            yield from _read_jsonl(path)
+    elif isinstance(source, Mapping):
+        yield "<records>:1", source
+    else:
+        try:
+            records = iter(source)
+        except TypeError:
+            raise RegistryError(
+                f"cannot read a registry from {_type_name(source)}; give a path or an iterable of dicts"
+            ) from None
+        for number, record in enumerate(records, 1):
+            yield f"<records>:{number}", record
+
+
+class AliasRegistry:
+    """Canonical entities with an index from normalised alias to entity ids.
+
+    Build it with :meth:`from_sources`; look names up with :meth:`lookup` (any spelling, it is
+    normalised first) or by id with ``registry[id]``.
+
+    >>> registry = AliasRegistry.from_sources([
+    ...     {"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": ["Мінск"]},
+    ...     {"id": "loc:pinsk", "label": "LOC", "name": "Pinsk", "aliases": []},
+    ... ])
+    >>> len(registry), registry.lookup("MINSK"), registry.lookup("Мінск")
+    (2, ('loc:minsk',), ('loc:minsk',))
+    """
+
+    def __init__(self, entities: Iterable[Entity] = ()) -> None:
+        self._entities: dict[str, Entity] = {}
+        # normalised key -> one id, or a tuple of ids when the key is ambiguous
+        self._by_key: dict[str, str | tuple[str, ...]] = {}
+        self._warnings: list[Problem] = []
+        for entity in entities:
+            self._add(entity)
+
+    # --- building ------------------------------------------------------------------------
+
+    @classmethod
+    def from_sources(cls, *sources: Source) -> AliasRegistry:
+        """Build a registry from JSONL paths, directories of ``*.jsonl`` and iterables of dicts.
+
+        Raises :class:`RegistryError` naming ``file:line`` for malformed JSON, missing fields,
+        wrong types, unknown labels, empty names and duplicate ids (also across sources).
+
+        >>> AliasRegistry.from_sources([{"id": "org:osze", "label": "ORG", "name": "OSZE",
+        ...                               "aliases": ["OSCE"]}]).lookup("osce")
+        ('org:osze',)
+        """
+        registry = cls()
+        for source in sources:
+            for where, record in _expand(source):
+                entity, warnings = _parse_record(record, where)
+                registry._add(entity)
+                file, _, line = where.rpartition(":")
+                registry._warnings.extend(Problem(file, int(line), "warning", message) for message in warnings)
+        return registry
+
+    def _add(self, entity: Entity) -> None:
+        if entity.id in self._entities:
+            first = self._entities[entity.id].source or "an earlier record"
+            where = f"{entity.source}: " if entity.source else ""
+            raise RegistryError(
+                f"{where}duplicate id {entity.id!r} (first defined at {first}); ids must be unique "
+                "across all registry files"
+            )
+        self._entities[entity.id] = entity
+        by_key = self._by_key
+        for alias in entity.names:
+            key = normalize(alias)
+            if len(key) <= 1:
+                file, _, line = (entity.source or "<records>:0").rpartition(":")
+                why = "has no letters or digits and can never match" if not key else (
+                    "is a single character and will match only itself"
+                )
+                self._warnings.append(Problem(file, int(line), "warning", f"alias {alias!r} {why}"))
+                if not key:
+                    continue
+            current = by_key.get(key)
+            if current is None:
+                by_key[key] = entity.id
+            elif isinstance(current, str):
+                if current != entity.id:
+                    by_key[key] = (current, entity.id)
+            elif entity.id not in current:
+                by_key[key] = (*current, entity.id)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self._entities.values())
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._entities
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        try:
+            return self._entities[entity_id]
+        except KeyError:
+            raise RegistryError(f"no entity with id {entity_id!r} in the registry") from None
+
+    def __repr__(self) -> str:
+        return f"<AliasRegistry {len(self._entities)} entities, {len(self._by_key)} keys>"
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or ``None``."""
+        return self._entities.get(entity_id)
+
+    def lookup(self, text: str) -> tuple[str, ...]:
+        """Ids of the entities that have ``text`` as name or alias, after :func:`normalize`.
+
+        >>> AliasRegistry().lookup("Minsk")
+        ()
+        """
+        return self.lookup_key(normalize(text))
+
+    def lookup_key(self, key: str) -> tuple[str, ...]:
+        """Like :meth:`lookup` for a key that is already normalised (no normalising cost)."""
+        found = self._by_key.get(key)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, str) else found
+
+    def keys(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """All ``(normalised key, entity ids)`` pairs."""
+        for key, found in self._by_key.items():
+            yield key, ((found,) if isinstance(found, str) else found)
+
+    def spelling(self, entity_id: str, key: str) -> str:
+        """The spelling of ``entity_id`` (name or alias) whose normalised key is ``key``.
+
+        >>> AliasRegistry.from_sources([{"id": "per:x", "label": "PER", "name": "Alexander Lukaschenko",
+        ...     "aliases": ["Lukashenko"]}]).spelling("per:x", "lukashenko")
+        'Lukashenko'
+        """
+        entity = self[entity_id]
+        spellings = [alias for alias in entity.names if normalize(alias) == key]
+        # the Latin spelling reads best when a Cyrillic one has the same key
+        spellings.sort(key=lambda alias: _CYRILLIC.search(alias) is not None)
+        return spellings[0] if spellings else entity.name
+
+    @property
+    def ambiguous(self) -> dict[str, tuple[str, ...]]:
+        """Normalised keys claimed by more than one entity, with the ids that claim them."""
+        return {key: found for key, found in self._by_key.items() if isinstance(found, tuple)}
+
+    @property
+    def labels(self) -> dict[str, int]:
+        """Number of entities per label."""
+        counts = dict.fromkeys(LABELS, 0)
+        for entity in self._entities.values():
+            counts[entity.label] += 1
+        return counts
+
+    def lint(self) -> list[Problem]:
+        """Warnings about a valid registry: ambiguous aliases, repeated or unusable spellings.
+
+        >>> registry = AliasRegistry.from_sources([
+        ...     {"id": "per:a", "label": "PER", "name": "Alexander Lukaschenko", "aliases": ["Lukaschenko"]},
+        ...     {"id": "per:b", "label": "PER", "name": "Viktor Lukaschenko", "aliases": ["Lukaschenko"]},
+        ... ])
+        >>> [problem.message for problem in registry.lint()]
+        ["alias 'lukaschenko' is claimed by 2 entities: per:a, per:b"]
+        """
+        problems = list(self._warnings)
+        for key, ids in sorted(self.ambiguous.items()):
+            first = self._entities[ids[-1]].source or "<records>:0"
+            file, _, line = first.rpartition(":")
+            problems.append(
+                Problem(file, int(line), "warning", f"alias {key!r} is claimed by {len(ids)} entities: {', '.join(ids)}")
+            )
+        return problems
+
+
+def check_files(paths: Iterable[str | Path]) -> list[Problem]:
+    """Lint registry files together: every error and warning, each with file and line.
+
+    Unlike :meth:`AliasRegistry.from_sources` this does not stop at the first error: each bad
+    record is reported and skipped, so one run lists everything to fix.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.jsonl").write_text('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": []}\\n'
+    ...                                   '{"id": "loc:minsk", "label": "PLACE", "name": "Minsk"}\\n', encoding="utf-8")
+    >>> for problem in check_files([folder / "a.jsonl"]):
+    ...     print(problem)
+    /...a.jsonl:2: error: missing field 'aliases'; every record needs id, label, name, aliases
+    """
+    problems: list[Problem] = []
+    registry = AliasRegistry()
+    for path in paths:
+        path = Path(path)
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            problems.append(Problem(str(path), 0, "error", "directory has no *.jsonl registry files"))
+        for file in files:
+            problems.extend(_check_file(file, registry))
+    problems.extend(problem for problem in registry.lint() if problem not in problems)
+    return problems
+
+
+def _check_file(path: Path, registry: AliasRegistry) -> list[Problem]:
+    problems: list[Problem] = []
+    if not path.is_file():
+        return [Problem(str(path), 0, "error", "no such file")]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return [Problem(str(path), line, "error", f"not UTF-8 at byte {error.start}; save the file as UTF-8")]
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+            entity, warnings = _parse_record(record, where)
+            registry._add(entity)
+        except json.JSONDecodeError as error:
+            problems.append(Problem(str(path), number, "error", f"malformed JSON ({error.msg} at column {error.colno})"))
+            continue
+        except RegistryError as error:
+            message = str(error)
+            message = message[len(where) + 2 :] if message.startswith(where + ": ") else message
+            problems.append(Problem(str(path), number, "error", message))
+            continue
+        problems.extend(Problem(str(path), number, "warning", message) for message in warnings)
+    return problems
+
+
+def default_registry_paths() -> list[Path]:
+    """The registry files shipped inside the package (``entitykit/data/aliases/*.jsonl``)."""
+    from importlib import resources
+
+    folder = resources.files("entitykit") / "data" / "aliases"
+    if not folder.is_dir():
+        return []
+    return sorted(Path(str(item)) for item in folder.iterdir() if item.name.endswith(".jsonl"))
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> AliasRegistry:
+    """The registry shipped with entitykit (loaded once, then shared; treat it as read-only).
+
+    >>> isinstance(default_registry(), AliasRegistry)
+    True
+    """
+    paths = default_registry_paths()
+    return AliasRegistry.from_sources(*paths) if paths else AliasRegistry()

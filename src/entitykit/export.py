@@ -1,0 +1,356 @@
+"""From spaCy ``Doc`` objects to tables: mention records, the per-entity summary, and writers
+for JSONL, CSV and Parquet.
+
+A mention record is one entity mention with its canonical entity; an entity row sums up all
+mentions of one canonical entity with its spelling variants.
+
+>>> rows = summarize([
+...     MentionRecord("a", 0, 11, "Wolfowitsch", "PER", "wolfowitsch", "Alexander Wolfowitsch", 100.0, "new"),
+...     MentionRecord("a", 40, 51, "Wolfowutsch", "PER", "wolfowitsch", "Alexander Wolfowitsch", 91.0, "cluster"),
+...     MentionRecord("b", 3, 14, "Wolfowitsch", "PER", "wolfowitsch", "Alexander Wolfowitsch", 100.0, "new"),
+... ])
+>>> rows[0].mentions, rows[0].documents, rows[0].variants
+(3, 2, {'Wolfowitsch': 2, 'Wolfowutsch': 1})
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import InputError, MissingDependencyError
+
+FORMATS = ("jsonl", "csv", "parquet")
+MENTION_COLUMNS = ("doc_id", "start_char", "end_char", "text", "label", "entity_id", "canonical", "score", "method")
+ENTITY_COLUMNS = ("entity_id", "canonical", "label", "mentions", "documents", "variants")
+# Column types for Parquet: string, int, float, bool, json (any JSON value, stored as text)
+# and variants ({text: count}, stored as a list of (text, count) structs).
+MENTION_TYPES = ("string", "int", "int", "string", "string", "string", "string", "float", "string")
+ENTITY_TYPES = ("string", "string", "string", "int", "int", "variants")
+
+
+class MentionRecord(NamedTuple):
+    """One entity mention: where it is, what it says, which canonical entity it names.
+
+    ``start_char``/``end_char`` are character offsets into the document text; ``score`` is
+    0-100; ``method`` says how the entity was decided (exact, alias, fuzzy, acronym, translit,
+    coref, cluster, new), ``None`` when the pipeline has no resolver.
+    """
+
+    doc_id: str
+    start_char: int
+    end_char: int
+    text: str
+    label: str
+    entity_id: str
+    canonical: str
+    score: float | None
+    method: str | None
+
+
+class EntityRow(NamedTuple):
+    """One canonical entity: its mention and document counts and every spelling seen,
+    ``variants`` mapping each surface form to its count (most frequent first)."""
+
+    entity_id: str
+    canonical: str
+    label: str
+    mentions: int
+    documents: int
+    variants: dict[str, int]
+
+
+def doc_mentions(doc, doc_id: str | None = None) -> list[MentionRecord]:
+    """The mention records of a processed ``Doc``, in text order.
+
+    The entity comes from ``ent.kb_id_`` and ``ent._.canonical/_.score/_.method`` (set by the
+    ``entitykit_resolver`` component); an entity without them is its own text.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("de")
+    >>> doc = nlp("Gespräch in Minsk")
+    >>> doc.ents = [doc.char_span(12, 17, label="LOC", kb_id="minsk")]
+    >>> doc_mentions(doc, "d1")[0]
+    MentionRecord(doc_id='d1', start_char=12, end_char=17, text='Minsk', label='LOC', entity_id='minsk', canonical='Minsk', score=None, method=None)
+    """
+    from spacy.tokens import Span
+
+    extras = [name for name in ("canonical", "score", "method") if Span.has_extension(name)]
+    records = []
+    for ent in doc.ents:
+        values = {name: getattr(ent._, name) for name in extras}
+        score = values.get("score")
+        records.append(
+            MentionRecord(
+                doc_id,
+                ent.start_char,
+                ent.end_char,
+                ent.text,
+                ent.label_,
+                ent.kb_id_,
+                values.get("canonical") or ent.text,
+                None if score is None else float(score),
+                values.get("method"),
+            )
+        )
+    return records
+
+
+class EntityTable:
+    """Accumulates the per-entity summary from a stream of mention records.
+
+    Memory is one entry per entity and variant, not per mention. Documents are counted by
+    changes of ``doc_id``, so the mentions of a document must come together (as
+    :func:`doc_mentions` and :func:`entitykit.extract` give them).
+
+    >>> table = EntityTable()
+    >>> table.add(MentionRecord("a", 0, 4, "OVKS", "ORG", "ovks", "OVKS", 100.0, "exact"))
+    >>> table.add(MentionRecord("a", 9, 14, "OVKAS", "ORG", "ovks", "OVKS", 88.9, "fuzzy"))
+    >>> [(row.entity_id, row.mentions, row.documents) for row in table.rows()]
+    [('ovks', 2, 1)]
+    """
+
+    def __init__(self) -> None:
+        # entity id -> [canonical, label counts, variant counts, mentions, documents, last doc]
+        self._entities: dict[str, list] = {}
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def add(self, record: MentionRecord) -> None:
+        """Count one mention."""
+        entry = self._entities.get(record.entity_id)
+        if entry is None:
+            entry = self._entities[record.entity_id] = [record.canonical, Counter(), Counter(), 0, 0, object()]
+        entry[1][record.label] += 1
+        entry[2][record.text] += 1
+        entry[3] += 1
+        if entry[5] != record.doc_id:
+            entry[4] += 1
+            entry[5] = record.doc_id
+
+    def rows(self) -> list[EntityRow]:
+        """One row per entity, most mentioned first (ties: more documents, then canonical)."""
+        rows = []
+        for entity_id, (canonical, labels, variants, mentions, documents, _) in self._entities.items():
+            label = labels.most_common(1)[0][0]
+            ordered = dict(sorted(variants.items(), key=lambda item: (-item[1], item[0])))
+            rows.append(EntityRow(entity_id, canonical, label, mentions, documents, ordered))
+        rows.sort(key=lambda row: (-row.mentions, -row.documents, row.canonical, row.entity_id))
+        return rows
+
+
+def summarize(records: Iterable[MentionRecord]) -> list[EntityRow]:
+    """The per-entity summary of mention records (see :class:`EntityTable`).
+
+    >>> summarize([MentionRecord("a", 0, 5, "Minsk", "LOC", "minsk", "Minsk", 100.0, "exact")])[0].canonical
+    'Minsk'
+    """
+    table = EntityTable()
+    for record in records:
+        table.add(record)
+    return table.rows()
+
+
+# --- writers -----------------------------------------------------------------------------
+
+
+def output_suffix(format: str) -> str:
+    """The file suffix for an output format; raises :class:`InputError` for unknown ones.
+
+    >>> output_suffix("parquet")
+    '.parquet'
+    """
+    if format not in FORMATS:
+        raise InputError(f"unknown output format {format!r}; use one of {', '.join(FORMATS)}")
+    return f".{format}"
+
+
+class TableWriter:
+    """Writes rows (sequences in ``columns`` order) to a JSONL, CSV or Parquet file.
+
+    ``types`` gives each column's type for Parquet (see ``MENTION_TYPES``); JSONL and CSV
+    ignore it, except that CSV writes ``json`` and ``variants`` values as JSON text. Use as a
+    context manager; the file is complete only after :meth:`close`.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> with TableWriter(path, ("text", "count"), format="csv") as writer:
+    ...     writer.write(("Minsk", 2))
+    >>> path.read_text(encoding="utf-8").splitlines()
+    ['text,count', 'Minsk,2']
+    """
+
+    parquet_rows = 65_536  # rows per Parquet row group
+
+    def __init__(
+        self,
+        path: str | Path,
+        columns: Sequence[str],
+        *,
+        format: str = "jsonl",
+        types: Sequence[str] | None = None,
+    ) -> None:
+        output_suffix(format)
+        self.path = Path(path)
+        self.columns = tuple(columns)
+        self.format = format
+        self.types = tuple(types) if types is not None else ("json",) * len(self.columns)
+        if len(self.types) != len(self.columns):
+            raise ValueError("types and columns differ in length")
+        self.rows = 0
+        self._pending: list[Sequence[Any]] = []
+        self._parquet = None
+        if format == "parquet":
+            self._schema = _arrow_schema(self.columns, self.types)
+            import pyarrow.parquet as pq
+
+            self._parquet = pq.ParquetWriter(str(self.path), self._schema)
+            self._file = None
+        else:
+            self._file = self.path.open("w", encoding="utf-8", newline="")
+            if format == "csv":
+                self._csv = csv.writer(self._file)
+                self._csv.writerow(self.columns)
+                self._text_columns = [i for i, kind in enumerate(self.types) if kind in ("json", "variants")]
+
+    def __enter__(self) -> "TableWriter":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def write(self, row: Sequence[Any]) -> None:
+        """Append one row."""
+        self.rows += 1
+        if self.format == "jsonl":
+            self._file.write(json.dumps(dict(zip(self.columns, row)), ensure_ascii=False) + "\n")
+        elif self.format == "csv":
+            if self._text_columns:
+                row = list(row)
+                for i in self._text_columns:
+                    value = row[i]
+                    if value is not None and not isinstance(value, str):
+                        row[i] = json.dumps(value, ensure_ascii=False)
+            self._csv.writerow(row)
+        else:
+            self._pending.append(row)
+            if len(self._pending) >= self.parquet_rows:
+                self._flush_parquet()
+
+    def _flush_parquet(self) -> None:
+        import pyarrow as pa
+
+        if not self._pending:
+            return
+        arrays = []
+        for i, (kind, field) in enumerate(zip(self.types, self._schema)):
+            values = [row[i] for row in self._pending]
+            if kind == "json":
+                values = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in values]
+            elif kind == "variants":
+                values = [[{"text": t, "count": c} for t, c in v.items()] for v in values]
+            arrays.append(pa.array(values, type=field.type))
+        self._parquet.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
+        self._pending = []
+
+    def close(self) -> None:
+        """Finish the file (write the last Parquet row group, flush and sync to disk)."""
+        if self._parquet is not None:
+            self._flush_parquet()
+            self._parquet.close()
+            self._parquet = None
+        elif self._file is not None and not self._file.closed:
+            self._file.flush()
+            import os
+
+            os.fsync(self._file.fileno())
+            self._file.close()
+
+
+def _arrow_schema(columns: Sequence[str], types: Sequence[str]):
+    try:
+        import pyarrow as pa
+    except ImportError:
+        raise MissingDependencyError("Parquet needs pyarrow; pip install 'entitykit[parquet]'") from None
+    kinds = {
+        "string": pa.string(),
+        "json": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "variants": pa.list_(pa.struct([("text", pa.string()), ("count", pa.int64())])),
+    }
+    return pa.schema([(column, kinds[kind]) for column, kind in zip(columns, types)])
+
+
+def write_mentions(
+    path: str | Path, records: Iterable[MentionRecord], *, format: str = "jsonl"
+) -> int:
+    """Write mention records to ``path``; returns the number of rows.
+
+    >>> import tempfile, pathlib, json
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mentions.jsonl"
+    >>> write_mentions(path, [MentionRecord("a", 0, 5, "Minsk", "LOC", "minsk", "Minsk", 100.0, "exact")])
+    1
+    >>> json.loads(path.read_text(encoding="utf-8"))["entity_id"]
+    'minsk'
+    """
+    with TableWriter(path, MENTION_COLUMNS, format=format, types=MENTION_TYPES) as writer:
+        for record in records:
+            writer.write(record)
+    return writer.rows
+
+
+def write_entities(path: str | Path, rows: Iterable[EntityRow], *, format: str = "jsonl") -> int:
+    """Write entity rows (from :func:`summarize`) to ``path``; returns the number of rows.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "entities.csv"
+    >>> write_entities(path, [EntityRow("ovks", "OVKS", "ORG", 3, 2, {"OVKS": 2, "OVKAS": 1})], format="csv")
+    1
+    >>> path.read_text(encoding="utf-8").splitlines()[1]
+    'ovks,OVKS,ORG,3,2,"{""OVKS"": 2, ""OVKAS"": 1}"'
+    """
+    with TableWriter(path, ENTITY_COLUMNS, format=format, types=ENTITY_TYPES) as writer:
+        for row in rows:
+            writer.write(row)
+    return writer.rows
+
+
+def meta_type(values_seen: Mapping[str, int] | Iterable[str]) -> str:
+    """The column type for a metadata key from the kinds of value seen (see :func:`value_kind`):
+    one kind keeps it, ints and floats make float, anything else mixed is ``json``.
+
+    >>> meta_type({"int", "float"}), meta_type({"string"}), meta_type({"string", "int"})
+    ('float', 'string', 'json')
+    """
+    kinds = set(values_seen)
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    if kinds == {"int", "float"}:
+        return "float"
+    return "string" if not kinds else "json"
+
+
+def value_kind(value: Any) -> str | None:
+    """The kind of a metadata value for :func:`meta_type` (``None`` for a missing value).
+
+    >>> value_kind(True), value_kind(3), value_kind("x"), value_kind([1])
+    ('bool', 'int', 'string', 'json')
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    return "json"

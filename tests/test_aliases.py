@@ -1,0 +1,196 @@
+"""The alias registry: loading, validation with file and line, ambiguity, lint, the shipped default."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from entitykit.aliases import AliasRegistry, Entity, check_files, default_registry, default_registry_paths
+from entitykit.errors import EntitykitError, RegistryError
+
+LUKASCHENKO = {
+    "id": "per:alexander-lukaschenko",
+    "label": "PER",
+    "name": "Alexander Lukaschenko",
+    "aliases": ["Lukaschenko", "Alexander Lukashenko", "Лукашенко"],
+    "wikidata": "Q26245",
+}
+OVKS = {
+    "id": "org:ovks",
+    "label": "ORG",
+    "name": "OVKS",
+    "aliases": ["Organisation des Vertrags über kollektive Sicherheit", "ODKB", "CSTO"],
+}
+MINSK = {"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": ["Мінск", "Минск"]}
+
+
+def write_jsonl(path: Path, lines: list) -> Path:
+    path.write_text(
+        "\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_load_file_and_look_up_any_spelling(tmp_path):
+    path = write_jsonl(tmp_path / "reg.jsonl", [LUKASCHENKO, OVKS, MINSK])
+    registry = AliasRegistry.from_sources(path)
+    assert len(registry) == 3
+    for spelling in ["Alexander Lukaschenko", "LUKASCHENKO", "Лукашенко", "Präsident Alexander Lukashenko"]:
+        assert registry.lookup(spelling) == ("per:alexander-lukaschenko",)
+    assert registry.lookup("Organisation des Vertrags ueber kollektive Sicherheit") == ("org:ovks",)
+    assert registry.lookup("Pinsk") == ()
+    entity = registry["per:alexander-lukaschenko"]
+    assert isinstance(entity, Entity)
+    assert entity.wikidata == "Q26245" and entity.source == f"{path}:1"
+
+
+def test_directory_and_records_and_several_sources(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [LUKASCHENKO])
+    write_jsonl(tmp_path / "b.jsonl", [OVKS])
+    registry = AliasRegistry.from_sources(tmp_path, [MINSK])
+    assert sorted(entity.id for entity in registry) == ["loc:minsk", "org:ovks", "per:alexander-lukaschenko"]
+    assert "loc:minsk" in registry and registry.get("loc:pinsk") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": [}', "malformed JSON"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk"', "malformed JSON"),
+        ('["loc:minsk", "LOC"]', "expected a JSON object, got a list"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk"}', "missing field 'aliases'"),
+        ('{"label": "LOC", "name": "Minsk", "aliases": []}', "missing field 'id'"),
+        ('{"id": "loc:minsk", "label": "PLACE", "name": "Minsk", "aliases": []}', "unknown label 'PLACE'; use one of PER, ORG, LOC, MISC"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "", "aliases": []}', "'name' must be a non-empty string"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "   ", "aliases": []}', "'name' must be a non-empty string"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": 7, "aliases": []}', "'name' must be a non-empty string"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": "Мінск"}', "'aliases' must be a list of strings, got a string"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": ["Мінск", 3]}', "alias 2 of 'loc:minsk' must be a non-empty string"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": [""]}', "alias 1 of 'loc:minsk' must be a non-empty string"),
+        ('{"id": "", "label": "LOC", "name": "Minsk", "aliases": []}', "'id' must be a non-empty string"),
+        ('{"id": "loc minsk", "label": "LOC", "name": "Minsk", "aliases": []}', "without spaces"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": [], "wikidata": 2280}', "'wikidata' must be a string or null"),
+    ],
+)
+def test_bad_records_name_file_and_line(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(OVKS) + "\n\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as error:
+        AliasRegistry.from_sources(path)
+    assert str(error.value).startswith(f"{path}:3: ")
+    assert message in str(error.value)
+    assert isinstance(error.value, EntitykitError)
+
+
+def test_duplicate_ids_across_files_name_both_places(tmp_path):
+    first = write_jsonl(tmp_path / "a.jsonl", [MINSK])
+    second = write_jsonl(tmp_path / "b.jsonl", [OVKS, dict(MINSK, name="Minsk (Stadt)")])
+    with pytest.raises(RegistryError, match=rf"{second}:2: duplicate id 'loc:minsk' \(first defined at {first}:1\)"):
+        AliasRegistry.from_sources(first, second)
+
+
+def test_records_errors_name_the_record_number():
+    with pytest.raises(RegistryError, match=r"<records>:2: unknown label 'PERSON'"):
+        AliasRegistry.from_sources([MINSK, dict(LUKASCHENKO, label="PERSON")])
+
+
+def test_not_utf8_names_line_and_byte(tmp_path):
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(json.dumps(MINSK).encode() + b"\n" + '{"id": "loc:muenchen", "name": "München"}'.encode("latin-1"))
+    with pytest.raises(RegistryError, match=rf"{path}:2: not UTF-8 at byte \d+"):
+        AliasRegistry.from_sources(path)
+
+
+def test_missing_path_and_empty_directory(tmp_path):
+    with pytest.raises(RegistryError, match="no such registry file"):
+        AliasRegistry.from_sources(tmp_path / "nope.jsonl")
+    with pytest.raises(RegistryError, match="no \\*.jsonl registry files"):
+        AliasRegistry.from_sources(tmp_path)
+    with pytest.raises(RegistryError, match="cannot read a registry from"):
+        AliasRegistry.from_sources(42)
+
+
+def test_shared_alias_is_allowed_and_reported_as_ambiguous():
+    viktor = {"id": "per:viktor-lukaschenko", "label": "PER", "name": "Viktor Lukaschenko", "aliases": ["Lukaschenko"]}
+    registry = AliasRegistry.from_sources([LUKASCHENKO, viktor])
+    assert registry.lookup("Lukaschenko") == ("per:alexander-lukaschenko", "per:viktor-lukaschenko")
+    assert registry.ambiguous == {"lukaschenko": ("per:alexander-lukaschenko", "per:viktor-lukaschenko")}
+    messages = [str(problem) for problem in registry.lint()]
+    assert any("'lukaschenko' is claimed by 2 entities" in message for message in messages)
+
+
+def test_check_files_reports_every_problem_with_file_and_line(tmp_path):
+    path = write_jsonl(
+        tmp_path / "reg.jsonl",
+        [
+            MINSK,
+            '{"id": "loc:pinsk", "label": "LOC", "name": "Pinsk", "aliases": [',
+            dict(MINSK, name="Minsk"),
+            {"id": "org:x", "label": "ORG", "name": "X", "aliases": ["X"], "colour": "red"},
+            {"id": "loc:wrong-prefix", "label": "ORG", "name": "Gazprom", "aliases": [], "wikidata": "gazprom"},
+            {"id": "loc:minsk-2", "label": "LOC", "name": "Minsk-Stadt", "aliases": ["Minsk"]},
+        ],
+    )
+    problems = check_files([path])
+    found = {(problem.line, problem.severity) for problem in problems}
+    assert (2, "error") in found  # malformed JSON
+    assert (3, "error") in found  # duplicate id
+    text = "\n".join(map(str, problems))
+    assert f"{path}:2: error: malformed JSON" in text
+    assert f"{path}:3: error: duplicate id 'loc:minsk'" in text
+    assert f"{path}:4: warning: unknown field 'colour' ignored" in text
+    assert f"{path}:4: warning: alias 'X' is listed twice" in text
+    assert f"{path}:5: warning: id 'loc:wrong-prefix' has prefix 'loc' but label ORG" in text
+    assert f"{path}:5: warning: wikidata 'gazprom' is not a Q-number" in text
+    assert "alias 'minsk' is claimed by 2 entities: loc:minsk, loc:minsk-2" in text
+
+
+def test_check_files_on_a_clean_file_finds_nothing(tmp_path):
+    assert check_files([write_jsonl(tmp_path / "ok.jsonl", [LUKASCHENKO, OVKS, MINSK])]) == []
+
+
+def test_one_letter_alias_is_allowed_but_linted():
+    registry = AliasRegistry.from_sources([{"id": "per:x", "label": "PER", "name": "X", "aliases": []}])
+    assert registry.lookup("x") == ("per:x",)
+    assert any("single character" in problem.message for problem in registry.lint())
+
+
+def test_spelling_prefers_latin_for_a_shared_key():
+    registry = AliasRegistry.from_sources([LUKASCHENKO])
+    assert registry.spelling("per:alexander-lukaschenko", "lukaschenko") == "Lukaschenko"
+    with pytest.raises(RegistryError, match="no entity with id 'per:nobody'"):
+        registry["per:nobody"]
+
+
+def test_default_registry_ships_in_the_package():
+    paths = default_registry_paths()
+    if not paths:
+        pytest.skip("no registry copied to src/entitykit/data/aliases yet")
+    registry = default_registry()
+    assert registry is default_registry()  # loaded once
+    assert registry.lookup("Lukaschenko") and registry.lookup("OVKS") and registry.lookup("Minsk")
+    assert all(problem.severity == "warning" for problem in check_files(paths))
+
+
+def test_fifty_megabyte_registry_loads(tmp_path):
+    """A 50 MB registry loads (timing is for benchmarks/resolver.py, not this test)."""
+    path = tmp_path / "big.jsonl"
+    note = "Eintrag aus einem großen Verzeichnis; " * 8
+    with path.open("w", encoding="utf-8") as out:
+        number = 0
+        while out.tell() < 50_000_000:
+            record = {
+                "id": f"per:person-{number}",
+                "label": "PER",
+                "name": f"Person{number} Familienname{number}",
+                "aliases": [f"Familienname{number}", f"P. Familienname{number}"],
+                "note": note,
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            number += 1
+    registry = AliasRegistry.from_sources(path)
+    assert len(registry) == number > 50_000
+    assert registry.lookup(f"Familienname{number - 1}") == (f"per:person-{number - 1}",)

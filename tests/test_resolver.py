@@ -1,0 +1,382 @@
+"""Resolving mentions: registry hits, transliteration, acronyms, fuzzy rules, coreference, clustering."""
+
+from __future__ import annotations
+
+import pytest
+
+from entitykit.aliases import AliasRegistry
+from entitykit.errors import EntitykitError, InputError
+from entitykit.resolver import Candidate, Mention, Resolution, Resolver, compare_names, new_entity_id
+
+RECORDS = [
+    {"id": "per:alexander-lukaschenko", "label": "PER", "name": "Alexander Lukaschenko",
+     "aliases": ["Lukaschenko", "Alexander Lukashenko", "Лукашенко"], "note": "Präsident von Belarus"},
+    {"id": "per:viktor-lukaschenko", "label": "PER", "name": "Viktor Lukaschenko", "aliases": []},
+    {"id": "per:alexander-wolfowitsch", "label": "PER", "name": "Alexander Wolfowitsch", "aliases": []},
+    {"id": "per:paul-wolfowitz", "label": "PER", "name": "Paul Wolfowitz", "aliases": []},
+    {"id": "per:stanislaw-sas", "label": "PER", "name": "Stanislaw Sas", "aliases": []},
+    {"id": "per:imangali-tasmagambetow", "label": "PER", "name": "Imangali Tasmagambetow", "aliases": []},
+    {"id": "per:sergej-schoigu", "label": "PER", "name": "Sergej Schoigu", "aliases": ["Schoigu"]},
+    {"id": "per:wolodymyr-selenskyj", "label": "PER", "name": "Wolodymyr Selenskyj", "aliases": ["Selenskyj"]},
+    {"id": "org:ovks", "label": "ORG", "name": "Organisation des Vertrags über kollektive Sicherheit",
+     "aliases": ["OVKS", "ODKB", "CSTO"]},
+    {"id": "org:osze", "label": "ORG", "name": "OSZE", "aliases": ["Organisation für Sicherheit und Zusammenarbeit in Europa", "OSCE"]},
+    {"id": "org:gus", "label": "ORG", "name": "Gemeinschaft Unabhängiger Staaten", "aliases": ["GUS"]},
+    {"id": "org:eu", "label": "ORG", "name": "Europäische Union", "aliases": ["EU"]},
+    {"id": "org:eu-kommission", "label": "ORG", "name": "Europäische Kommission", "aliases": ["EU-Kommission"]},
+    {"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": ["Минск", "Мінск"]},
+    {"id": "loc:pinsk", "label": "LOC", "name": "Pinsk", "aliases": []},
+    {"id": "loc:belarus", "label": "LOC", "name": "Belarus", "aliases": ["Weißrussland"]},
+    {"id": "loc:kasachstan", "label": "LOC", "name": "Kasachstan", "aliases": ["Kazakhstan"]},
+    {"id": "loc:dnipropetrowsk", "label": "LOC", "name": "Dnipropetrowsk", "aliases": []},
+]
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver(AliasRegistry.from_sources(RECORDS))
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "entity_id", "method"),
+    [
+        # exact and alias hits, also behind titles, quotes, case and genitive
+        ("Alexander Lukaschenko", "PER", "per:alexander-lukaschenko", "exact"),
+        ("Präsident Alexander Lukaschenko", "PER", "per:alexander-lukaschenko", "exact"),
+        ("Lukaschenko", "PER", "per:alexander-lukaschenko", "alias"),
+        ("Lukaschenkos", "PER", "per:alexander-lukaschenko", "alias"),
+        ("Weissrussland", "LOC", "loc:belarus", "alias"),
+        ("Belarus'", "LOC", "loc:belarus", "exact"),
+        ("Kasachstans", "LOC", "loc:kasachstan", "alias"),
+        ("„OVKS“", "ORG", "org:ovks", "alias"),
+        ("OVKS-Generalsekretär", "ORG", "org:ovks", "alias"),
+        ("EU-Staaten", "ORG", "org:eu", "alias"),
+        ("EU-Kommission", "ORG", "org:eu-kommission", "alias"),  # the whole form wins over its head
+        # transliteration
+        ("Лукашенко", "PER", "per:alexander-lukaschenko", "translit"),
+        ("Мінск", "LOC", "loc:minsk", "translit"),
+        ("Stanislav Zas", "PER", "per:stanislaw-sas", "translit"),
+        ("Imangali Tasmagambetov", "PER", "per:imangali-tasmagambetow", "translit"),
+        ("Sergei Shoigu", "PER", "per:sergej-schoigu", "translit"),
+        ("Shoigu", "PER", "per:sergej-schoigu", "translit"),
+        ("Zelenskyy", "PER", "per:wolodymyr-selenskyj", "translit"),
+        ("Зеленський", "PER", "per:wolodymyr-selenskyj", "translit"),
+        # acronyms: against acronyms, against initials of long forms, one-letter slips
+        ("OVKAS", "ORG", "org:ovks", "acronym"),
+        ("Organisation für Sicherheit und Zusammenarbeit in Europa", "ORG", "org:osze", "alias"),
+        ("Organisation des Vertrages über kollektive Sicherheit", "ORG", "org:ovks", "fuzzy"),
+        # typos in long names; first names Alexander / Aleksandr agree
+        ("Alexander Wolfowutsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
+        ("Alexander Wofowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
+        ("Aleksandr Wolfowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
+        ("A. Wolfowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
+        ("Wolfowitsch", "PER", "per:alexander-wolfowitsch", "alias"),
+        ("Imangali Tasmagambetw", "PER", "per:imangali-tasmagambetow", "fuzzy"),
+        ("Dnepropetrowsk", "LOC", "loc:dnipropetrowsk", "fuzzy"),
+    ],
+)
+def test_resolves_variants_to_the_registry(resolver, text, label, entity_id, method):
+    result = resolver.resolve(text, label)
+    assert (result.entity_id, result.method) == (entity_id, method), result
+    assert 0 <= result.score <= 100
+    assert result.canonical == resolver.registry[entity_id].name
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "not_this"),
+    [
+        ("Pinsk", "LOC", "loc:minsk"),
+        ("Pinks", "LOC", "loc:pinsk"),
+        ("Alexander Wolfowitz", "PER", "per:alexander-wolfowitsch"),  # -witz is not -witsch
+        ("Wolfowitz", "PER", "per:alexander-wolfowitsch"),
+        ("Wolfowitsch", "PER", "per:paul-wolfowitz"),
+        ("Dmitri Lukaschenko", "PER", "per:alexander-lukaschenko"),  # another first name, another person
+        ("Dmitri Lukaschenko", "PER", "per:viktor-lukaschenko"),
+        ("Alexandra Lukaschenko", "PER", "per:alexander-lukaschenko"),
+        ("Natalja Lukaschenko", "PER", "per:alexander-lukaschenko"),
+        ("Alexander Lukaschenkowa", "PER", "per:alexander-lukaschenko"),
+        ("OSZ", "ORG", "org:osze"),
+        ("OVK", "ORG", "org:ovks"),  # 3 letters: no slips for short acronyms
+        ("OVKS", "ORG", "org:osze"),
+        ("Lukaschenko", "ORG", "per:alexander-lukaschenko"),  # persons only match persons
+        ("Pinsker Zeitung", "ORG", "loc:pinsk"),
+        ("Minsker", "MISC", "loc:minsk"),
+        ("Wolfowitsch", "LOC", "per:alexander-wolfowitsch"),
+        ("Organisation des Vertrauens über kommunale Selbstverwaltung", "ORG", "org:ovks"),
+    ],
+)
+def test_hard_negatives_stay_apart(resolver, text, label, not_this):
+    assert resolver.resolve(text, label).entity_id != not_this
+
+
+def test_pinsk_is_pinsk_and_minsk_is_minsk(resolver):
+    assert resolver.resolve("Pinsk", "LOC").entity_id == "loc:pinsk"
+    assert resolver.resolve("Minsk", "LOC").entity_id == "loc:minsk"
+
+
+def test_persons_with_one_surname_need_first_names(resolver):
+    assert resolver.resolve("Viktor Lukaschenko", "PER").entity_id == "per:viktor-lukaschenko"
+    assert resolver.resolve("Wiktor Lukaschenko", "PER").entity_id == "per:viktor-lukaschenko"
+    # Lukaschenko alone is an explicit alias of the president
+    assert resolver.resolve("Lukaschenko", "PER").entity_id == "per:alexander-lukaschenko"
+
+
+def test_org_and_loc_cross_with_a_penalty(resolver):
+    as_org = resolver.resolve("Minsk", "ORG")
+    as_loc = resolver.resolve("Minsk", "LOC")
+    assert as_org.entity_id == as_loc.entity_id == "loc:minsk"
+    assert as_org.score == as_loc.score - resolver.cross_label_penalty
+    assert as_org.label == "LOC"  # the entity's label
+
+
+def test_acronym_slip_only_when_no_other_acronym_is_close():
+    registry = AliasRegistry.from_sources([
+        {"id": "org:ovks", "label": "ORG", "name": "OVKS", "aliases": []},
+        {"id": "org:ovas", "label": "ORG", "name": "OVAS", "aliases": []},
+    ])
+    assert Resolver(registry).resolve("OVKAS", "ORG").method == "new"  # OVKS and OVAS both one slip away
+    alone = AliasRegistry.from_sources([{"id": "org:ovks", "label": "ORG", "name": "OVKS", "aliases": []}])
+    assert Resolver(alone).resolve("OVKAS", "ORG").entity_id == "org:ovks"
+    assert Resolver(alone).resolve("OSZE", "ORG").method == "new"
+
+
+def test_long_form_matches_an_acronym_by_its_initials():
+    registry = AliasRegistry.from_sources([{"id": "org:gus", "label": "ORG", "name": "GUS", "aliases": []}])
+    result = Resolver(registry).resolve("Gemeinschaft Unabhängiger Staaten", "ORG")
+    assert (result.entity_id, result.method) == ("org:gus", "acronym")
+
+
+def test_ambiguous_alias_uses_context_then_admits_doubt():
+    registry = AliasRegistry.from_sources([
+        {"id": "per:alexander-lukaschenko", "label": "PER", "name": "Alexander Lukaschenko",
+         "aliases": ["Lukaschenko"], "note": "Präsident von Belarus"},
+        {"id": "per:viktor-lukaschenko", "label": "PER", "name": "Viktor Lukaschenko",
+         "aliases": ["Lukaschenko"], "note": "Sohn, Sicherheitsberater"},
+    ])
+    resolver = Resolver(registry)
+    assert resolver.resolve("Lukaschenko", "PER", context="der Sohn und Sicherheitsberater").entity_id == (
+        "per:viktor-lukaschenko"
+    )
+    doubtful = resolver.resolve("Lukaschenko", "PER")
+    assert doubtful.score <= 50
+
+
+def test_exact_hits_skip_the_fuzzy_index(resolver):
+    fresh = Resolver(resolver.registry)
+    fresh.resolve("Alexander Lukaschenko", "PER")
+    fresh.resolve("Лукашенко", "PER")
+    fresh.resolve("OVKS-Generalsekretär", "ORG")
+    assert not fresh._indexed  # exact lookups never built (or paid for) the fuzzy index
+    fresh.resolve("Alexander Wolfowutsch", "PER")
+    assert fresh._indexed
+
+
+def test_candidates_explain_the_decision(resolver):
+    candidates = resolver.candidates("Wolfowutsch", "PER")
+    assert all(isinstance(candidate, Candidate) for candidate in candidates)
+    first = candidates[0]
+    assert (first.entity_id, first.accepted) == ("per:alexander-wolfowitsch", True)
+    rejected = {candidate.entity_id: candidate for candidate in candidates if not candidate.accepted}
+    assert "per:paul-wolfowitz" in rejected
+    assert "endings differ" in rejected["per:paul-wolfowitz"].reason or "edits" in rejected["per:paul-wolfowitz"].reason
+    assert len(resolver.candidates("Wolfowutsch", "PER", limit=1)) == 1
+    assert Resolver().candidates("Wolfowutsch", "PER") == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label", "ok"),
+    [
+        ("Alexander Wolfowutsch", "Alexander Wolfowitsch", "PER", True),
+        ("Wolfowitsch", "Alexander Wolfowitsch", "PER", True),
+        ("Alexander Wolfowitsch", "Alexander Wolfowitz", "PER", False),
+        ("Alexander Lukaschenko", "Aleksandr Lukaschenko", "PER", True),
+        ("Alexander Lukaschenko", "Alexandr Lukaschenko", "PER", True),
+        ("Oleksandr Lukaschenko", "Alexander Lukaschenko", "PER", True),
+        ("Alexander Lukaschenko", "Viktor Lukaschenko", "PER", False),
+        ("Iwan Iwanow", "Iwan Iwanowa", "PER", False),
+        ("Stanislaw Sas", "Stanislav Zas", "PER", True),
+        ("Minsk", "Pinsk", "LOC", False),
+        ("Homel", "Gomel", "LOC", False),  # only the registry knows these are one city
+        ("OVKS", "OVKAS", "ORG", True),
+        ("OVKS", "OSZE", "ORG", False),
+        ("OVKS", "Organisation des Vertrags über kollektive Sicherheit", "ORG", True),
+        ("Universität Minsk", "Universität Pinsk", "ORG", False),
+    ],
+)
+def test_compare_names(a, b, label, ok):
+    verdict = compare_names(a, b, label)
+    assert verdict.ok is ok, verdict
+    assert compare_names(b, a, label).ok is ok  # symmetric
+    assert 0 <= verdict.score <= 100
+
+
+# --- whole input -------------------------------------------------------------------------------
+
+BELTA = [
+    ("Nuer", "MISC"), ("OVKAS", "ORG"), ("Belarus", "LOC"), ("MOSKAU", "LOC"), ("BelTA", "ORG"),
+    ("Organisation des Vertrags über kollektive Sicherheit", "ORG"), ("Imangali Tasmagambetow", "PER"),
+    ("Belarus", "LOC"), ("Alexander Wolfowutsch", "PER"), ("OVKS", "ORG"), ("Alexander Lukaschenko", "PER"),
+    ("OVKS", "ORG"), ("OVKS", "ORG"), ("OVKS", "ORG"), ("Moskau", "LOC"), ("Alexander Wolfowitsch", "PER"),
+    ("Imangali Tasmagambetow", "PER"), ("OVKS", "ORG"), ("OVKS", "ORG"), ("Belarus", "LOC"),
+    ("Alexander Lukaschenko", "PER"), ("Imangali Tasmagambetow", "PER"), ("Alexander Wolfowitsch", "PER"),
+    ("OVKS", "ORG"), ("Osteuropa", "LOC"), ("Zentralasien", "LOC"), ("OVKS", "ORG"), ("OVKS", "ORG"),
+    ("Alexander Wolfowitsch", "PER"),
+]
+
+
+@pytest.mark.parametrize("with_registry", [False, True])
+def test_reference_article(resolver, with_registry):
+    """The BelTA article: Wolfowutsch is Wolfowitsch and OVKAS is OVKS, with and without registry."""
+    engine = resolver if with_registry else Resolver()
+    mentions = [Mention(text, label, doc="belta-2023-01-10") for text, label in BELTA]
+    results = engine.resolve_mentions(mentions)
+    by_text: dict[str, set[str]] = {}
+    for mention, result in zip(mentions, results):
+        by_text.setdefault(mention.text, set()).add(result.entity_id)
+    assert by_text["Alexander Wolfowutsch"] == by_text["Alexander Wolfowitsch"]
+    assert by_text["OVKAS"] == by_text["OVKS"] == by_text["Organisation des Vertrags über kollektive Sicherheit"]
+    assert by_text["Alexander Lukaschenko"] != by_text["Alexander Wolfowitsch"]
+    # Nuer, OVKS, Belarus, Moskau, BelTA, Tasmagambetow, Wolfowitsch, Lukaschenko, Osteuropa, Zentralasien
+    assert len({result.entity_id for result in results}) == 10
+    if not with_registry:
+        wolfowitsch = results[[m.text for m in mentions].index("Alexander Wolfowutsch")]
+        assert wolfowitsch.entity_id == "new:per:alexander-wolfowitsch"  # the frequent spelling names it
+        assert wolfowitsch.method == "cluster" and wolfowitsch.canonical == "Alexander Wolfowitsch"
+        assert results[1].entity_id == "new:org:ovks"
+
+
+def test_in_document_coreference_links_surnames_to_the_nearest_full_name():
+    mentions = [
+        Mention("Viktor Iwanow", "PER", doc="a"), Mention("Iwanow", "PER", doc="a"),
+        Mention("Pawel Iwanow", "PER", doc="a"), Mention("Iwanows", "PER", doc="a"),
+        Mention("Iwanow", "PER", doc="b"),  # another document: no antecedent there
+    ]
+    results = Resolver().resolve_mentions(mentions)
+    assert results[1].entity_id == results[0].entity_id and results[1].method == "coref"
+    assert results[3].entity_id == results[2].entity_id and results[3].method == "coref"
+    assert results[0].entity_id != results[2].entity_id
+    # in doc b the surname alone could be either Iwanow: it is not merged with one of them
+    assert results[4].entity_id not in {results[0].entity_id, results[2].entity_id}
+
+
+def test_coreference_beats_the_registry_for_a_surname_in_context(resolver):
+    mentions = [Mention("Dmitri Lukaschenko", "PER", doc="x"), Mention("Lukaschenko", "PER", doc="x")]
+    first, second = resolver.resolve_mentions(mentions)
+    assert first.method == "new" and second.entity_id == first.entity_id and second.method == "coref"
+
+
+def test_clustering_without_registry_merges_variants_and_keeps_negatives_apart():
+    forms = [
+        ("Imangali Tasmagambetow", "PER", 5), ("Imangali Tasmagambetov", "PER", 2),
+        ("Tasmagambetow", "PER", 3), ("Stanislaw Sas", "PER", 2), ("Stanislav Zas", "PER", 1),
+        ("Alexander Wolfowitsch", "PER", 4), ("Alexander Wolfowutsch", "PER", 1),
+        ("Alexander Wolfowitz", "PER", 1), ("Paul Wolfowitz", "PER", 2),
+        ("Minsk", "LOC", 9), ("Pinsk", "LOC", 2), ("Minsks", "LOC", 1),
+        ("OVKS", "ORG", 7), ("OVKAS", "ORG", 1), ("OSZE", "ORG", 3),
+        ("Organisation des Vertrags über kollektive Sicherheit", "ORG", 2),
+        ("Lukaschenko", "PER", 4), ("Lukaschenkos", "PER", 1), ("Лукашенко", "PER", 1),
+        ("Lukas", "PER", 1), ("Luka", "PER", 1),
+    ]
+    result = Resolver().cluster_forms(forms)
+    ids = {text: result[(text, label)].entity_id for text, label, _ in forms}
+    same = [
+        ("Imangali Tasmagambetow", "Imangali Tasmagambetov", "Tasmagambetow"),
+        ("Stanislaw Sas", "Stanislav Zas"),
+        ("Alexander Wolfowitsch", "Alexander Wolfowutsch"),
+        ("OVKS", "OVKAS", "Organisation des Vertrags über kollektive Sicherheit"),
+        ("Lukaschenko", "Lukaschenkos", "Лукашенко"),
+    ]
+    for group in same:
+        assert len({ids[text] for text in group}) == 1, group
+    for a, b in [("Alexander Wolfowitsch", "Alexander Wolfowitz"), ("Alexander Wolfowitz", "Paul Wolfowitz"),
+                 ("Minsk", "Pinsk"), ("OVKS", "OSZE"), ("Lukas", "Luka")]:
+        assert ids[a] != ids[b], (a, b)
+    assert ids["Imangali Tasmagambetow"] == "new:per:imangali-tasmagambetow"
+    assert result[("Tasmagambetow", "PER")].canonical == "Imangali Tasmagambetow"  # full name, most frequent
+    assert result[("Лукашенко", "PER")].canonical == "Lukaschenko"  # Latin, not genitive
+    assert result[("Imangali Tasmagambetow", "PER")].method == "new"
+    assert result[("Imangali Tasmagambetov", "PER")].method == "cluster"
+
+
+def test_cluster_ids_are_deterministic_and_order_independent():
+    forms = [("Alexander Wolfowitsch", "PER", 2), ("Alexander Wolfowutsch", "PER", 2), ("OVKS", "ORG", 1),
+             ("OVKAS", "ORG", 1), ("Minsk", "LOC", 1)]
+    first = Resolver().cluster_forms(forms)
+    second = Resolver().cluster_forms(list(reversed(forms)))
+    assert first == second
+    # a tie in counts is broken by spelling, not by input order
+    assert first[("Alexander Wolfowutsch", "PER")].canonical == "Alexander Wolfowitsch"
+
+
+def test_surname_only_form_joins_a_cluster_only_when_unique():
+    forms = [("Viktor Iwanow", "PER", 3), ("Pawel Iwanow", "PER", 3), ("Iwanow", "PER", 2),
+             ("Imangali Tasmagambetow", "PER", 1), ("Tasmagambetow", "PER", 5)]
+    result = Resolver().cluster_forms(forms)
+    assert result[("Iwanow", "PER")].entity_id == "new:per:iwanow"
+    assert result[("Tasmagambetow", "PER")].entity_id == "new:per:imangali-tasmagambetow"
+
+
+def test_unknown_forms_get_slug_ids(resolver):
+    assert new_entity_id("Imangali Tasmagambetow", "PER") == "new:per:imangali-tasmagambetow"
+    result = resolver.resolve("Präsident Kassym-Schomart Tokajew", "PER")
+    assert result == Resolution("new:per:kassym-schomart-tokajew", "Kassym-Schomart Tokajew", "PER", 100.0, "new", None)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "„“", "--"])
+def test_empty_mentions_are_input_errors(resolver, text):
+    with pytest.raises(InputError, match="mention text"):
+        resolver.resolve(text, "PER")
+    with pytest.raises(InputError, match="mention 2: mention text"):
+        resolver.resolve_mentions([Mention("Minsk", "LOC"), Mention(text, "LOC")])
+
+
+def test_unknown_label_and_bad_rows_are_input_errors(resolver):
+    with pytest.raises(InputError, match="unknown label 'PERSON'; use one of PER, ORG, LOC, MISC"):
+        resolver.resolve("Minsk", "PERSON")
+    with pytest.raises(InputError, match="form 1: count must be a positive integer"):
+        resolver.cluster_forms([("Minsk", "LOC", 0)])
+    with pytest.raises(InputError, match="form 1: expected \\(text, label, count\\)"):
+        resolver.cluster_forms([("Minsk", "LOC")])
+    with pytest.raises(EntitykitError, match="score_cutoff"):
+        Resolver(score_cutoff=120)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("A", "PER"), ("X", "ORG"), ("Ж", "PER"), ("Лукаshenko", "PER"), ("Minsk-Мінск", "LOC"), ("習近平", "PER")],
+)
+def test_one_letter_and_mixed_script_names_give_sensible_results(resolver, text, label):
+    result = resolver.resolve(text, label)
+    assert result.entity_id.startswith(("new:", "per:", "org:", "loc:")) and result.entity_id.isascii()
+    assert 0 <= result.score <= 100
+    if len(text) == 1:
+        assert result.method == "new"  # one letter never fuzzily matches anything
+    clustered = Resolver().resolve_mentions([Mention(text, label), Mention(text, label)])
+    assert clustered[0].entity_id == clustered[1].entity_id
+
+
+def test_mixed_script_name_meets_the_latin_one(resolver):
+    assert resolver.resolve("Лукаshenko", "PER").entity_id == "per:alexander-lukaschenko"
+
+
+def test_default_registry_floors():
+    from entitykit.aliases import default_registry
+
+    registry = default_registry()
+    if not len(registry):
+        pytest.skip("no default registry shipped yet")
+    resolver = Resolver(registry)
+    ovks = resolver.resolve("OVKS", "ORG").entity_id
+    assert resolver.resolve("OVKAS", "ORG").entity_id == ovks
+    assert resolver.resolve("Alexander Wolfowutsch", "PER").entity_id == resolver.resolve("Alexander Wolfowitsch", "PER").entity_id
+    assert resolver.resolve("Minsk", "LOC").entity_id != resolver.resolve("Pinsk", "LOC").entity_id
+
+
+def test_a_different_long_form_with_the_same_initials_stays_apart():
+    forms = [("OVKS", "ORG", 5), ("Organisation des Vertrags über kollektive Sicherheit", "ORG", 2),
+             ("Organisation des Vertrauens über kommunale Selbstverwaltung", "ORG", 1),
+             ("Organisation des Vertrages über kollektive Sicherheit", "ORG", 1)]
+    ids = {text: resolution.entity_id for (text, _), resolution in Resolver().cluster_forms(forms).items()}
+    assert ids["OVKS"] == ids["Organisation des Vertrags über kollektive Sicherheit"]
+    assert ids["OVKS"] == ids["Organisation des Vertrages über kollektive Sicherheit"]
+    assert ids["Organisation des Vertrauens über kommunale Selbstverwaltung"] != ids["OVKS"]

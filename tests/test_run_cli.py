@@ -1,0 +1,264 @@
+"""``entitykit run``: the command a user types, run as a real subprocess.
+
+The pipeline is an entity ruler named "ner" saved to disk (no statistical model), so the runs
+are fast and their outputs known; ``entitykit.load`` adds the real resolver components.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import spacy
+
+from entitykit.corpus import WORK_DIR
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+ALIASES = CORPUS / "aliases.jsonl"
+INPUTS = [str(CORPUS / "txt"), str(CORPUS / "news.jsonl"), str(CORPUS / "news.csv")]
+NAMES = [
+    ("Alexander Lukaschenko", "PER"), ("Lukaschenko", "PER"), ("Alexander Wolfowitsch", "PER"),
+    ("Alexander Wolfowutsch", "PER"), ("Wolfowitsch", "PER"), ("Wolfowutsch", "PER"),
+    ("Imangali Tasmagambetow", "PER"), ("Tasmagambetow", "PER"), ("OVKS", "ORG"), ("Minsk", "LOC"),
+    ("Moskau", "LOC"), ("Belarus", "LOC"),
+]
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> str:
+    nlp = spacy.blank("de")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": label, "pattern": [{"TEXT": w} for w in text.split()]} for text, label in NAMES])
+    path = tmp_path_factory.mktemp("model") / "de_rules"
+    nlp.to_disk(path)
+    return str(path)
+
+
+def command(*args: str, model: str | None = None) -> list[str]:
+    options = ["--model", model, "--aliases", str(ALIASES), "--no-aliases"] if model else []
+    return [sys.executable, "-m", "entitykit", "run", *args, *options]
+
+
+def entitykit_run(*args: str, model: str | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(command(*args, model=model), input=stdin, capture_output=True, timeout=300)
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in ("mentions.jsonl", "entities.jsonl", "errors.jsonl")}
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, code: int, message: str) -> None:
+    stderr = result.stderr.decode()
+    assert result.returncode == code, stderr
+    assert stderr.startswith("entitykit: error: ") and stderr.count("\n") == 1, stderr
+    assert message in stderr
+    assert "Traceback" not in stderr
+
+
+def test_help_lists_the_options():
+    result = subprocess.run([sys.executable, "-m", "entitykit", "run", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for option in ("--out", "--format", "--processes", "--batch-size", "--aliases", "--no-aliases", "--model",
+                   "--force", "--strict", "--quiet", "--text-key", "--id-key"):
+        assert option in result.stdout
+
+
+def test_run_writes_the_tables_and_prints_a_summary(tmp_path, model):
+    out = tmp_path / "out"
+    result = entitykit_run(*INPUTS, "--out", str(out), "--format", "csv", model=model)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout == b""
+    assert sorted(p.name for p in out.iterdir()) == ["entities.csv", "errors.jsonl", "mentions.csv", "run.json"]
+    with (out / "mentions.csv").open(encoding="utf-8", newline="") as handle:
+        mentions = list(csv.DictReader(handle))
+    with (out / "entities.csv").open(encoding="utf-8", newline="") as handle:
+        entities = list(csv.DictReader(handle))
+    assert list(entities[0]) == ["entity_id", "canonical", "label", "mentions", "documents", "variants"]
+    documents = len({m["doc_id"] for m in mentions})
+    assert result.stderr.decode().startswith(f"10 documents, {len(mentions)} mentions, {len(entities)} entities, 0 errors;")
+    assert documents == 10  # every fixture document names a person, organisation or place
+
+
+def test_stdin_and_quiet(tmp_path, model):
+    out = tmp_path / "out"
+    text = "Lukaschenko empfing Tasmagambetow in Minsk.\nWolfowitsch flog nach Moskau.\n".encode()
+    result = entitykit_run("-", "--out", str(out), "--quiet", model=model, stdin=text)
+    assert result.returncode == 0 and result.stderr == b""
+    rows = [json.loads(line) for line in (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["doc_id"], r["text"]) for r in rows] == [
+        ("-:1", "Lukaschenko"), ("-:1", "Tasmagambetow"), ("-:1", "Minsk"), ("-:2", "Wolfowitsch"), ("-:2", "Moskau"),
+    ]
+
+
+def bad_inputs(folder: Path) -> list[str]:
+    txt = folder / "txt"
+    shutil.copytree(CORPUS / "txt", txt)
+    (txt / "latin1.txt").write_bytes("Lukaschenko in Minsk, Grüße".encode("latin-1"))
+    (txt / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (txt / "empty.txt").write_text("", encoding="utf-8")
+    (txt / "huge.txt").write_text("Minsk " * 900_000, encoding="utf-8")
+    jsonl = folder / "news.jsonl"
+    jsonl.write_text(
+        (CORPUS / "news.jsonl").read_text(encoding="utf-8") + '{"id": "broken", "text": "Minsk"\n{"id": "x", "body": "Minsk"}\n',
+        encoding="utf-8",
+    )
+    return [str(txt), str(jsonl)]
+
+
+def test_bad_documents_are_counted_and_the_run_succeeds(tmp_path, model):
+    out = tmp_path / "out"
+    result = entitykit_run(*bad_inputs(tmp_path), "--out", str(out), "--quiet", model=model)
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    mentions = (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()
+    assert f"7 documents, {len(mentions)} mentions," in stderr
+    assert f"6 error(s) (see {out / 'errors.jsonl'})" in stderr
+    reasons = [json.loads(line)["reason"] for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(reasons) == 6 and reasons[0] == "binary file (NUL byte at byte 8), not text"
+
+
+def test_strict_stops_with_exit_code_2(tmp_path, model):
+    result = entitykit_run(*bad_inputs(tmp_path), "--out", str(tmp_path / "out"), "--strict", model=model)
+    assert_one_line_error(result, 2, "binary.txt: binary file (NUL byte at byte 8), not text (--strict: stopped;")
+
+
+def test_missing_input_is_one_line_before_any_work(tmp_path):
+    out = tmp_path / "out"
+    # no --model: the check comes before a pipeline is even looked for
+    result = entitykit_run(INPUTS[0], str(tmp_path / "nowhere.jsonl"), "--out", str(out))
+    assert_one_line_error(result, 2, f"{tmp_path / 'nowhere.jsonl'}: no such file or directory")
+    assert not out.exists()
+
+
+def test_existing_output_needs_force(tmp_path, model):
+    out = tmp_path / "out"
+    assert entitykit_run(*INPUTS, "--out", str(out), "--quiet", model=model).returncode == 0
+    before = (out / "mentions.jsonl").stat().st_mtime_ns
+    result = entitykit_run(INPUTS[1], "--out", str(out))
+    assert_one_line_error(result, 2, "already holds the outputs of a run (run.json, errors.jsonl, mentions.jsonl, entities.jsonl)")
+    assert (out / "mentions.jsonl").stat().st_mtime_ns == before
+    result = entitykit_run(INPUTS[1], "--out", str(out), "--force", "--quiet", model=model)
+    assert result.returncode == 0
+    doc_ids = {json.loads(line)["doc_id"] for line in (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert doc_ids == {"belta-0110", "belta-0111", "tass-0201", "belta-0203"}  # news.jsonl alone
+
+
+def big_corpus(folder: Path, documents: int) -> list[str]:
+    """Many short documents, with a bad one every 500 so errors.jsonl resumes too."""
+    lines = (CORPUS / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    path = folder / "big.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(documents):
+            if number % 500 == 250:
+                handle.write('{"id": "broken-%d", "text": \n' % number)
+                continue
+            record = json.loads(lines[number % len(lines)])
+            record["id"] = f"{record['id']}-{number}"
+            record["text"] += " " + json.loads(lines[(number + 1) % len(lines)])["text"]
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return [str(path)]
+
+
+def test_a_run_killed_with_sigkill_resumes_to_identical_outputs(tmp_path, model):
+    inputs = big_corpus(tmp_path, 4000)
+    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
+    assert entitykit_run(*inputs, "--out", str(whole), "--batch-size", "50", "--quiet", model=model).returncode == 0
+
+    args = command(*inputs, "--out", str(resumed), "--batch-size", "50", "--quiet", model=model)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    checkpoint = resumed / WORK_DIR / "checkpoint.json"
+    part = resumed / WORK_DIR / "mentions.part.jsonl"
+    deadline = time.monotonic() + 240
+    saved = {"ordinals": 0}
+    # kill once a checkpoint is down and more has been written after it: a partial tail
+    while process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        if checkpoint.is_file():
+            saved = json.loads(checkpoint.read_text(encoding="utf-8"))
+            if saved["ordinals"] > 0 and part.stat().st_size > saved["mentions_bytes"]:
+                break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert 0 < saved["ordinals"] < 4000 and not (resumed / "mentions.jsonl").exists()
+
+    result = entitykit_run(*inputs, "--out", str(resumed), "--batch-size", "50", model=model)
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert "resumed after" in stderr and "8 error(s)" in stderr
+    assert outputs(resumed) == outputs(whole)
+    whole_counts = json.loads((whole / "run.json").read_text(encoding="utf-8"))["counts"]
+    assert json.loads((resumed / "run.json").read_text(encoding="utf-8"))["counts"] == whole_counts
+    assert not (resumed / WORK_DIR).exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker clean-up uses Linux prctl")
+def test_killing_a_two_process_run_leaves_no_workers_behind(tmp_path, model):
+    inputs = big_corpus(tmp_path, 4000)
+    out = tmp_path / "out"
+    process = subprocess.Popen(command(*inputs, "--out", str(out), "--processes", "2", "--quiet", model=model),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoint = out / WORK_DIR / "checkpoint.json"
+    workers: list[int] = []
+    deadline = time.monotonic() + 240
+    while process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        if len(workers) == 2 and checkpoint.is_file() and json.loads(checkpoint.read_text(encoding="utf-8"))["ordinals"]:
+            break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL and len(workers) == 2
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+        return state != "Z"  # a zombie is dead, only not yet reaped
+
+    deadline = time.monotonic() + 10
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:  # do not leave them running when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left
+
+
+@pytest.mark.parametrize("quiet", [False, True], ids=["terminal", "quiet"])
+def test_a_progress_bar_on_a_terminal_unless_quiet(tmp_path, model, quiet):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    terminal, stderr = pty.openpty()
+    fcntl.ioctl(stderr, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    args = command(*INPUTS, "--out", str(tmp_path / "out"), *(["--quiet"] if quiet else []), model=model)
+    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
+    os.close(stderr)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert process.wait(timeout=60) == 0
+    if quiet:
+        assert shown == b""
+    else:
+        assert "100%" in shown.decode() and "10/10" in shown.decode() and "doc/s, mentions=" in shown.decode()
