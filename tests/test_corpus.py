@@ -326,7 +326,7 @@ def test_run_writes_mentions_entities_errors_and_run_json(tmp_path, nlp):
 
 def test_unknown_variants_get_one_id_across_the_corpus(tmp_path, nlp):
     out = tmp_path / "out"
-    run(out, nlp)
+    run(out, nlp, batch_size=1)  # one document a batch: only corpus clustering can merge them
     mentions = read_jsonl(out / "mentions.jsonl")
     ids = {m["entity_id"] for m in mentions if m["text"] in ("Alexander Wolfowutsch", "Wolfowutsch", "Wolfowitsch", "Alexander Wolfowitsch")}
     assert len(ids) == 1
@@ -463,3 +463,28 @@ def test_two_processes_give_the_same_outputs(tmp_path, nlp):
     run(tmp_path / "one", nlp, batch_size=2)
     run(tmp_path / "two", nlp, batch_size=2, n_process=2)
     assert outputs(tmp_path / "two") == outputs(tmp_path / "one")
+
+
+def test_the_batch_size_changes_speed_not_results(tmp_path, nlp):
+    # the resolver merges unknown names within a batch; corpus clustering redoes it for all
+    run(tmp_path / "one", nlp, batch_size=1)
+    run(tmp_path / "many", nlp, batch_size=128)
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "many")
+
+
+def test_a_damaged_unfinished_run_asks_for_force(tmp_path, nlp, monkeypatch):
+    out = tmp_path / "out"
+    interrupted(out, nlp, INPUTS, 3, monkeypatch, batch_size=2)
+    (out / WORK_DIR / "mentions.part.jsonl").unlink()
+    with pytest.raises(InputError, match="cannot be resumed .*add --force to start over"):
+        run(out, nlp, batch_size=2)
+    assert run(out, nlp, batch_size=2, force=True).documents == 10
+
+
+def test_an_empty_corpus_gives_empty_tables(tmp_path, nlp):
+    (tmp_path / "empty").mkdir()
+    summary = run(tmp_path / "out", nlp, inputs=[str(tmp_path / "empty")], format="parquet")
+    assert (summary.documents, summary.mentions, summary.entities, summary.errors) == (0, 0, 0, 0)
+    assert pq.read_table(tmp_path / "out" / "mentions.parquet").num_rows == 0
+    assert pq.read_table(tmp_path / "out" / "entities.parquet").column_names == [
+        "entity_id", "canonical", "label", "mentions", "documents", "variants"]

@@ -3,7 +3,7 @@ committed copy carries the outputs a reader sees on a code host."""
 
 from __future__ import annotations
 
-import copy
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -27,25 +27,23 @@ def committed():
 
 
 @pytest.fixture(scope="module")
-def executed(committed, bundled_nlp):
-    """The notebook executed now, in notebooks/, with a python3 kernel of ``sys.executable``."""
+def runner():
+    """notebooks/execute.py, the script that also re-executes and saves the notebook."""
     pytest.importorskip("nbclient")
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
+    spec = importlib.util.spec_from_file_location("notebook_execute", NOTEBOOK.parent / "execute.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    # Only ipykernel's own spec: the kernel runs on this interpreter, not a user-wide "python3".
-    manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
-    assert manager.kernel_spec.argv[0] == sys.executable
-    notebook = copy.deepcopy(committed)
-    client = NotebookClient(
-        notebook,
-        km=manager,
-        timeout=600,
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
-    )
-    client.execute()  # raises CellExecutionError, naming the cell, on the first error
-    return notebook
+
+@pytest.fixture(scope="module")
+def executed(runner, bundled_nlp):
+    """The notebook executed now, in notebooks/, with a python3 kernel of ``sys.executable``."""
+    return runner.execute(NOTEBOOK)  # raises CellExecutionError, naming the cell, on the first error
+
+
+def test_the_kernel_runs_on_this_interpreter(runner):
+    assert runner.kernel_manager().kernel_spec.argv[0] == sys.executable
 
 
 @pytest.mark.slow

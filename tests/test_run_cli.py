@@ -85,6 +85,9 @@ def test_run_writes_the_tables_and_prints_a_summary(tmp_path, model):
     documents = len({m["doc_id"] for m in mentions})
     assert result.stderr.decode().startswith(f"10 documents, {len(mentions)} mentions, {len(entities)} entities, 0 errors;")
     assert documents == 10  # every fixture document names a person, organisation or place
+    report = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert report["registry"] == {"entities": 4, "aliases": [str(ALIASES)], "default_aliases": False}
+    assert report["model"]["location"] == model and report["counts"]["documents"] == 10
 
 
 def test_stdin_and_quiet(tmp_path, model):

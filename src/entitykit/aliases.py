@@ -225,6 +225,7 @@ class AliasRegistry:
         # normalised key -> one id, or a tuple of ids when the key is ambiguous
         self._by_key: dict[str, str | tuple[str, ...]] = {}
         self._warnings: list[Problem] = []
+        self._spellings: dict[tuple[str, str], str] = {}
         for entity in entities:
             self._add(entity)
 
@@ -330,11 +331,17 @@ class AliasRegistry:
         ...     "aliases": ["Lukashenko"]}]).spelling("per:x", "lukashenko")
         'Lukashenko'
         """
+        cached = self._spellings.get((entity_id, key))
+        if cached is not None:
+            return cached
         entity = self[entity_id]
         spellings = [alias for alias in entity.names if normalize(alias) == key]
         # the Latin spelling reads best when a Cyrillic one has the same key
         spellings.sort(key=lambda alias: _CYRILLIC.search(alias) is not None)
-        return spellings[0] if spellings else entity.name
+        spelling = spellings[0] if spellings else entity.name
+        if len(self._spellings) < 100_000:
+            self._spellings[(entity_id, key)] = spelling
+        return spelling
 
     @property
     def ambiguous(self) -> dict[str, tuple[str, ...]]:

@@ -30,6 +30,7 @@ import sys
 import time
 import zlib
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import chain
@@ -248,9 +249,10 @@ def count_records(
             with source.path.open(encoding="utf-8", errors="replace", newline="") as handle:
                 with _field_limit(MAX_CHARS * 8):
                     try:
-                        total += sum(1 for row in csv.reader(handle, delimiter="\t" if source.kind == "tsv" else ",") if row) - 1
+                        rows = sum(1 for row in csv.reader(handle, delimiter="\t" if source.kind == "tsv" else ",") if row)
                     except csv.Error:
                         return None
+                    total += max(rows - 1, 0)  # not the header
     return total
 
 
@@ -301,10 +303,11 @@ def _txt_record(path: Path, max_chars: int) -> Record:
     nul = data.find(b"\x00")
     if nul >= 0:
         return _bad(doc_id, doc_id, f"binary file (NUL byte at byte {nul}), not text")
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
-        return _bad(doc_id, doc_id, f"not UTF-8 at byte {error.start}; convert the file to UTF-8")
+        return _bad(doc_id, doc_id, f"not UTF-8 at byte {bom + error.start}; convert the file to UTF-8")
     problem = _text_problem(text, max_chars)
     return _bad(doc_id, doc_id, problem) if problem else Record(doc_id, text, {}, doc_id)
 
@@ -378,57 +381,58 @@ def _meta_value(value: Any) -> Any:
         return str(value)
 
 
-class _field_limit:
-    """Raise the csv module's field size limit (131,072 characters) while reading: a long
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """Raise the csv module's field size limit (131,072 characters) for a moment: a long
     document must be read whole to be reported as too long, not as a broken CSV."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
 
-    def __enter__(self) -> None:
-        self.old = csv.field_size_limit()
-        csv.field_size_limit(max(self.old, self.limit))
-
-    def __exit__(self, *exc_info: object) -> None:
-        csv.field_size_limit(self.old)
+def _csv_rows(reader, limit: int) -> Iterator[tuple[int, list[str] | None, csv.Error | None]]:
+    """``(first line, row, None)`` for each CSV record, ``(line, None, error)`` for a broken one."""
+    line = reader.line_num
+    while True:
+        with _field_limit(limit):
+            try:
+                row, error = next(reader), None
+            except StopIteration:
+                return
+            except csv.Error as caught:
+                row, error = None, caught
+        yield line + 1, row, error
+        line = reader.line_num
 
 
 def _csv_records(path: Path, delimiter: str, options: dict) -> Iterator[Record]:
     display = path.as_posix()
+    limit = options["max_chars"] * 8
     # surrogateescape keeps a bad byte from stopping the file: only its record is bad.
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
-        with _field_limit(options["max_chars"] * 8):
+        with _field_limit(limit):
             header = next(reader, None)
         if header is None:
             return
         number = 0
-        line = reader.line_num
-        while True:
-            with _field_limit(options["max_chars"] * 8):
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as error:
-                    number += 1
-                    yield _bad(f"{display}:{number}", f"{display} line {line + 1}", f"malformed CSV ({error})")
-                    line = reader.line_num
-                    continue
-            source = f"{display} line {line + 1}"
-            line = reader.line_num
-            if not row:
+        for line, row, error in _csv_rows(reader, limit):
+            if row == []:  # a blank line
                 continue
             number += 1
-            fallback_id = f"{display}:{number}"
-            if len(row) != len(header):
+            fallback_id, source = f"{display}:{number}", f"{display} line {line}"
+            if error is not None:
+                yield _bad(fallback_id, source, f"malformed CSV ({error})")
+            elif len(row) != len(header):
                 yield _bad(fallback_id, source, f"{len(row)} fields, the header has {len(header)}")
-                continue
-            bad_field = next((name for name, cell in zip(header, row) if not _is_utf8(cell)), None)
-            if bad_field is not None:
-                yield _bad(fallback_id, source, f"field {bad_field!r} is not UTF-8; convert the file to UTF-8")
-                continue
-            yield _mapping_record(dict(zip(header, row)), fallback_id, source, options)
+            elif not all(map(_is_utf8, row)):
+                field = next(name for name, cell in zip(header, row) if not _is_utf8(cell))
+                yield _bad(fallback_id, source, f"field {field!r} is not UTF-8; convert the file to UTF-8")
+            else:
+                yield _mapping_record(dict(zip(header, row)), fallback_id, source, options)
 
 
 def _is_utf8(text: str) -> bool:
@@ -852,7 +856,13 @@ class _RunState:
             self.errors_path.write_bytes(b"")
             self.save(finished_input=False)
         else:
-            self._restore(checkpoint)
+            try:
+                self._restore(checkpoint)
+            except (OSError, ValueError, KeyError, IndexError) as error:
+                raise InputError(
+                    f"the unfinished run in {work.parent} cannot be resumed ({error}); "
+                    "add --force to start over"
+                ) from None
 
     def _restore(self, checkpoint: dict) -> None:
         # A kill between two checkpoints leaves a partial tail: cut it off.

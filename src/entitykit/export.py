@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -201,7 +202,7 @@ class TableWriter:
         self.format = format
         self.types = tuple(types) if types is not None else ("json",) * len(self.columns)
         if len(self.types) != len(self.columns):
-            raise ValueError("types and columns differ in length")
+            raise InputError(f"{len(self.types)} column types for {len(self.columns)} columns")
         self.rows = 0
         self._pending: list[Sequence[Any]] = []
         self._parquet = None
@@ -266,8 +267,6 @@ class TableWriter:
             self._parquet = None
         elif self._file is not None and not self._file.closed:
             self._file.flush()
-            import os
-
             os.fsync(self._file.fileno())
             self._file.close()
 
@@ -322,14 +321,14 @@ def write_entities(path: str | Path, rows: Iterable[EntityRow], *, format: str =
     return writer.rows
 
 
-def meta_type(values_seen: Mapping[str, int] | Iterable[str]) -> str:
+def meta_type(kinds_seen: Iterable[str]) -> str:
     """The column type for a metadata key from the kinds of value seen (see :func:`value_kind`):
     one kind keeps it, ints and floats make float, anything else mixed is ``json``.
 
     >>> meta_type({"int", "float"}), meta_type({"string"}), meta_type({"string", "int"})
     ('float', 'string', 'json')
     """
-    kinds = set(values_seen)
+    kinds = set(kinds_seen)
     if len(kinds) == 1:
         return next(iter(kinds))
     if kinds == {"int", "float"}:

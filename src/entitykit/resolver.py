@@ -123,7 +123,7 @@ def _token_skeleton(token: str) -> str:
     return _skeleton_of_key(token)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 19)
 def _parse_key(key: str, acronym: bool = False) -> _Name:
     tokens = tuple(token for token in _SPLIT.split(key) if token) if key else ()
     skels = tuple(_token_skeleton(token) for token in tokens)
@@ -184,6 +184,12 @@ def _levenshtein(a: str, b: str) -> int:
 
     _levenshtein = Levenshtein.distance  # rapidfuzz is imported on first use, then called directly
     return _levenshtein(a, b)
+
+
+def _distance_scorer():
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance
 
 
 def _ratio(a: str, b: str) -> float:
@@ -414,14 +420,14 @@ class _TokenIndex:
             if token and token not in FUNCTION_WORDS:
                 self.postings[self._token_id(token)].append(form_id)
 
-    def similar(self, token: str) -> set[int]:
-        """Ids of indexed words equal to ``token`` or within (about) one edit of it."""
+    def similar(self, token: str, *, fuzzy: bool = True) -> set[int]:
+        """Ids of indexed words equal to ``token`` or (``fuzzy``) within about one edit of it."""
         found: set[int] = set()
         vocab, deletions = self.vocab, self.deletions
         exact = vocab.get(token)
         if exact is not None:
             found.add(exact)
-        if len(token) < self.MIN_DELETE:
+        if not fuzzy or len(token) < self.MIN_DELETE:
             return found
         variants = _deletions(token)
         for key in (token, *variants):
@@ -440,28 +446,34 @@ class _TokenIndex:
             found.update(self.affixes.get(token[:3] + token[-3:], ()))
         return found
 
-    def candidates(self, skels: Sequence[str], *, only: int | None = None, limit: int = 5000) -> set[int]:
+    def candidates(
+        self, skels: Sequence[str], *, only: int | None = None, limit: int = 3000, fuzzy: Sequence[bool] = ()
+    ) -> set[int]:
         """Forms sharing a (nearly) equal word with the query: the rarest word's neighbours.
 
-        ``only`` restricts the search to one word (the surname of a person).
+        ``only`` restricts the search to one word (the surname of a person); ``fuzzy[i]`` false
+        means word i is too short for typos and only matches exactly.
         """
         positions = [only] if only is not None else [
             index for index, token in enumerate(skels) if token and token not in FUNCTION_WORDS
         ]
+        postings = self.postings
         best: set[int] | None = None
         best_size = 0
         for position in positions:
-            token_ids = self.similar(skels[position])
-            size = sum(len(self.postings[token_id]) for token_id in token_ids)
+            token_ids = self.similar(skels[position], fuzzy=fuzzy[position] if fuzzy else True)
+            if len(positions) == 1:
+                best, best_size = token_ids, 0
+                break
+            size = sum(len(postings[token_id]) for token_id in token_ids)
             if size and (best is None or size < best_size):
                 best, best_size = token_ids, size
-        if not best:
-            return set()
+        if not best or best_size > limit:
+            return set()  # nothing near, or only words so common that they tell nothing apart
         forms: set[int] = set()
         for token_id in best:
-            postings = self.postings[token_id]
-            forms.update(postings if len(postings) <= limit else postings[:limit])
-        return forms
+            forms.update(postings[token_id])
+        return forms if len(forms) <= limit else set()
 
 
 # --- the resolver ----------------------------------------------------------------------------
@@ -612,13 +624,13 @@ class Resolver:
         >>> Resolver().resolve("Präsident Imangali Tasmagambetow", "PER")
         Resolution(entity_id='new:per:imangali-tasmagambetow', canonical='Imangali Tasmagambetow', label='PER', score=100.0, method='new', matched=None)
         """
-        _check_label(label)
-        _check_text(text)
         cache_key = (text, label)
         if context is None:
             cached = self._cache.get(cache_key)
             if cached is not None:
                 return cached
+        _check_label(label)
+        _check_text(text)
         match = self._match(text, label, context)
         if match is None:
             canonical = display_form(text)
@@ -782,7 +794,8 @@ class Resolver:
         if not name.tokens or name.acronym:
             return []
         only = len(name.tokens) - 1 if label == "PER" else None
-        form_ids = self._index.candidates(name.skels, only=only)
+        fuzzy = [len(token) >= self.min_typo_length for token in name.tokens]
+        form_ids = self._index.candidates(name.skels, only=only, fuzzy=fuzzy)
         if not form_ids:
             return []
         from rapidfuzz import fuzz, process
@@ -798,13 +811,20 @@ class Resolver:
                 choices = {form_id: last[form_id] for form_id in form_ids if form_id not in weak}
             else:
                 choices = {form_id: last[form_id] for form_id in form_ids}
-            pre = process.extract(name.skels[-1], choices, scorer=fuzz.ratio, limit=100, score_cutoff=70)
+            # the surname rule allows at most two edits on the skeleton
+            pre = process.extract(name.skels[-1], choices, scorer=_distance_scorer(), limit=100, score_cutoff=2)
         else:
             choices = {form_id: forms[form_id] for form_id in form_ids}
             pre = process.extract(name.key, choices, scorer=fuzz.ratio, limit=30, score_cutoff=60)
         out = []
+        settled: set[tuple[str, ...]] = set()  # entities already matched as well as possible
         for _, _, form_id in pre:
+            owners = self._form_ids[form_id]
+            if owners in settled:
+                continue
             verdict = _compare(name, _parse_key(forms[form_id]), label, self.min_typo_length)
+            if verdict.ok and verdict.score >= 95:
+                settled.add(owners)
             out.append((form_id, verdict))
         out.sort(key=lambda item: (-item[1].ok, -item[1].score, forms[item[0]]))
         return out

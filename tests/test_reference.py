@@ -1,0 +1,73 @@
+"""The reference article (BelTA, 10 January 2023) and hostile input, with the bundled pipeline."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def entities(doc, label):
+    return {ent.text for ent in doc.ents if ent.label_ == label}
+
+
+def test_reference_article_people_organisation_and_places(bundled_nlp, example_text):
+    doc = bundled_nlp(example_text)
+    persons = " ".join(entities(doc, "PER"))
+    for surname in ("Lukaschenko", "Tasmagambetow", "Wolfowitsch", "Wolfowutsch"):
+        assert surname in persons, f"{surname} not found as PER in {sorted(entities(doc, 'PER'))}"
+    assert "OVKS" in entities(doc, "ORG")
+    assert {"Moskau", "Belarus"} <= entities(doc, "LOC")
+
+
+def test_bare_ner_finds_the_reference_entities_without_the_registry(example_text):
+    """The statistical model alone, no alias registry and no compound rules."""
+    from entitykit.models import bundled_model_path, load_pipeline
+
+    nlp = load_pipeline(bundled_model_path())
+    doc = nlp(example_text)
+    persons = " ".join(entities(doc, "PER"))
+    for surname in ("Lukaschenko", "Tasmagambetow", "Wolfowitsch", "Wolfowutsch"):
+        assert surname in persons
+    assert "OVKS" in entities(doc, "ORG")
+    assert {"Moskau", "Belarus"} <= entities(doc, "LOC")
+
+
+def test_no_entity_crosses_a_line_break(bundled_nlp, example_text):
+    doc = bundled_nlp(example_text)
+    assert all("\n" not in ent.text for ent in doc.ents)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\t  \n", "\u200b"])
+def test_empty_and_blank_texts_give_no_entities(bundled_nlp, text):
+    assert list(bundled_nlp(text).ents) == []
+
+
+def test_control_characters_do_not_break_the_pipeline(bundled_nlp):
+    text = "Präsident\x00 Alexander Lukaschenko\x07 traf\x1b[31m in Minsk\r\nden OVKS-Generalsekretär.\x0c"
+    doc = bundled_nlp(text)
+    assert doc.text == text
+    assert "Minsk" in entities(doc, "LOC")
+    assert any("Lukaschenko" in ent.text for ent in doc.ents if ent.label_ == "PER")
+
+
+def test_mixed_latin_and_cyrillic(bundled_nlp):
+    text = "Лукашенко (Lukaschenko) sprach in Минск mit Wolfowitsch über die ОДКБ."
+    doc = bundled_nlp(text)
+    assert doc.text == text
+    for ent in doc.ents:  # whatever is found lies inside the text, with a valid label
+        assert text[ent.start_char : ent.end_char] == ent.text
+        assert ent.label_ in {"PER", "ORG", "LOC", "MISC"}
+    assert any("Wolfowitsch" in ent.text for ent in doc.ents)
+
+
+def test_a_two_megabyte_text_is_processed_in_pieces(bundled_nlp, example_text):
+    from entitykit.pipeline import annotate
+
+    text = (example_text + "\n\n") * (2_000_000 // (len(example_text) + 2) + 1)
+    assert len(text) > 2_000_000
+    doc = annotate(bundled_nlp, text)
+    assert doc.text == text
+    copies = text.count("Wolfowutsch")
+    found = [ent for ent in doc.ents if ent.text.endswith("Wolfowutsch")]
+    assert len(found) >= 0.9 * copies
+    # one text, one resolution: every copy of the article names the same entity
+    assert len({ent.kb_id_ for ent in found}) == 1
