@@ -38,9 +38,14 @@ GIVEN = (
     "Kassym Sadyr Emomali Ilham Nikol Ramsan Natalja Swetlana Maria Julia Olga Tatjana Jelena Irina "
     "Anna Darja Xenia Ljudmila Galina Walentina Oksana Marina"
 ).split()
+# About 100 syllables of Slavic and Central Asian names: dense enough that many names are one
+# or two letters apart (as real surnames are), sparse enough that most are not.
 SYLLABLES = (
     "ka lo wa mi schen ko ra ba tu so ni de gor bat mar tas ma gam be lu pe tro sa wo li ja "
-    "mo ru scha tschi wol fo ser do ki na ze jaz pri go mel"
+    "mo ru scha tschi wol fo ser do ki na ze jaz pri go mel bek nur sul tan as kar dyr jer "
+    "lan gul nar baj dscha par ach met rus lem sab ow dim trow tschen ljub mir slaw bor wlad "
+    "kys jom tok naz ars lid ost wer chol dan kul bul dor sem pol lew zin kow tschuk brod "
+    "grin schtsch wit schaw fed jur zar kir ust mog rad sit wor pet tal ham rif zag rov"
 ).split()
 SURNAME_ENDINGS = ("ow", "ew", "enko", "witsch", "ski", "in", "jew", "tschuk", "ak", "uk", "an", "ko")
 PLACE_ENDINGS = ("sk", "grad", "burg", "pol", "ow", "ez", "ino", "aja")

@@ -488,3 +488,20 @@ def test_an_empty_corpus_gives_empty_tables(tmp_path, nlp):
     assert pq.read_table(tmp_path / "out" / "mentions.parquet").num_rows == 0
     assert pq.read_table(tmp_path / "out" / "entities.parquet").column_names == [
         "entity_id", "canonical", "label", "mentions", "documents", "variants"]
+
+
+def test_a_long_document_is_run_in_pieces_with_offsets_into_the_whole(tmp_path, nlp):
+    filler = "Die Sitzung dauerte bis in den Abend.\n\n" * 3000  # 117,000 characters
+    long_text = "Lukaschenko eröffnete die Sitzung in Minsk.\n\n" + filler + "Am Ende sprach Wolfowitsch in Moskau."
+    path = tmp_path / "long.jsonl"
+    rows = [{"id": "short-1", "text": "Tasmagambetow in Moskau."}, {"id": "long", "text": long_text},
+            {"id": "short-2", "text": "Die OVKS tagt in Minsk."}]
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    summary = run(tmp_path / "out", nlp, inputs=[str(path)])
+    assert (summary.documents, summary.errors) == (3, 0)
+    mentions = read_jsonl(tmp_path / "out" / "mentions.jsonl")
+    assert [m["doc_id"] for m in mentions] == ["short-1", "short-1", "long", "long", "long", "long", "short-2", "short-2"]
+    for m in mentions:
+        if m["doc_id"] == "long":
+            assert long_text[m["start_char"]:m["end_char"]] == m["text"]
+    assert [m["text"] for m in mentions if m["doc_id"] == "long"] == ["Lukaschenko", "Minsk", "Wolfowitsch", "Moskau"]

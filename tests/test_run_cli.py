@@ -265,3 +265,16 @@ def test_a_progress_bar_on_a_terminal_unless_quiet(tmp_path, model, quiet):
         assert shown == b""
     else:
         assert "100%" in shown.decode() and "10/10" in shown.decode() and "doc/s, mentions=" in shown.decode()
+
+
+@pytest.mark.slow
+def test_the_bundled_model_merges_the_reference_variants(tmp_path, bundled_nlp):
+    out = tmp_path / "out"
+    result = entitykit_run(*INPUTS, "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr.decode()
+    entities = {e["entity_id"]: e for e in map(json.loads, (out / "entities.jsonl").read_text(encoding="utf-8").splitlines())}
+    wolfowitsch = entities["per:alexander-wolfowitsch"]["variants"]
+    assert {"Alexander Wolfowutsch", "Wolfowitsch"} <= set(wolfowitsch)
+    assert entities["org:ovks"]["documents"] >= 6
+    tasmagambetow = [e for e in entities.values() if e["canonical"] == "Imangali Tasmagambetow"]
+    assert len(tasmagambetow) == 1 and set(tasmagambetow[0]["variants"]) == {"Imangali Tasmagambetow", "Tasmagambetow"}

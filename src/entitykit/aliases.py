@@ -226,6 +226,7 @@ class AliasRegistry:
         self._by_key: dict[str, str | tuple[str, ...]] = {}
         self._warnings: list[Problem] = []
         self._spellings: dict[tuple[str, str], str] = {}
+        self._spell: dict[str, str] = {}  # key -> spelling of its first owner
         for entity in entities:
             self._add(entity)
 
@@ -274,6 +275,10 @@ class AliasRegistry:
             current = by_key.get(key)
             if current is None:
                 by_key[key] = entity.id
+                self._spell[key] = alias
+            elif current == entity.id:
+                if _CYRILLIC.search(self._spell[key]) and not _CYRILLIC.search(alias):
+                    self._spell[key] = alias  # the Latin spelling reads best
             elif isinstance(current, str):
                 if current != entity.id:
                     by_key[key] = (current, entity.id)
@@ -331,6 +336,8 @@ class AliasRegistry:
         ...     "aliases": ["Lukashenko"]}]).spelling("per:x", "lukashenko")
         'Lukashenko'
         """
+        if self._by_key.get(key) == entity_id:
+            return self._spell[key]
         cached = self._spellings.get((entity_id, key))
         if cached is not None:
             return cached

@@ -227,7 +227,7 @@ def run(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: mentions, entities, errors.jsonl, run.json."),
     format: str = typer.Option("jsonl", "--format", "-f", help="Table format: jsonl, csv or parquet."),
     processes: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes for the pipeline."),
-    batch_size: int = typer.Option(128, "--batch-size", "-b", min=1, help="Documents per pipeline batch and checkpoint."),
+    batch_size: int = typer.Option(32, "--batch-size", "-b", min=1, help="Documents per pipeline batch (memory grows with it)."),
     aliases: Optional[List[str]] = typer.Option(None, "--aliases", "-a", help=ALIASES_HELP),
     no_aliases: bool = typer.Option(False, "--no-aliases", help=NO_ALIASES_HELP),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path."),

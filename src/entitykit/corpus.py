@@ -56,7 +56,7 @@ from .export import (
 logger = logging.getLogger("entitykit")
 
 MAX_CHARS = 1_000_000  # spaCy's default nlp.max_length
-DEFAULT_BATCH_SIZE = 128
+DEFAULT_BATCH_SIZE = 32  # NER memory grows with the text of a batch: ~4 KB a character
 CHECKPOINT_SECONDS = 1.0  # at most one checkpoint (three fsyncs) a second
 INPUT_TYPES = "a directory of .txt files, .txt, .jsonl, .jsonl.gz, .csv, .tsv, .parquet, or '-' for stdin"
 WORK_DIR = ".entitykit-run"  # part files and checkpoint of an unfinished run, inside --out
@@ -845,6 +845,7 @@ class _RunState:
         self.meta_kinds: dict[str, set[str]] = {}
         self.documents = self.mentions = self.errors = 0
         self.ordinals = 0  # records done, good and bad
+        self.piped = 0  # documents that went through nlp.pipe (long ones do not)
         self.mentions_path = work / "mentions.part.jsonl"
         self.errors_path = work / "errors.part.jsonl"
         self.seconds_before = 0.0
@@ -875,6 +876,7 @@ class _RunState:
         with self.errors_path.open("rb") as handle:
             self.errors = sum(1 for _ in handle)
         self.ordinals = checkpoint["ordinals"]
+        self.piped = checkpoint["piped"]
         self.seconds_before = checkpoint["seconds"]
         self.finished_input = checkpoint["finished_input"]
         self.resumed_at = self.ordinals
@@ -901,6 +903,7 @@ class _RunState:
             "fingerprint": self.fingerprint,
             "ordinals": self.ordinals,
             "documents": self.documents,
+            "piped": self.piped,
             "mentions_bytes": self.mentions_path.stat().st_size if mentions_bytes is None else mentions_bytes,
             "errors_bytes": self.errors_path.stat().st_size if errors_bytes is None else errors_bytes,
             "seconds": self.seconds_before + time.time() - self.session_started,
@@ -927,19 +930,25 @@ def _process(
     """Stream the records after the checkpoint through the pipeline into the part files."""
     from tqdm import tqdm
 
+    from .pipeline import MAX_CHUNK_CHARS, annotate
+
     records = read_records(
         inputs, text_key=text_key, id_key=id_key, max_chars=max_chars, stdin=stdin, skip=state.ordinals
     )
-    # Records in reading order; nlp.pipe returns the docs of the good ones in the same order.
-    pending: deque[tuple[int, Record]] = deque()
+    # Records in reading order, each marked "doc" (its Doc comes out of nlp.pipe, in the same
+    # order), "bad" (for errors.jsonl) or "long" (run here in pieces: spaCy's NER needs
+    # memory in proportion to the text of a batch, about 4 KB a character).
+    pending: deque[tuple[int, Record, str]] = deque()
 
     def texts() -> Iterator[str]:
         for ordinal, record in enumerate(records, start=state.ordinals):
-            if record.error is None:
-                pending.append((ordinal, record._replace(text=None)))
-                yield record.text
+            if record.error is not None:
+                pending.append((ordinal, record, "bad"))
+            elif len(record.text) > MAX_CHUNK_CHARS:
+                pending.append((ordinal, record, "long"))
             else:
-                pending.append((ordinal, record))
+                pending.append((ordinal, record._replace(text=None), "doc"))
+                yield record.text
 
     mentions_file = state.mentions_path.open("ab")
     errors_file = state.errors_path.open("ab")
@@ -955,7 +964,22 @@ def _process(
             bar.set_postfix_str(f"mentions={state.mentions:,}, errors={state.errors:,}", refresh=False)
             bar.update(1)
 
-    def bad(ordinal: int, record: Record) -> None:
+    def write_doc(ordinal: int, record: Record, doc) -> None:
+        rows = []
+        for ent, m in zip(doc.ents, doc_mentions(doc, record.doc_id)):
+            key, counted = unknown_key(m, matched(ent))
+            rows.append([m.start_char, m.end_char, m.text, m.label, m.entity_id, m.canonical, m.score, m.method,
+                         key, 1 if counted else 0])
+        line = {"o": ordinal, "id": record.doc_id, "meta": record.meta, "m": rows}
+        mentions_file.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
+        state.count_document(record.meta, rows)
+        state.ordinals = ordinal + 1
+        tick()
+
+    def write_other(ordinal: int, record: Record, kind: str) -> None:
+        if kind == "long":
+            write_doc(ordinal, record, annotate(nlp, record.text, batch_size=1))
+            return
         if strict:
             raise CorpusFormatError(
                 f"{record.source}: {record.error} (--strict: stopped; "
@@ -981,26 +1005,18 @@ def _process(
     docs = nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)
     try:
         for doc in docs:
-            ordinal, record = pending.popleft()
-            while record.error is not None:
-                bad(ordinal, record)
-                ordinal, record = pending.popleft()
-            rows = []
-            for ent, m in zip(doc.ents, doc_mentions(doc, record.doc_id)):
-                key, counted = unknown_key(m, matched(ent))
-                rows.append([m.start_char, m.end_char, m.text, m.label, m.entity_id, m.canonical, m.score, m.method,
-                             key, 1 if counted else 0])
-            line = {"o": ordinal, "id": record.doc_id, "meta": record.meta, "m": rows}
-            mentions_file.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
-            state.count_document(record.meta, rows)
-            state.ordinals = ordinal + 1
-            tick()
+            ordinal, record, kind = pending.popleft()
+            while kind != "doc":
+                write_other(ordinal, record, kind)
+                ordinal, record, kind = pending.popleft()
+            write_doc(ordinal, record, doc)
+            state.piped += 1
             # Checkpoints fall on the pipeline's batch boundaries, so a resumed run sees the
             # same batches as an uninterrupted one; at most one a second keeps fsync cheap.
-            if state.documents % batch_size == 0 and time.monotonic() - last_checkpoint[0] >= CHECKPOINT_SECONDS:
+            if state.piped % batch_size == 0 and time.monotonic() - last_checkpoint[0] >= CHECKPOINT_SECONDS:
                 checkpoint(False)
         while pending:
-            bad(*pending.popleft())
+            write_other(*pending.popleft())
         checkpoint(True)
     finally:
         close = getattr(docs, "close", None)

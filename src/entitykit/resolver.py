@@ -186,6 +186,19 @@ def _levenshtein(a: str, b: str) -> int:
     return _levenshtein(a, b)
 
 
+def _adjacent_edits(a: str, b: str) -> bool:
+    """Two edits that are one slip: two letters dropped or added side by side, or a swap."""
+    from rapidfuzz.distance import Levenshtein
+
+    if len(a) == len(b):  # a swap of neighbours: Wolfowtisch / Wolfowitsch
+        diff = [index for index, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    ops = Levenshtein.editops(a, b)
+    kinds = {op.tag for op in ops}
+    positions = [op.src_pos for op in ops]
+    return len(kinds) == 1 and kinds <= {"insert", "delete"} and max(positions) - min(positions) <= 1
+
+
 def _distance_scorer():
     from rapidfuzz.distance import Levenshtein
 
@@ -227,6 +240,10 @@ def _typo_reason(
     distance = _levenshtein(skel_a, skel_b)
     if distance > allowed:
         return f"'{token_a}' vs '{token_b}': {distance} edits (at most {allowed} allowed)"
+    if distance == 2 and not _adjacent_edits(skel_a, skel_b):
+        # two slips side by side (Kirgisistan / Kirgistan, a transposition) are one typo;
+        # two changes apart are another name (Dosagmirak / Dosadirak)
+        return f"'{token_a}' vs '{token_b}': two separate edits"
     if not _tails_agree(_tail(skel_a), _tail(skel_b), surname):
         return f"'{token_a}' vs '{token_b}': endings differ (-{_tail(skel_a)} vs -{_tail(skel_b)})"
     if token_a.endswith("s") != token_b.endswith("s"):
@@ -822,7 +839,7 @@ class Resolver:
             owners = self._form_ids[form_id]
             if owners in settled:
                 continue
-            verdict = _compare(name, _parse_key(forms[form_id]), label, self.min_typo_length)
+            verdict = _compare(name, _parse_key(forms[form_id], False), label, self.min_typo_length)
             if verdict.ok and verdict.score >= 95:
                 settled.add(owners)
             out.append((form_id, verdict))
@@ -863,11 +880,11 @@ class Resolver:
         surname alone or an initial in the registry (*M. Tschiwaew*) is not enough."""
         if len(name.tokens) < 2:
             return True
-        form_name = _parse_key(form)
+        form_name = _parse_key(form, False)
         if len(form_name.tokens) >= 2 and len(form_name.tokens[0]) > 1:
             return True
         full = self._full_names.get(entity_id, [])
-        return any(_compare(name, _parse_key(key), "PER", self.min_typo_length).ok for key in full)
+        return any(_compare(name, _parse_key(key, False), "PER", self.min_typo_length).ok for key in full)
 
     def candidates(self, text: str, label: str, *, limit: int = 10) -> list[Candidate]:
         """The registry entities considered for a mention, scored 0-100, with the reason for each.
@@ -909,7 +926,7 @@ class Resolver:
             seen = {form_id for form_id, _ in scored}
             for _, _, form_id in process.extract(name.key, self._forms, scorer=fuzz.WRatio, limit=limit, score_cutoff=50):
                 if form_id not in seen:
-                    scored.append((form_id, _compare(name, _parse_key(self._forms[form_id]), label, self.min_typo_length)))
+                    scored.append((form_id, _compare(name, _parse_key(self._forms[form_id], False), label, self.min_typo_length)))
         for form_id, verdict in scored:
             form = self._forms[form_id]
             for entity_id in self._form_ids[form_id]:
@@ -1204,7 +1221,7 @@ class Resolver:
                         options[cluster] = max(options.get(cluster, (0.0, "")), (95.0, initials))
             only = len(name.tokens) - 1 if label == "PER" else None
             for form_id in index.candidates(name.skels, only=only):
-                other = _parse_key(form_keys[form_id])
+                other = _parse_key(form_keys[form_id], False)
                 verdict = _compare(name, other, label, self.min_typo_length)
                 if not verdict.ok or verdict.score < self.score_cutoff:
                     continue
