@@ -53,10 +53,14 @@ def read_text_arg(path: str) -> str:
 @app.command()
 def info(model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path.")):
     """Show which German pipeline entitykit uses and what it contains."""
+    from .aliases import default_registry, default_registry_paths
     from .models import describe
 
     for key, value in describe(model).items():
         typer.echo(f"{key:<12} {value}")
+    registry = default_registry()
+    names = ", ".join(path.name for path in default_registry_paths())
+    typer.echo(f"{'registry':<12} {len(registry)} entities, bundled default ({names})")
 
 
 @app.command()
