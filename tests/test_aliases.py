@@ -85,10 +85,25 @@ def test_bad_records_name_file_and_line(tmp_path, line, message):
     assert isinstance(error.value, EntitykitError)
 
 
-def test_duplicate_ids_across_files_name_both_places(tmp_path):
+def test_duplicate_ids_within_one_file_name_both_lines(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [MINSK, OVKS, dict(MINSK, name="Minsk (Stadt)")])
+    with pytest.raises(RegistryError, match=rf"{path}:3: duplicate id 'loc:minsk' \(first defined at {path}:1\)"):
+        AliasRegistry.from_sources(path)
+
+
+def test_a_later_file_adds_spellings_to_a_known_entity(tmp_path):
     first = write_jsonl(tmp_path / "a.jsonl", [MINSK])
-    second = write_jsonl(tmp_path / "b.jsonl", [OVKS, dict(MINSK, name="Minsk (Stadt)")])
-    with pytest.raises(RegistryError, match=rf"{second}:2: duplicate id 'loc:minsk' \(first defined at {first}:1\)"):
+    second = write_jsonl(tmp_path / "b.jsonl", [OVKS, {"id": "loc:minsk", "label": "LOC", "name": "Mensk", "aliases": ["Minsk-Stadt"]}])
+    registry = AliasRegistry.from_sources(first, second)
+    assert registry.lookup("mensk") == ("loc:minsk",)
+    assert registry.lookup("minsk-stadt") == ("loc:minsk",)
+    assert registry.get("loc:minsk").name == MINSK["name"]  # the first file keeps the canonical name
+
+
+def test_a_later_file_cannot_change_the_label(tmp_path):
+    first = write_jsonl(tmp_path / "a.jsonl", [MINSK])
+    second = write_jsonl(tmp_path / "b.jsonl", [dict(MINSK, label="ORG")])
+    with pytest.raises(RegistryError, match=rf"{second}:1: id 'loc:minsk' is LOC at {first}:1 but ORG here"):
         AliasRegistry.from_sources(first, second)
 
 

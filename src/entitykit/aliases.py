@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, Union
@@ -237,17 +237,24 @@ class AliasRegistry:
         """Build a registry from JSONL paths, directories of ``*.jsonl`` and iterables of dicts.
 
         Raises :class:`RegistryError` naming ``file:line`` for malformed JSON, missing fields,
-        wrong types, unknown labels, empty names and duplicate ids (also across sources).
+        wrong types, unknown labels, empty names and duplicate ids within a source. A later
+        source may name an id an earlier one defined: its names become extra aliases of that
+        entity (the label must agree), so a user file can extend the bundled registry.
 
         >>> AliasRegistry.from_sources([{"id": "org:osze", "label": "ORG", "name": "OSZE",
         ...                               "aliases": ["OSCE"]}]).lookup("osce")
         ('org:osze',)
         """
         registry = cls()
-        for source in sources:
+        origin: dict[str, int] = {}  # entity id -> index of the source that defined it
+        for index, source in enumerate(sources):
             for where, record in _expand(source):
                 entity, warnings = _parse_record(record, where)
-                registry._add(entity)
+                if origin.get(entity.id, index) != index:
+                    registry._extend(entity)  # a later file adds spellings to a known entity
+                else:
+                    registry._add(entity)
+                    origin[entity.id] = index
                 file, _, line = where.rpartition(":")
                 registry._warnings.extend(Problem(file, int(line), "warning", message) for message in warnings)
         return registry
@@ -261,8 +268,23 @@ class AliasRegistry:
                 "across all registry files"
             )
         self._entities[entity.id] = entity
+        self._index(entity, entity.names)
+
+    def _extend(self, entity: Entity) -> None:
+        """Add the names of ``entity`` to the entity of the same id from an earlier source."""
+        known = self._entities[entity.id]
+        if known.label != entity.label:
+            raise RegistryError(
+                f"{entity.source}: id {entity.id!r} is {known.label} at {known.source} but "
+                f"{entity.label} here; a later file may add aliases to an entity, not change its label"
+            )
+        added = tuple(name for name in dict.fromkeys(entity.names) if name not in known.names)
+        self._entities[entity.id] = replace(known, aliases=known.aliases + added)
+        self._index(entity, added)
+
+    def _index(self, entity: Entity, names: Iterable[str]) -> None:
         by_key = self._by_key
-        for alias in entity.names:
+        for alias in names:
             key = normalize(alias)
             if len(key) <= 1:
                 file, _, line = (entity.source or "<records>:0").rpartition(":")
