@@ -280,6 +280,30 @@ def test_extract_names_a_bad_record(nlp):
         list(extract(["Minsk", {"body": "Moskau"}], nlp=nlp))
 
 
+def test_extract_runs_long_texts_in_pieces_in_input_order(nlp, monkeypatch):
+    import entitykit.pipeline
+
+    monkeypatch.setattr(entitykit.pipeline, "MAX_CHUNK_CHARS", 200)
+    long_text = "Alexander Lukaschenko sprach in Minsk.\n" * 20  # 780 characters: 4+ pieces
+    got = list(extract(["Die OVKS tagt in Moskau.", long_text, "Minsk"], nlp=nlp))
+    assert [d.doc_id for d in got] == ["0", "1", "2"]
+    assert [m.text for m in got[1].mentions].count("Minsk") == 20
+    assert all(long_text[m.start_char : m.end_char] == m.text for m in got[1].mentions)
+    assert [m.text for m in got[2].mentions] == ["Minsk"]
+
+
+def test_new_words_do_not_stay_in_the_vocab_after_a_zone(nlp, monkeypatch):
+    """Memory of a long run must not grow with its corpus: each memory zone frees its new strings."""
+    import entitykit.corpus
+
+    monkeypatch.setattr(entitykit.corpus, "ZONE_DOCS", 2)
+    before = len(nlp.vocab.strings)
+    texts = [f"Minsk meldet Wort{number}x und Begriff{number}y." for number in range(40)]
+    got = list(extract(texts, nlp=nlp, batch_size=2))
+    assert [m.text for d in got for m in d.mentions] == ["Minsk"] * 40
+    assert len(nlp.vocab.strings) < before + 10
+
+
 # --- run_corpus -----------------------------------------------------------------------------
 
 INPUTS = [str(CORPUS / "txt"), str(CORPUS / "news.jsonl"), str(CORPUS / "news.csv")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import json
 import logging
 import os
@@ -517,28 +518,41 @@ def extract(
         from .pipeline import load
 
         nlp = load(model, aliases=aliases, default_aliases=default_aliases)
+    from .pipeline import MAX_CHUNK_CHARS, annotate
+
     options = {"text_key": text_key, "id_key": id_key, "max_chars": nlp.max_length}
-    pending: deque[tuple[str, dict]] = deque()
+    # (doc id, metadata, text if it is long and runs alone in pieces, else None), in input order
+    pending: deque[tuple[str, dict, str | None]] = deque()
 
     def texts() -> Iterator[str]:
         for number, item in enumerate(texts_or_records):
             if isinstance(item, str):
                 if len(item) > nlp.max_length:
                     raise InputError(f"text {number}: {len(item):,} characters; the limit is nlp.max_length = {nlp.max_length:,}")
-                pending.append((str(number), {}))
-                yield item
+                doc_id, meta, text = str(number), {}, item
             elif isinstance(item, Mapping):
                 record = _mapping_record(item, str(number), f"record {number}", options, allow_empty=True)
                 if record.error:
                     raise InputError(f"{record.source}: {record.error}")
-                pending.append((record.doc_id, record.meta))
-                yield record.text
+                doc_id, meta, text = record.doc_id, record.meta, record.text
             else:
                 raise InputError(f"record {number}: expected a string or a mapping with {text_key!r}, got {type(item).__name__}")
+            if len(text) > MAX_CHUNK_CHARS:
+                pending.append((doc_id, meta, text))
+            else:
+                pending.append((doc_id, meta, None))
+                yield text
 
-    for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
-        doc_id, meta = pending.popleft()
+    def long_ones() -> Iterator[DocumentMentions]:
+        while pending and pending[0][2] is not None:
+            doc_id, meta, text = pending.popleft()
+            yield DocumentMentions(doc_id, doc_mentions(annotate(nlp, text, batch_size=1), doc_id), meta)
+
+    for doc in _pipe_in_zones(nlp, texts(), batch_size=batch_size, n_process=n_process):
+        yield from long_ones()
+        doc_id, meta, _ = pending.popleft()
         yield DocumentMentions(doc_id, doc_mentions(doc, doc_id), meta)
+    yield from long_ones()
 
 
 # --- run_corpus --------------------------------------------------------------------------
@@ -1002,7 +1016,7 @@ def _process(
 
     if n_process > 1:
         _workers_die_with(os.getpid())
-    docs = nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)
+    docs = _pipe_in_zones(nlp, texts(), batch_size=batch_size, n_process=n_process)
     try:
         for doc in docs:
             ordinal, record, kind = pending.popleft()
@@ -1025,6 +1039,27 @@ def _process(
         bar.close()
         mentions_file.close()
         errors_file.close()
+
+
+# Documents piped per spaCy memory zone: the strings and lexemes of new words that a zone adds
+# to the vocab are freed when it closes, so a long run's memory does not grow with its corpus.
+ZONE_DOCS = 4096
+
+
+def _pipe_in_zones(nlp, texts: Iterator[str], *, batch_size: int, n_process: int) -> Iterator:
+    """``nlp.pipe`` over ``texts`` in chunks, each inside ``nlp.memory_zone()``.
+
+    A Doc is valid only until the next one is requested from the chunk's end; callers turn each
+    Doc into plain records before asking for the next. Chunks hold a whole number of batches, so
+    the batches (and so the resolver's decisions) are the same as in one long ``nlp.pipe``.
+    """
+    chunk_size = batch_size * max(1, ZONE_DOCS // batch_size)
+    while True:
+        chunk = list(itertools.islice(texts, chunk_size))
+        if not chunk:
+            return
+        with nlp.memory_zone():
+            yield from nlp.pipe(chunk, batch_size=batch_size, n_process=n_process)
 
 
 # The pid whose death kills the pipeline workers it forks (set once a run uses n_process > 1).
