@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GERMEVAL_DEV = Path("/work/shared/corpora/germeval2014/NER-de-dev.tsv")
+GERMEVAL_DEV = ROOT.parent / "shared" / "corpora" / "germeval2014" / "NER-de-dev.tsv"
 FLOORS = {"run / nlp.pipe": 0.85, "2 processes / 1": 1.6, "RSS large / small": 1.15}
 SOURCES = ("BelTA", "TASS", "dpa", "APA", "Reuters")
 
@@ -45,12 +45,12 @@ def detokenize(words: list[str]) -> str:
     return re.sub(r"([(\[]) ", r"\1", text)
 
 
-def write_corpus(path: Path, documents: int, sentences: list[str], seed: int = 13) -> int:
-    """Write ``documents`` JSONL records of 10-30 random sentences; returns the bytes written."""
+def write_corpus(path: Path, documents: int, sentences: list[str], seed: int = 13, length: tuple[int, int] = (10, 30)) -> int:
+    """Write ``documents`` JSONL records of ``length`` (10-30) random sentences; returns the bytes written."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as handle:
         for number in range(documents):
-            text = " ".join(rng.choice(sentences) for _ in range(rng.randint(10, 30)))
+            text = " ".join(rng.choice(sentences) for _ in range(rng.randint(*length)))
             record = {"id": f"doc-{number}", "date": f"2023-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
                       "source": SOURCES[number % len(SOURCES)], "text": text}
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -103,6 +103,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=20_000, help="documents for the throughput runs")
     parser.add_argument("--memory-docs", type=int, nargs=2, default=[10_000, 100_000], metavar=("SMALL", "LARGE"))
+    parser.add_argument("--memory-sentences", type=int, nargs=2, default=[10, 30], metavar=("MIN", "MAX"),
+                        help="sentences per document of the memory corpora (fewer = a quicker run; "
+                             "the floor is about the number of documents)")
     parser.add_argument("--model", default=None, help="pipeline name or path (default: entitykit's choice)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=1, help="timed runs of each kind; the best counts")
@@ -147,7 +150,7 @@ def main() -> None:
         rss = {}
         for documents in (small_docs, large_docs):
             path = workdir / f"corpus-{documents}.jsonl"
-            size = write_corpus(path, documents, sentences)
+            size = write_corpus(path, documents, sentences, length=tuple(args.memory_sentences))
             rss[documents], seconds = peak_rss(path, workdir / f"out-mem-{documents}", args.model, args.batch_size)
             print(f"peak RSS, {documents:>7,} documents ({size / 1e6:6.1f} MB): {rss[documents]:7.1f} MB  ({seconds:.0f} s)", flush=True)
             path.unlink()

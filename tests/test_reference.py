@@ -71,3 +71,15 @@ def test_a_two_megabyte_text_is_processed_in_pieces(bundled_nlp, example_text):
     assert len(found) >= 0.9 * copies
     # one text, one resolution: every copy of the article names the same entity
     assert len({ent.kb_id_ for ent in found}) == 1
+
+
+def test_the_tok2vec_output_is_freed_unless_asked_to_keep_it(bundled_nlp):
+    import entitykit
+
+    text = "Alexander Lukaschenko empfing Imangali Tasmagambetow in Minsk."
+    assert bundled_nlp(text).tensor.size == 0
+    nlp = entitykit.load()
+    nlp.get_pipe("entitykit_resolver").cfg["keep_tensor"] = True
+    doc = nlp(text)
+    assert doc.tensor.shape[0] == len(doc)
+    assert [ent.kb_id_ for ent in doc.ents][0] == "per:alexander-lukaschenko"

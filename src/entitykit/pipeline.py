@@ -558,14 +558,20 @@ def _norm(text: str) -> str:
     "entitykit_resolver",
     assigns=["token.ent_kb_id", "span._.canonical", "span._.score", "span._.method"],
     requires=["doc.ents"],
-    default_config={"thresholds": {}, "context_window": 8, "batch_size": 256},
+    default_config={"thresholds": {}, "context_window": 8, "batch_size": 256, "keep_tensor": False},
 )
 def make_resolver(
-    nlp: Language, name: str, thresholds: Dict[str, float], context_window: int, batch_size: int
+    nlp: Language,
+    name: str,
+    thresholds: Dict[str, float],
+    context_window: int,
+    batch_size: int,
+    keep_tensor: bool,
 ) -> "EntityResolver":
     """Build the ``entitykit_resolver`` component (see :class:`EntityResolver`)."""
     return EntityResolver(
-        nlp, name, thresholds=thresholds, context_window=context_window, batch_size=batch_size
+        nlp, name, thresholds=thresholds, context_window=context_window, batch_size=batch_size,
+        keep_tensor=keep_tensor,
     )
 
 
@@ -577,7 +583,9 @@ class EntityResolver:
     ``nlp(text)`` resolves one document (coreference and clustering within it);
     ``nlp.pipe(texts)`` resolves each batch of ``batch_size`` documents at once, so variants
     merge across the documents of a batch. The registry arrives in :meth:`initialize` (or
-    :meth:`from_disk`) and is saved with the pipeline.
+    :meth:`from_disk`) and is saved with the pipeline. Once entities are resolved the
+    tok2vec output ``doc.tensor`` is freed (most of a Doc's memory); set ``keep_tensor`` in the
+    component's config to keep it.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
@@ -596,9 +604,15 @@ class EntityResolver:
         thresholds: Dict[str, float] | None = None,
         context_window: int = 8,
         batch_size: int = 256,
+        keep_tensor: bool = False,
     ) -> None:
         self.name = name
-        self.cfg = {"thresholds": dict(thresholds or {}), "context_window": context_window, "batch_size": batch_size}
+        self.cfg = {
+            "thresholds": dict(thresholds or {}),
+            "context_window": context_window,
+            "batch_size": batch_size,
+            "keep_tensor": keep_tensor,
+        }
         self._registry = None
         self._resolver = None
         self._initialized = False
@@ -634,13 +648,22 @@ class EntityResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         self._resolve([doc])
+        self._release([doc])
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
         """Resolve documents batch by batch; variants merge across each batch."""
         for batch in minibatch(stream, size=batch_size or self.cfg["batch_size"]):
             self._resolve(batch)
+            self._release(batch)
             yield from batch
+
+    def _release(self, docs: list[Doc]) -> None:
+        # The tok2vec output (doc.tensor) is most of a Doc's memory and most of what
+        # nlp.pipe(n_process=N) ships between processes; nothing after NER needs it.
+        if not self.cfg["keep_tensor"]:
+            for doc in docs:
+                doc.tensor = doc.tensor[:0]
 
     def _resolve(self, docs: list[Doc]) -> None:
         from .resolver import Mention
