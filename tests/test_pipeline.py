@@ -51,6 +51,30 @@ COMPOUNDS_ANY_REGISTRY = [
 ]
 
 
+NER_COMPOUNDS = [
+    # a statistical NER may tag the whole compound; the entity part takes its place
+    ("Nuer OVKAS-Generalsekretär kann im Februar kommen", "OVKAS-Generalsekretär", "ORG", [("OVKAS", "ORG")]),
+    ("Der Lukaschenko-Regime-Kritiker sprach", "Lukaschenko-Regime-Kritiker", "PER", [("Lukaschenko", "PER")]),
+    # names that are hyphenated themselves stay whole
+    ("Wahlen in Baden-Württemberg", "Baden-Württemberg", "LOC", [("Baden-Württemberg", "LOC")]),
+    ("Flug nach Nur-Sultan", "Nur-Sultan", "LOC", [("Nur-Sultan", "LOC")]),
+    ("Der UN-Sicherheitsrat tagt", "UN-Sicherheitsrat", "ORG", [("UN-Sicherheitsrat", "ORG")]),
+]
+
+
+@pytest.mark.parametrize("text, tagged, label, expected", NER_COMPOUNDS)
+def test_a_whole_compound_tagged_by_ner_gives_way_to_its_entity_part(text, tagged, label, expected, registry):
+    from entitykit.aliases import default_registry
+
+    nlp = spacy.blank("de")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": label, "pattern": tagged}])
+    nlp.add_pipe("entitykit_mentions").initialize(registry=default_registry(), default_aliases=False)
+    doc = nlp(text)
+    assert ents(doc) == expected
+    assert doc.text == text
+
+
 @pytest.mark.parametrize("with_registry", [True, False], ids=["registry", "no-registry"])
 @pytest.mark.parametrize("text, expected", COMPOUNDS_ANY_REGISTRY)
 def test_acronym_compounds_give_mentions_of_the_acronym(text, expected, with_registry, registry):
@@ -132,9 +156,9 @@ def test_capitalised_words_are_not_names(text, registry):
 def test_ner_entities_win_on_overlap(registry):
     nlp = mention_pipeline(registry)
     doc = nlp.make_doc("Der OVKS-Generalsekretär traf Alexander Lukaschenko in Minsk.")
-    doc.ents = [Span(doc, 1, 2, label="MISC"), Span(doc, 3, 5, label="PER")]
+    doc.ents = [Span(doc, 3, 5, label="PER"), Span(doc, 6, 7, label="ORG")]  # say, a club called Minsk
     doc = nlp.get_pipe("entitykit_mentions")(doc)
-    assert ents(doc) == [("OVKS-Generalsekretär", "MISC"), ("Alexander Lukaschenko", "PER"), ("Minsk", "LOC")]
+    assert ents(doc) == [("OVKS", "ORG"), ("Alexander Lukaschenko", "PER"), ("Minsk", "ORG")]
 
 
 def test_split_keeps_the_syntactic_head_of_the_compound():

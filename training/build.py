@@ -54,7 +54,7 @@ SOURCES = {
     },
 }
 LEXICON = {
-    "name": "German Brown clusters from spacy-lookups-data (de_lexeme_cluster), 300,000 most frequent words",
+    "name": "German Brown clusters from spacy-lookups-data (de_lexeme_cluster), {words:,} most frequent words",
     "url": "https://github.com/explosion/spacy-lookups-data",
     "license": "MIT",
 }
@@ -111,7 +111,7 @@ def package(model_dir: Path, out: Path, sources: list[str], corpora: Path) -> No
             "description": "entitykit's German NER pipeline: CNN tok2vec with Brown-cluster features, trained on openly licensed corpora",
             "author": "entitykit developers",
             "license": "CC BY 4.0 (follows the training data)",
-            "sources": [SOURCES[name] for name in sources] + [LEXICON],
+            "sources": [SOURCES[name] for name in sources] + [_lexicon(nlp)],
         }
     )
     nlp.meta["performance"] = {
@@ -129,6 +129,11 @@ def package(model_dir: Path, out: Path, sources: list[str], corpora: Path) -> No
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 1e6
     print(f"GermEval dev PER/ORG/LOC: P {scores.p:.4f} R {scores.r:.4f} F {scores.f:.4f}; "
           f"{scores.words_per_second:,.0f} words/s; {size:.1f} MB -> {out}")
+
+
+def _lexicon(nlp) -> dict:
+    words = nlp.config["initialize"]["before_init"]["max_words"]
+    return dict(LEXICON, name=LEXICON["name"].format(words=words))
 
 
 if __name__ == "__main__":

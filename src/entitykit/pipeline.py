@@ -408,7 +408,9 @@ class MentionFinder:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.ents = split_at_line_breaks(doc.ents)
+        # A statistical NER may tag a whole compound ("OVKAS-Generalsekretär" as ORG); such an
+        # entity gives way to its entity part, found below like any other compound.
+        doc.ents = [ent for ent in split_at_line_breaks(doc.ents) if not self._splits(ent)]
         taken = [False] * len(doc)
         for ent in doc.ents:
             for i in range(ent.start, ent.end):
@@ -452,6 +454,13 @@ class MentionFinder:
         new = [doc.char_span(p.start, p.end, label=p.label) for p in found]
         doc.ents = list(doc.ents) + [span for span in new if span is not None]
         return doc
+
+    def _splits(self, ent: Span) -> bool:
+        """Whether ``ent`` is one hyphen-compound token whose entity part is only a piece of it."""
+        if len(ent) != 1 or "-" not in ent.text[1:]:
+            return False
+        part = self._compound_part(ent[0])
+        return part is not None and len(part[0]) > 1
 
     def _match_words(self, doc: Doc, start: int, taken: list[bool]) -> int:
         """Number of tokens of the longest known name starting at ``start`` (0 if none)."""
