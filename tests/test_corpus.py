@@ -529,3 +529,17 @@ def test_a_long_document_is_run_in_pieces_with_offsets_into_the_whole(tmp_path, 
         if m["doc_id"] == "long":
             assert long_text[m["start_char"]:m["end_char"]] == m["text"]
     assert [m["text"] for m in mentions if m["doc_id"] == "long"] == ["Lukaschenko", "Minsk", "Wolfowitsch", "Moskau"]
+
+
+def test_frozen_msgpack_codecs_still_round_trip_numpy():
+    """The speed-up for multi-process runs keeps srsly's codecs (numpy arrays in Doc bytes)."""
+    import numpy
+    import srsly
+
+    from entitykit.corpus import _freeze_msgpack_codecs
+
+    _freeze_msgpack_codecs()
+    _freeze_msgpack_codecs()  # idempotent
+    assert "numpy" in srsly.msgpack.msgpack_decoders.get_all()
+    array = numpy.arange(6, dtype="float32").reshape(2, 3)
+    assert (srsly.msgpack_loads(srsly.msgpack_dumps({"a": array}))["a"] == array).all()

@@ -1054,12 +1054,30 @@ def _pipe_in_zones(nlp, texts: Iterator[str], *, batch_size: int, n_process: int
     the batches (and so the resolver's decisions) are the same as in one long ``nlp.pipe``.
     """
     chunk_size = batch_size * max(1, ZONE_DOCS // batch_size)
+    if n_process > 1:
+        _freeze_msgpack_codecs()
     while True:
         chunk = list(itertools.islice(texts, chunk_size))
         if not chunk:
             return
         with nlp.memory_zone():
             yield from nlp.pipe(chunk, batch_size=batch_size, n_process=n_process)
+
+
+def _freeze_msgpack_codecs() -> None:
+    """Make srsly's msgpack codec lookup a dict read instead of a catalogue scan.
+
+    srsly asks catalogue for its msgpack encoders/decoders on every ``packb``/``unpackb``: an
+    entry-point scan plus a walk over every function spaCy has registered, about 1 ms. spaCy
+    calls it three times for each Doc that ``nlp.pipe(n_process=N)`` ships between processes,
+    which cost more than a tenth of the main process's time. The codecs installed now are kept.
+    """
+    import srsly.msgpack
+
+    for codecs in (srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders):
+        if "get_all" not in vars(codecs):  # not frozen yet
+            frozen = codecs.get_all()
+            codecs.get_all = lambda frozen=frozen: frozen
 
 
 # The pid whose death kills the pipeline workers it forks (set once a run uses n_process > 1).
