@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,21 @@ def bundled_nlp():
     if not (bundled_model_path() / "config.cfg").is_file():
         pytest.skip("bundled model not built yet")
     return entitykit.load()
+
+
+def bad_corpus(folder: Path) -> list[str]:
+    """The fixture corpus plus one of each kind of bad document."""
+    txt = folder / "txt"
+    shutil.copytree(FIXTURES / "corpus" / "txt", txt)
+    (txt / "latin1.txt").write_bytes("Lukaschenko in Minsk, Grüße".encode("latin-1"))
+    (txt / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (txt / "empty.txt").write_text("", encoding="utf-8")
+    (txt / "huge.txt").write_text("Minsk " * 900_000, encoding="utf-8")
+    jsonl = folder / "news.jsonl"
+    jsonl.write_text(
+        (FIXTURES / "corpus" / "news.jsonl").read_text(encoding="utf-8")
+        + '{"id": "broken", "text": "Minsk"\n{"id": "no-text", "body": "Minsk"}\n'
+        + '{"id": "last", "text": "Lukaschenko in Minsk"}\n',
+        encoding="utf-8",
+    )
+    return [str(txt), str(jsonl)]

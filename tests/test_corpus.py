@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from entitykit.corpus import (
     run_corpus,
 )
 from entitykit.errors import CorpusFormatError, InputError
+
+from conftest import bad_corpus  # noqa: E402  (shared with test_run_cli)
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 ALIASES = CORPUS / "aliases.jsonl"
@@ -376,24 +377,6 @@ def test_other_formats_hold_the_same_rows(tmp_path, nlp, format):
         assert got == expected
         entities = pq.read_table(tmp_path / "parquet" / "entities.parquet").to_pylist()
         assert [e["entity_id"] for e in entities] == [e["entity_id"] for e in read_jsonl(tmp_path / "jsonl" / "entities.jsonl")]
-
-
-def bad_corpus(folder: Path) -> list[str]:
-    """The fixture corpus plus one of each kind of bad document."""
-    txt = folder / "txt"
-    shutil.copytree(CORPUS / "txt", txt)
-    (txt / "latin1.txt").write_bytes("Lukaschenko in Minsk, Grüße".encode("latin-1"))
-    (txt / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (txt / "empty.txt").write_text("", encoding="utf-8")
-    (txt / "huge.txt").write_text("Minsk " * 900_000, encoding="utf-8")
-    jsonl = folder / "news.jsonl"
-    jsonl.write_text(
-        (CORPUS / "news.jsonl").read_text(encoding="utf-8")
-        + '{"id": "broken", "text": "Minsk"\n{"id": "no-text", "body": "Minsk"}\n'
-        + '{"id": "last", "text": "Lukaschenko in Minsk"}\n',
-        encoding="utf-8",
-    )
-    return [str(txt), str(jsonl)]
 
 
 def test_bad_documents_go_to_errors_and_the_run_goes_on(tmp_path, nlp):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from conftest import bad_corpus
 
 from entitykit.corpus import WORK_DIR
 
@@ -101,35 +101,20 @@ def test_stdin_and_quiet(tmp_path, model):
     ]
 
 
-def bad_inputs(folder: Path) -> list[str]:
-    txt = folder / "txt"
-    shutil.copytree(CORPUS / "txt", txt)
-    (txt / "latin1.txt").write_bytes("Lukaschenko in Minsk, Grüße".encode("latin-1"))
-    (txt / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (txt / "empty.txt").write_text("", encoding="utf-8")
-    (txt / "huge.txt").write_text("Minsk " * 900_000, encoding="utf-8")
-    jsonl = folder / "news.jsonl"
-    jsonl.write_text(
-        (CORPUS / "news.jsonl").read_text(encoding="utf-8") + '{"id": "broken", "text": "Minsk"\n{"id": "x", "body": "Minsk"}\n',
-        encoding="utf-8",
-    )
-    return [str(txt), str(jsonl)]
-
-
 def test_bad_documents_are_counted_and_the_run_succeeds(tmp_path, model):
     out = tmp_path / "out"
-    result = entitykit_run(*bad_inputs(tmp_path), "--out", str(out), "--quiet", model=model)
+    result = entitykit_run(*bad_corpus(tmp_path), "--out", str(out), "--quiet", model=model)
     stderr = result.stderr.decode()
     assert result.returncode == 0, stderr
     mentions = (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()
-    assert f"7 documents, {len(mentions)} mentions," in stderr
+    assert f"8 documents, {len(mentions)} mentions," in stderr
     assert f"6 error(s) (see {out / 'errors.jsonl'})" in stderr
     reasons = [json.loads(line)["reason"] for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(reasons) == 6 and reasons[0] == "binary file (NUL byte at byte 8), not text"
 
 
 def test_strict_stops_with_exit_code_2(tmp_path, model):
-    result = entitykit_run(*bad_inputs(tmp_path), "--out", str(tmp_path / "out"), "--strict", model=model)
+    result = entitykit_run(*bad_corpus(tmp_path), "--out", str(tmp_path / "out"), "--strict", model=model)
     assert_one_line_error(result, 2, "binary.txt: binary file (NUL byte at byte 8), not text (--strict: stopped;")
 
 
