@@ -3,8 +3,9 @@
     pip install -e ".[train]"
     python training/build.py --corpora ../shared/corpora
 
-converts the corpora (training/convert.py), trains on GermEval 2014 train plus SmartData, MobIE
-and Europeana with training/config.cfg and a fixed seed,
+converts the corpora (training/convert.py), pretrains the tok2vec on the raw text of the
+training corpora (``spacy pretrain``, 3 epochs), trains on GermEval 2014 train plus SmartData,
+MobIE and Europeana with training/config.cfg and a fixed seed,
 scores the best model on GermEval 2014 dev (PER/ORG/LOC, exact outer spans), writes the data
 sources, licences and scores into its meta.json and copies it to
 src/entitykit/data/de_entitykit_ner. On 2 CPU cores a full run takes about an hour (training
@@ -74,6 +75,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "entitykit" / "data" / "de_entitykit_ner")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-steps", type=int, default=None, help="override [training] max_steps")
+    parser.add_argument("--pretrain-epochs", type=int, default=None, help="override [pretraining] max_epochs")
     parser.add_argument("--skip-train", action="store_true", help="package an already trained --work folder")
     args = parser.parse_args()
 
@@ -84,16 +86,25 @@ def main() -> None:
         train_dir = corpus / "train-selected"
         shutil.rmtree(train_dir, ignore_errors=True)
         train_dir.mkdir(parents=True)
-        for name in ["train/germeval", *(f"extra/{name}" for name in args.extra)]:
+        names = ["train/germeval", *(f"extra/{name}" for name in args.extra)]
+        for name in names:
             shutil.copy(corpus / f"{name}.spacy", train_dir / f"{name.replace('/', '-')}.spacy")
-        command = [
-            sys.executable, "-m", "spacy", "train", str(args.config),
-            "--code", str(ROOT / "src" / "entitykit" / "ner_model.py"),
-            "--output", str(args.work / "model"),
-            "--paths.train", str(train_dir),
-            "--paths.dev", str(corpus / "dev"),
-            "--system.seed", str(args.seed),
-        ]
+        code = ["--code", str(ROOT / "src" / "entitykit" / "ner_model.py")]
+        paths = ["--paths.train", str(train_dir), "--paths.dev", str(corpus / "dev"), "--system.seed", str(args.seed)]
+        if _pretrains(args.config):
+            # the tok2vec first learns to guess each word's first and last letters from its context
+            raw = write_raw_text([corpus / f"{name}.spacy" for name in names], corpus / "raw.jsonl")
+            pretrained = args.work / "pretrain"
+            shutil.rmtree(pretrained, ignore_errors=True)
+            epochs = ["--pretraining.max_epochs", str(args.pretrain_epochs)] if args.pretrain_epochs else []
+            subprocess.run(
+                [sys.executable, "-m", "spacy", "pretrain", str(args.config), str(pretrained), *code,
+                 "--paths.raw_text", str(raw), *paths, *epochs],
+                check=True,
+            )
+            paths += ["--paths.raw_text", str(raw), "--paths.init_tok2vec", str(pretrained / "model-last.bin")]
+        command = [sys.executable, "-m", "spacy", "train", str(args.config), *code,
+                   "--output", str(args.work / "model"), *paths]
         if args.max_steps:
             command += ["--training.max_steps", str(args.max_steps)]
         subprocess.run(command, check=True)
@@ -133,6 +144,28 @@ def package(model_dir: Path, out: Path, sources: list[str], corpora: Path) -> No
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 1e6
     print(f"GermEval dev PER/ORG/LOC: P {scores.p:.4f} R {scores.r:.4f} F {scores.f:.4f}; "
           f"{scores.words_per_second:,.0f} words/s; {size:.1f} MB -> {out}")
+
+
+def _pretrains(config: Path) -> bool:
+    """Whether the config has a (non-empty) ``[pretraining]`` section."""
+    from thinc.api import Config
+
+    return bool(Config().from_disk(config, interpolate=False).get("pretraining"))
+
+
+def write_raw_text(files: list[Path], out: Path) -> Path:
+    """The texts of the documents in ``files`` (in that order) as JSONL, for ``spacy pretrain``."""
+    import json
+
+    import spacy
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("de").vocab
+    with out.open("w", encoding="utf-8") as handle:
+        for path in files:
+            for doc in DocBin().from_disk(path).get_docs(vocab):
+                handle.write(json.dumps({"text": doc.text}, ensure_ascii=False) + "\n")
+    return out
 
 
 def _lexicon(nlp) -> dict:
