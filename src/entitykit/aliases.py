@@ -76,6 +76,16 @@ class Entity:
         """The canonical name followed by the aliases."""
         return (self.name, *self.aliases)
 
+    def to_record(self) -> dict[str, Any]:
+        """This entity as a registry record, the inverse of reading one.
+
+        >>> Entity("loc:minsk", "LOC", "Minsk", ("Мінск",)).to_record()
+        {'id': 'loc:minsk', 'label': 'LOC', 'name': 'Minsk', 'aliases': ['Мінск']}
+        """
+        record: dict[str, Any] = {"id": self.id, "label": self.label, "name": self.name, "aliases": list(self.aliases)}
+        record.update({key: value for key in ("lang", "wikidata", "note") if (value := getattr(self, key))})
+        return record
+
 
 class Problem(NamedTuple):
     """One finding of :func:`check_files` / :meth:`AliasRegistry.lint`.

@@ -200,44 +200,18 @@ def register_extensions() -> None:
             Span.set_extension(name, default=None)
 
 
-def _write_records(path: Path, records: Iterable[dict]) -> None:
-    with path.open("w", encoding="utf-8") as file:
-        for record in records:
-            file.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def _read_records(path: Path) -> list[dict]:
-    from .errors import RegistryError
-
-    records = []
-    with path.open(encoding="utf-8") as file:
-        for number, line in enumerate(file, 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as error:
-                    raise RegistryError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-    return records
-
-
 def _registry_records(registry) -> list[dict] | None:
     """The registry as JSONL records (``None``: no registry)."""
-    if registry is None:
-        return None
-    records = []
-    for entity in registry:
-        record = {"id": entity.id, "label": entity.label, "name": entity.name, "aliases": list(entity.aliases)}
-        record.update({key: getattr(entity, key) for key in ("lang", "wikidata", "note") if getattr(entity, key)})
-        records.append(record)
-    return records
+    return None if registry is None else [entity.to_record() for entity in registry]
 
 
-def _registry_from_records(records: list[dict] | None):
-    if records is None:
+def _registry_from(source) -> Any:
+    """A registry from records or a registry file; ``None`` stays no registry."""
+    if source is None:
         return None
     from .aliases import AliasRegistry
 
-    return AliasRegistry.from_sources(records)
+    return AliasRegistry.from_sources(source)
 
 
 # --- entitykit_mentions --------------------------------------------------------------------
@@ -506,11 +480,11 @@ class MentionFinder:
         """Save the known names as ``aliases.jsonl`` in ``path``."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        _write_records(path / "aliases.jsonl", ({"alias": a, "label": l} for a, l in self._pairs))
+        srsly.write_jsonl(path / "aliases.jsonl", ({"alias": a, "label": l} for a, l in self._pairs))
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "MentionFinder":
         """Load the known names saved by :meth:`to_disk`."""
-        records = _read_records(Path(path) / "aliases.jsonl")
+        records = srsly.read_jsonl(Path(path) / "aliases.jsonl")
         self.set_aliases((r["alias"], r["label"]) for r in records)
         return self
 
@@ -719,14 +693,13 @@ class EntityResolver:
         records = _registry_records(self._registry)
         (path / "cfg").write_text(json.dumps({"registry": records is not None}), encoding="utf-8")
         if records is not None:
-            _write_records(path / "registry.jsonl", records)
+            srsly.write_jsonl(path / "registry.jsonl", records)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "EntityResolver":
         """Load the registry saved by :meth:`to_disk`."""
         path = Path(path)
         cfg = json.loads((path / "cfg").read_text(encoding="utf-8"))
-        records = _read_records(path / "registry.jsonl") if cfg["registry"] else None
-        self.set_registry(_registry_from_records(records))
+        self.set_registry(_registry_from(path / "registry.jsonl" if cfg["registry"] else None))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
@@ -735,5 +708,5 @@ class EntityResolver:
         return srsly.msgpack_dumps({"registry": _registry_records(self._registry)})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "EntityResolver":
-        self.set_registry(_registry_from_records(srsly.msgpack_loads(data)["registry"]))
+        self.set_registry(_registry_from(srsly.msgpack_loads(data)["registry"]))
         return self
