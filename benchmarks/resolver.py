@@ -167,7 +167,6 @@ def part_build(args) -> dict:
     registry = AliasRegistry.from_sources(records)
     loaded = time.perf_counter() - start
     resolver = Resolver(registry)
-    resolver.build_index()
     total, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {"entities": len(registry), "aliases": aliases, "load_s": loaded, "build_s": total, "build_cpu_s": cpu,
             "peak_mb": peak_mb()}
@@ -180,7 +179,6 @@ def part_resolve(args) -> dict:
     records = make_registry(args.entities)
     mentions = make_mentions(records, args.mentions)
     resolver = Resolver(AliasRegistry.from_sources(records))
-    resolver.build_index()
     warm = [Mention(text, label) for text, label, _, _ in mentions[:200]]
     resolver.resolve_mentions(warm)  # imports and first-use costs out of the timing
     resolver._cache.clear()

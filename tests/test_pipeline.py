@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.tokens import DocBin, Span
+from thinc.api import ConfigValidationError
 
 from entitykit.aliases import AliasRegistry
 from entitykit.errors import RegistryError
@@ -271,6 +272,34 @@ def test_pipe_clusters_across_the_batch_and_single_calls_within_the_doc():
     assert alone[0].ents[0].kb_id_ != alone[1].ents[0].kb_id_
 
 
+def test_with_cluster_off_unknown_names_keep_their_own_ids_for_a_corpus_step():
+    nlp = spacy.blank("de")
+    nlp.add_pipe("entitykit_resolver", config={"cluster": False}).initialize(default_aliases=False)
+    docs = []
+    for text in ["Imangali Tasmagambetow sagte", "Imangali Tasmagambetov und Tasmagambetov"]:
+        doc = nlp.make_doc(text)
+        doc.ents = [Span(doc, 0, 2, label="PER")] + ([Span(doc, 3, 4, label="PER")] if len(doc) > 3 else [])
+        docs.append(doc)
+    found = [(e.text, e.kb_id_, e._.method, e._.matched) for doc in nlp.pipe(docs) for e in doc.ents]
+    assert found == [
+        ("Imangali Tasmagambetow", "new:per:imangali-tasmagambetow", "new", None),
+        ("Imangali Tasmagambetov", "new:per:imangali-tasmagambetov", "new", None),
+        ("Tasmagambetov", "new:per:imangali-tasmagambetov", "coref", "Imangali Tasmagambetov"),
+    ]
+
+
+def test_a_misspelt_setting_is_named_next_to_the_allowed_ones():
+    nlp = spacy.blank("de")
+    with pytest.raises(ConfigValidationError) as caught:
+        nlp.add_pipe("entitykit_resolver", config={"score_cutof": 90})
+    message = str(caught.value)
+    assert "unexpected argument: 'score_cutof'" in message
+    assert all(f"'{name}'" in message for name in ("score_cutoff", "cross_label_penalty", "min_typo_length"))
+    with pytest.raises(ConfigValidationError) as caught:
+        nlp.add_pipe("entitykit_resolver", config={"score_cutoff": "high"})
+    assert "entitykit_resolver -> score_cutoff" in str(caught.value)
+
+
 def test_labels_outside_per_org_loc_misc_are_left_alone():
     nlp = spacy.blank("de")
     nlp.add_pipe("entitykit_resolver").initialize(default_aliases=False)
@@ -294,7 +323,7 @@ def test_nlp_initialize_takes_the_registry_from_the_config(registry):
     assert [(e.text, e.kb_id_) for e in doc.ents] == [("Lukaschenko", "per:alexander-lukaschenko")]
 
 
-def test_thresholds_in_the_component_config_reach_the_resolver(registry):
+def test_settings_in_the_component_config_reach_the_resolver(registry):
     def wolfowutsch(config):
         nlp = spacy.blank("de")
         nlp.add_pipe("entitykit_resolver", config=config).initialize(registry=registry)
@@ -303,7 +332,7 @@ def test_thresholds_in_the_component_config_reach_the_resolver(registry):
         return nlp.get_pipe("entitykit_resolver")(doc).ents[0]
 
     assert wolfowutsch({}).kb_id_ == "per:alexander-wolfowitsch"
-    strict = wolfowutsch({"thresholds": {"score_cutoff": 99}})
+    strict = wolfowutsch({"score_cutoff": 99})
     assert strict.kb_id_ != "per:alexander-wolfowitsch" and strict._.method == "new"
 
 

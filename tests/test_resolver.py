@@ -161,14 +161,15 @@ def test_ambiguous_alias_uses_context_then_admits_doubt():
     assert doubtful.score <= 50
 
 
-def test_exact_hits_skip_the_fuzzy_index(resolver):
+def test_exact_hits_never_pay_for_fuzzy_scoring(resolver, monkeypatch):
     fresh = Resolver(resolver.registry)
-    fresh.resolve("Alexander Lukaschenko", "PER")
-    fresh.resolve("Лукашенко", "PER")
-    fresh.resolve("OVKS-Generalsekretär", "ORG")
-    assert not fresh._indexed  # exact lookups never built (or paid for) the fuzzy index
+    asked = []
+    monkeypatch.setattr(fresh, "_scored_candidates", lambda *args: asked.append(args[0].key) or [])
+    methods = [fresh.resolve(text, label).method for text, label in
+               [("Alexander Lukaschenko", "PER"), ("Лукашенко", "PER"), ("OVKS-Generalsekretär", "ORG")]]
+    assert methods == ["exact", "translit", "alias"] and asked == []
     fresh.resolve("Alexander Wolfowutsch", "PER")
-    assert fresh._indexed
+    assert asked == ["alexander wolfowutsch"]
 
 
 def test_candidates_explain_the_decision(resolver):

@@ -154,7 +154,7 @@ def explain(
     limit: int = typer.Option(10, "--limit", min=1, help="How many candidates to show."),
 ):
     """Show the candidates for a name, their scores (0-100) and methods, and the decision."""
-    from .cluster import explain as explain_name
+    from .resolver import explain as explain_name
 
     result = explain_name(text, label and label.upper(), aliases=aliases or [], default_aliases=not no_aliases, limit=limit)
     typer.echo(f"{result.text} ({result.label})")
@@ -185,7 +185,7 @@ def cluster(
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ):
     """Give each name of a list its canonical entity: input lines plus entity_id, canonical, score, method."""
-    from .cluster import cluster_jsonl
+    from .namelists import cluster_jsonl
 
     count = cluster_jsonl(source, out, aliases=aliases or [], default_aliases=not no_aliases, force=force)
     if out != "-":

@@ -257,7 +257,7 @@ def baseline_clusters(forms: Sequence[tuple[str, str]], *, score_cutoff: float =
 
 
 def read_gold_clusters(path: str | Path) -> tuple[list, list]:
-    """Gold mention rows (see :func:`entitykit.cluster.read_mentions`) and their cluster keys,
+    """Gold mention rows (see :func:`entitykit.namelists.read_mentions`) and their cluster keys,
     from a JSONL file of ``{"text", "label", "cluster"}`` objects.
 
     >>> import tempfile, pathlib
@@ -267,7 +267,7 @@ def read_gold_clusters(path: str | Path) -> tuple[list, list]:
     >>> rows[0].mention.text, clusters
     ('OVKS', ['ovks'])
     """
-    from .cluster import read_lines, read_mentions
+    from .namelists import read_lines, read_mentions
     from .errors import InputError
 
     rows = list(read_mentions(read_lines(path), source=str(path)))
@@ -299,11 +299,11 @@ def evaluate_clusters(
     >>> report.entitykit.bcubed.f, report.entitykit.wrongly_merged
     (1.0, 0)
     """
-    from .cluster import make_resolver
+    from .resolver import Resolver
 
     aliases = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
     rows, clusters = read_gold_clusters(path)
-    resolver = make_resolver(aliases, default_aliases=default_aliases)
+    resolver = Resolver.from_aliases(aliases, default_aliases=default_aliases)
     results = resolver.resolve_mentions([row.mention for row in rows])
     votes: dict[tuple, Counter] = {}
     for row, cluster, result in zip(rows, clusters, results):

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from .aliases import LABELS
 from .models import load_pipeline
 
 
@@ -121,8 +122,6 @@ def annotate(nlp: Language, text: str, *, max_chars: int = MAX_CHUNK_CHARS, batc
 
 
 # --- shared helpers ------------------------------------------------------------------------
-
-LABELS = ("PER", "ORG", "LOC", "MISC")
 
 # Short all-capital words that start German hyphen compounds but name no entity
 # (PKW-Maut, SMS-Nachricht, KI-Modell). Users extend the list through the config.
@@ -539,22 +538,34 @@ def _norm(text: str) -> str:
 
 @Language.factory(
     "entitykit_resolver",
-    assigns=["token.ent_kb_id", "span._.canonical", "span._.score", "span._.method"],
+    assigns=["token.ent_kb_id", "span._.canonical", "span._.score", "span._.method", "span._.matched"],
     requires=["doc.ents"],
-    default_config={"thresholds": {}, "context_window": 8, "batch_size": 256, "keep_tensor": False},
+    default_config={
+        "score_cutoff": 80.0,
+        "cross_label_penalty": 10.0,
+        "min_typo_length": 7,
+        "cluster": True,
+        "context_window": 8,
+        "batch_size": 256,
+        "keep_tensor": False,
+    },
 )
 def make_resolver(
     nlp: Language,
     name: str,
-    thresholds: Dict[str, float],
+    score_cutoff: float,
+    cross_label_penalty: float,
+    min_typo_length: int,
+    cluster: bool,
     context_window: int,
     batch_size: int,
     keep_tensor: bool,
 ) -> "EntityResolver":
     """Build the ``entitykit_resolver`` component (see :class:`EntityResolver`)."""
     return EntityResolver(
-        nlp, name, thresholds=thresholds, context_window=context_window, batch_size=batch_size,
-        keep_tensor=keep_tensor,
+        nlp, name, score_cutoff=score_cutoff, cross_label_penalty=cross_label_penalty,
+        min_typo_length=min_typo_length, cluster=cluster, context_window=context_window,
+        batch_size=batch_size, keep_tensor=keep_tensor,
     )
 
 
@@ -565,10 +576,13 @@ class EntityResolver:
     ``ent._.canonical``, ``ent._.score`` (0-100), ``ent._.method``, ``ent._.matched``.
     ``nlp(text)`` resolves one document (coreference and clustering within it);
     ``nlp.pipe(texts)`` resolves each batch of ``batch_size`` documents at once, so variants
-    merge across the documents of a batch. The registry arrives in :meth:`initialize` (or
-    :meth:`from_disk`) and is saved with the pipeline. Once entities are resolved the
-    tok2vec output ``doc.tensor`` is freed (most of a Doc's memory); set ``keep_tensor`` in the
-    component's config to keep it.
+    merge across the documents of a batch. With ``cluster`` off, unknown names keep their own
+    ``new:`` id (``method`` ``new``) for a caller that clusters a whole corpus once, as
+    ``entitykit run`` does. ``score_cutoff``, ``cross_label_penalty`` and ``min_typo_length``
+    are the :class:`~entitykit.resolver.Resolver`'s settings. The registry arrives in
+    :meth:`initialize` (or :meth:`from_disk`) and is saved with the pipeline. Once entities are
+    resolved the tok2vec output ``doc.tensor`` is freed (most of a Doc's memory); set
+    ``keep_tensor`` in the component's config to keep it.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
@@ -584,14 +598,20 @@ class EntityResolver:
         nlp: Language,
         name: str = "entitykit_resolver",
         *,
-        thresholds: Dict[str, float] | None = None,
+        score_cutoff: float = 80.0,
+        cross_label_penalty: float = 10.0,
+        min_typo_length: int = 7,
+        cluster: bool = True,
         context_window: int = 8,
         batch_size: int = 256,
         keep_tensor: bool = False,
     ) -> None:
         self.name = name
         self.cfg = {
-            "thresholds": dict(thresholds or {}),
+            "score_cutoff": score_cutoff,
+            "cross_label_penalty": cross_label_penalty,
+            "min_typo_length": min_typo_length,
+            "cluster": cluster,
             "context_window": context_window,
             "batch_size": batch_size,
             "keep_tensor": keep_tensor,
@@ -611,8 +631,19 @@ class EntityResolver:
         from .resolver import Resolver
 
         self._registry = registry
-        self._resolver = Resolver(registry, **self.cfg["thresholds"])
+        cfg = self.cfg
+        self._resolver = Resolver(
+            registry, score_cutoff=cfg["score_cutoff"], cross_label_penalty=cfg["cross_label_penalty"],
+            min_typo_length=cfg["min_typo_length"],
+        )
         self._initialized = True
+
+    @property
+    def resolver(self):
+        """The :class:`~entitykit.resolver.Resolver` with this component's registry and settings."""
+        if not self._initialized:  # added without initialize(): the default registry
+            self.initialize()
+        return self._resolver
 
     def initialize(
         self,
@@ -651,8 +682,7 @@ class EntityResolver:
     def _resolve(self, docs: list[Doc]) -> None:
         from .resolver import Mention
 
-        if not self._initialized:  # added without initialize(): the default registry
-            self.initialize()
+        resolver = self.resolver
         window = self.cfg["context_window"]
         mentions, places = [], []
         for number, doc in enumerate(docs):
@@ -664,7 +694,10 @@ class EntityResolver:
                     places.append((number, ent))
         if not mentions:
             return
-        results = self._resolver.resolve_mentions(mentions)
+        if self.cfg["cluster"]:
+            results = resolver.resolve_mentions(mentions)
+        else:
+            results = resolver.link(mentions).resolutions
         by_doc: dict[int, dict[tuple[int, int], Any]] = {}
         for (number, ent), result in zip(places, results):
             by_doc.setdefault(number, {})[ent.start, ent.end] = result

@@ -1,6 +1,6 @@
 """Name lists: read mention records (JSONL), resolve them all at once, write them back.
 
-The engine behind ``entitykit cluster`` and ``entitykit explain``. Each input line is an
+The engine behind ``entitykit cluster`` and ``entitykit evaluate clusters``. Each input line is an
 object with ``"text"`` and ``"label"``, optionally ``"doc"`` (mentions sharing it are one
 document, so in-document coreference applies) and ``"context"``; other keys pass through.
 
@@ -17,19 +17,18 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, NamedTuple
 
+from .aliases import LABELS
 from .errors import InputError
-
-LABELS = ("PER", "ORG", "LOC", "MISC")
-RESULT_KEYS = ("entity_id", "canonical", "score", "method")
+from .mentions import Mention
 
 
 class MentionRow(NamedTuple):
     """One input line: the parsed object, the mention built from it, its line number."""
 
     record: dict
-    mention: Any  # entitykit.resolver.Mention
+    mention: Mention
     line: int
 
 
@@ -42,8 +41,6 @@ def read_mentions(lines: Iterable[str], *, source: str = "<input>") -> Iterator[
     >>> next(read_mentions(['{"text": "Minsk", "label": "LOC", "doc": 7}'])).mention.doc
     '7'
     """
-    from .resolver import Mention
-
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -94,25 +91,13 @@ def read_lines(path: str | Path) -> Iterator[str]:
             offset += len(raw)
 
 
-def make_resolver(aliases: Iterable[str | Path] = (), *, default_aliases: bool = True):
-    """A :class:`~entitykit.resolver.Resolver` over the default registry (unless
-    ``default_aliases=False``) plus the alias files in ``aliases``; neither: no registry.
-
-    >>> len(make_resolver(default_aliases=False).registry)
-    0
-    """
-    from .pipeline import build_registry
-    from .resolver import Resolver
-
-    return Resolver(build_registry(aliases, default_aliases=default_aliases))
-
-
 def cluster_records(rows: Sequence[MentionRow], resolver) -> list[dict]:
     """Resolve all ``rows`` together; each input object plus ``entity_id``, ``canonical``,
     ``score`` (0-100) and ``method``, in input order.
 
     >>> rows = read_mentions(['{"text": "Tasmagambetow", "label": "PER"}', '{"text": "Tasmagambetov", "label": "PER"}'])
-    >>> first, second = cluster_records(list(rows), make_resolver(default_aliases=False))
+    >>> from entitykit.resolver import Resolver
+    >>> first, second = cluster_records(list(rows), Resolver())
     >>> first["entity_id"] == second["entity_id"]
     True
     """
@@ -157,7 +142,9 @@ def cluster_jsonl(
             raise InputError(f"{destination} exists; use --force to overwrite it")
         if not out.parent.is_dir():
             raise InputError(f"{out.parent}: no such directory for --out")
-    resolver = make_resolver(aliases, default_aliases=default_aliases)
+    from .resolver import Resolver
+
+    resolver = Resolver.from_aliases(aliases, default_aliases=default_aliases)
     rows = list(read_mentions(read_lines(source), source=str(source)))
     records = cluster_records(rows, resolver)
     if str(destination) == "-":
@@ -171,45 +158,3 @@ def cluster_jsonl(
 def _write_jsonl(stream: IO[str], records: Iterable[dict]) -> None:
     for record in records:
         stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-class Explanation(NamedTuple):
-    """What the resolver considered for one name: the candidates and the decision."""
-
-    text: str
-    label: str
-    candidates: list  # entitykit.resolver.Candidate, best first
-    decision: Any  # entitykit.resolver.Resolution
-
-
-def explain(
-    text: str,
-    label: str | None = None,
-    *,
-    aliases: Iterable[str | Path] = (),
-    default_aliases: bool = True,
-    limit: int = 10,
-) -> Explanation:
-    """Candidates (scores 0-100) and the decision for ``text`` against the registry.
-
-    Without ``label`` every label is tried and the one whose decision scores best is shown.
-
-    >>> result = explain("Wolfowutsch", "PER")
-    >>> result.decision.entity_id, result.decision.method, result.candidates[0].accepted
-    ('per:alexander-wolfowitsch', 'fuzzy', True)
-    """
-    if not text.strip():
-        raise InputError("the name to explain is empty")
-    if label is not None and label not in LABELS:
-        raise InputError(f"label {label!r} is not one of {', '.join(LABELS)}")
-    resolver = make_resolver(aliases, default_aliases=default_aliases)
-    best = None
-    for option in [label] if label else LABELS:
-        decision = resolver.resolve(text, option)
-        rank = (decision.method != "new", decision.score)
-        if best is None or rank > best[0]:
-            best = (rank, option, decision)
-    _, chosen, decision = best
-    # the resolver widens its near-miss scan with `limit`; ask wide, show `limit`
-    candidates = resolver.candidates(text, chosen, limit=max(limit, 10))[:limit]
-    return Explanation(text, chosen, candidates, decision)

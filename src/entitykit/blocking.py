@@ -1,0 +1,197 @@
+"""Candidate indexes: which few known forms a name could match, without comparing against all.
+
+One index of each kind, used both by registry matching (:mod:`entitykit.resolver`) and by
+clustering of unknown forms (:mod:`entitykit.clustering`); what they index (registry form ids,
+cluster numbers) is up to them.
+
+* :class:`TokenIndex`: forms by the skeletons of their words, with a one-deletion
+  neighbourhood (SymSpell's idea) and first-and-last-three-letters keys for long words.
+* :class:`AcronymIndex`: acronyms by their letters and long forms by their initials, with the
+  acronyms one slip away (:func:`entitykit.names.acronym_slip`).
+
+>>> index = AcronymIndex()
+>>> index.add_acronym("ovks", "org:ovks"); index.add_acronym("ovat", "org:ovat")
+>>> index.near("ovkas"), index.near("ovkt")
+({'org:ovks': 'ovks'}, {'org:ovat': 'ovat', 'org:ovks': 'ovks'})
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Generic, TypeVar
+
+from .names import SHORTEST_ACRONYM_SLIP, acronym_slip
+from .normalize import FUNCTION_WORDS
+
+__all__ = ["TokenIndex", "AcronymIndex", "deletions"]
+
+Owner = TypeVar("Owner", bound=Hashable)
+
+
+def deletions(token: str) -> list[str]:
+    """Every form of ``token`` with one letter left out.
+
+    >>> deletions("ovks")
+    ['vks', 'oks', 'ovs', 'ovk']
+    """
+    return [token[:index] + token[index + 1 :] for index in range(len(token))]
+
+
+class TokenIndex:
+    """Forms indexed by the skeletons of their words, plus a one-deletion neighbourhood.
+
+    Two words within one edit share the word or a one-letter deletion of it, so a lookup
+    finds every such form without comparing against all of them (SymSpell's idea). Long
+    words are also keyed by their first and last three letters, which finds two edits in
+    the middle (*Kirgisistan* / *Kirgistan*).
+
+    >>> index = TokenIndex()
+    >>> index.add(0, ["aleksander", "lukasenko"]); index.add(1, ["lukasenka"])
+    >>> sorted(index.candidates(["lukasenko"]))
+    [0, 1]
+    """
+
+    MIN_DELETE = 4  # shorter words only match exactly
+    MIN_AFFIX = 8
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.postings: list[list[int]] = []
+        self.deletions: dict[str, int | list[int]] = {}
+        self.affixes: dict[str, list[int]] = {}
+
+    def _token_id(self, token: str) -> int:
+        token_id = self.vocab.get(token)
+        if token_id is None:
+            token_id = self.vocab[token] = len(self.postings)
+            self.postings.append([])
+            if len(token) >= self.MIN_DELETE:
+                index = self.deletions
+                for variant in set(deletions(token)):
+                    found = index.get(variant)
+                    if found is None:
+                        index[variant] = token_id
+                    elif isinstance(found, int):
+                        index[variant] = [found, token_id]
+                    else:
+                        found.append(token_id)
+            if len(token) >= self.MIN_AFFIX:
+                self.affixes.setdefault(token[:3] + token[-3:], []).append(token_id)
+        return token_id
+
+    def add(self, form_id: int, skels: Iterable[str]) -> None:
+        """Index form ``form_id`` under the skeletons of its words (function words left out)."""
+        for token in set(skels):
+            if token and token not in FUNCTION_WORDS:
+                self.postings[self._token_id(token)].append(form_id)
+
+    def similar(self, token: str, *, fuzzy: bool = True) -> set[int]:
+        """Ids of indexed words equal to ``token`` or (``fuzzy``) within about one edit of it."""
+        found: set[int] = set()
+        vocab, index = self.vocab, self.deletions
+        exact = vocab.get(token)
+        if exact is not None:
+            found.add(exact)
+        if not fuzzy or len(token) < self.MIN_DELETE:
+            return found
+        variants = deletions(token)
+        for key in (token, *variants):
+            hit = index.get(key)
+            if hit is None:
+                continue
+            if isinstance(hit, int):
+                found.add(hit)
+            else:
+                found.update(hit)
+        for variant in variants:
+            hit_id = vocab.get(variant)
+            if hit_id is not None:
+                found.add(hit_id)
+        if len(token) >= self.MIN_AFFIX - 2:
+            found.update(self.affixes.get(token[:3] + token[-3:], ()))
+        return found
+
+    def candidates(
+        self, skels: Sequence[str], *, only: int | None = None, limit: int = 3000, fuzzy: Sequence[bool] = ()
+    ) -> set[int]:
+        """Forms sharing a (nearly) equal word with the query: the rarest word's neighbours.
+
+        ``only`` restricts the search to one word (the surname of a person); ``fuzzy[i]`` false
+        means word i is too short for typos and only matches exactly.
+        """
+        positions = [only] if only is not None else [
+            index for index, token in enumerate(skels) if token and token not in FUNCTION_WORDS
+        ]
+        postings = self.postings
+        best: set[int] | None = None
+        best_size = 0
+        for position in positions:
+            token_ids = self.similar(skels[position], fuzzy=fuzzy[position] if fuzzy else True)
+            if len(positions) == 1:
+                best, best_size = token_ids, 0
+                break
+            size = sum(len(postings[token_id]) for token_id in token_ids)
+            if size and (best is None or size < best_size):
+                best, best_size = token_ids, size
+        if not best or best_size > limit:
+            return set()  # nothing near, or only words so common that they tell nothing apart
+        forms: set[int] = set()
+        for token_id in best:
+            forms.update(postings[token_id])
+        return forms if len(forms) <= limit else set()
+
+
+class AcronymIndex(Generic[Owner]):
+    """Owners (entity ids, cluster numbers) by their acronyms and by the initials of their long forms.
+
+    :meth:`exact` finds both; :meth:`near` finds acronyms one slip away (never initials: a
+    long form whose initials are a letter off is another organisation).
+    """
+
+    def __init__(self) -> None:
+        self._letters: dict[str, set[Owner]] = defaultdict(set)  # acronym letters or initials -> owners
+        self._acronyms: dict[str, set[Owner]] = defaultdict(set)  # acronym letters -> owners
+        self._deletions: dict[str, set[str]] = defaultdict(set)  # a deletion -> acronyms it comes from
+        self._initials: set[str] = set()  # initials of long forms
+        self.long_forms: set[Owner] = set()  # owners with a long form of their own
+
+    def add_acronym(self, letters: str, owner: Owner) -> None:
+        """Index an acronym (letters without spaces: ``ovks``)."""
+        self._letters[letters].add(owner)
+        if letters not in self._acronyms and len(letters) >= SHORTEST_ACRONYM_SLIP:
+            for variant in deletions(letters):
+                self._deletions[variant].add(letters)
+        self._acronyms[letters].add(owner)
+
+    def add_long_form(self, initials: str, owner: Owner) -> None:
+        """Index a long form by its initials (``ovks`` for *Organisation des Vertrags über …*)."""
+        self._letters[initials].add(owner)
+        self._initials.add(initials)
+        self.long_forms.add(owner)
+
+    def exact(self, letters: str) -> set[Owner]:
+        """Owners of this acronym or of a long form with these initials."""
+        return self._letters.get(letters, set())
+
+    def near(self, letters: str, *, long_forms: bool = False) -> dict[Owner, str]:
+        """Owners of an acronym one slip away from ``letters``, each with that acronym;
+        ``long_forms``: also long forms whose initials are ``letters`` with one letter left out."""
+        if len(letters) < SHORTEST_ACRONYM_SLIP:
+            return {}
+        keys: set[str] = set(self._deletions.get(letters, ()))  # one letter more than the query
+        for variant in deletions(letters):
+            keys |= self._deletions.get(variant, set())  # one letter changed
+            if variant in self._acronyms:
+                keys.add(variant)  # one letter less
+        found: dict[Owner, str] = {}
+        for key in sorted(keys):
+            if acronym_slip(key, letters):
+                for owner in self._acronyms[key]:
+                    found.setdefault(owner, key)
+        if long_forms:
+            for key in sorted(set(deletions(letters)) & self._initials):
+                if acronym_slip(key, letters):
+                    for owner in self._letters[key]:
+                        found.setdefault(owner, key)
+        return found

@@ -1,0 +1,424 @@
+"""The one place where entities that no registry knows get their ids.
+
+Two steps, the same for every caller (``nlp.pipe`` batches, ``entitykit cluster``,
+``entitykit run`` and any corpus-level reduce):
+
+1. resolving (:meth:`entitykit.resolver.Resolver.link`) decides what the registry and
+   in-document coreference can, and counts the mentions it leaves unknown in a
+   :class:`FormTable` of distinct ``(text, label)`` forms — tables of parts add up;
+2. :meth:`FormClusterer.cluster` turns the whole table into ``form -> Resolution``:
+   variants (typos, transliterations, genitives, acronyms and long forms, surname-only and
+   full names) share one ``new:<label>:<slug>`` id; :func:`final_resolution` then gives each
+   mention its final entity (:func:`deciding_form` says which form decides it).
+
+>>> table = FormTable()
+>>> table.add_document([("OVKS", "ORG"), ("OVKS", "ORG"), ("OSZE", "ORG")])
+>>> table.add_document([("OVKAS", "ORG")])
+>>> clusters = FormClusterer().cluster(table)
+>>> clusters[("OVKAS", "ORG")].entity_id, clusters[("OSZE", "ORG")].entity_id
+('new:org:ovks', 'new:org:osze')
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Container, Iterable
+from typing import NamedTuple, Protocol
+
+from .aliases import LABELS
+from .blocking import AcronymIndex, TokenIndex
+from .errors import InputError
+from .mentions import Resolution, check_mention, new_entity_id
+from .names import Name, compare, initials, parse_key, too_short_for_skeleton
+from .normalize import compound_head, display_form, genitive_stem, has_cyrillic, is_acronym, normalize
+
+__all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
+
+# Resolutions that name no registry entity: their ids are final only after clustering.
+UNKNOWN_METHODS = frozenset({"new", "cluster"})
+
+Form = tuple[str, str]  # (text as written, label)
+
+
+class FormTable:
+    """Distinct unknown forms ``(text, label)`` with their mention and document counts.
+
+    Memory is one entry per distinct form, not per mention; two tables of parts of a corpus
+    add up (:meth:`update`) to the table of the whole.
+
+    >>> a, b = FormTable(), FormTable()
+    >>> a.add_document([("Wolfowutsch", "PER"), ("Wolfowutsch", "PER")])
+    >>> b.add_document([("Wolfowutsch", "PER")])
+    >>> a.update(b)
+    >>> a.counts(), a.documents(("Wolfowutsch", "PER"))
+    ([('Wolfowutsch', 'PER', 3)], 2)
+    """
+
+    def __init__(self) -> None:
+        self._forms: dict[Form, list[int]] = {}  # form -> [mentions, documents]
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def __contains__(self, form: object) -> bool:
+        return form in self._forms
+
+    def add(self, text: str, label: str, *, mentions: int = 1, documents: int = 1) -> None:
+        """Count ``mentions`` of a form in ``documents`` documents."""
+        entry = self._forms.get((text, label))
+        if entry is None:
+            self._forms[(text, label)] = [mentions, documents]
+        else:
+            entry[0] += mentions
+            entry[1] += documents
+
+    def add_document(self, forms: Iterable[Form]) -> None:
+        """Count the unknown mentions of one document: each mention once, each form's document once."""
+        for (text, label), mentions in Counter(forms).items():
+            self.add(text, label, mentions=mentions)
+
+    def update(self, other: FormTable) -> None:
+        """Add the counts of another table (of another part of the corpus)."""
+        for (text, label), (mentions, documents) in other._forms.items():
+            self.add(text, label, mentions=mentions, documents=documents)
+
+    def counts(self) -> list[tuple[str, str, int]]:
+        """``(text, label, mentions)`` for every form, in the order first seen."""
+        return [(text, label, entry[0]) for (text, label), entry in self._forms.items()]
+
+    def documents(self, form: Form) -> int:
+        """In how many documents a form was counted."""
+        return self._forms[form][1]
+
+
+class _Decided(Protocol):
+    """What :func:`deciding_form` reads of a decision: a Resolution or a mention record."""
+
+    label: str
+    entity_id: str | None
+    canonical: str
+    method: str | None
+    matched: str | None
+
+
+def deciding_form(text: str, decided: _Decided, registry: Container[str]) -> tuple[str, bool] | None:
+    """The unknown form whose cluster decides a mention's entity, and whether it is counted.
+
+    ``None`` for a registry entity (or a label entitykit does not resolve). An unknown mention
+    (``new``, ``cluster``, or no method: a pipeline without the resolver) is decided by its own
+    text and counted in the :class:`FormTable`; a surname linked to an unknown full name in its
+    document (``coref``) by that full name (``matched``), without being counted.
+
+    >>> decided = Resolution("new:per:a-wolfowitsch", "A. Wolfowitsch", "PER", 100.0, "coref", "A. Wolfowitsch")
+    >>> deciding_form("Wolfowitsch", decided, registry=())
+    ('A. Wolfowitsch', False)
+    """
+    if decided.label not in LABELS:
+        return None
+    if decided.method == "coref":
+        if decided.entity_id in registry:
+            return None
+        return decided.matched or decided.canonical, False
+    if decided.method is None or decided.method in UNKNOWN_METHODS or not decided.entity_id:
+        return (text, True) if normalize(text) else None
+    return None
+
+
+def final_resolution(decided: Resolution, form: Form, counted: bool, clusters: dict[Form, Resolution]) -> Resolution:
+    """A mention's decision once its deciding ``form`` is clustered: a counted mention takes the
+    cluster's resolution; a coreferent one keeps its own score, method and antecedent."""
+    final = clusters.get(form)
+    if final is None:
+        return decided
+    if counted:
+        return final
+    return decided._replace(entity_id=final.entity_id, canonical=final.canonical)
+
+
+class _Entry(NamedTuple):
+    count: int
+    texts: Counter  # display text -> mentions
+    acronym: bool
+
+
+class FormClusterer:
+    """Clusters distinct unknown forms into entities, by the rules of :mod:`entitykit.names`.
+
+    ``score_cutoff`` (0-100) is the lowest score at which a form joins a cluster;
+    ``min_typo_length`` the shortest word (in letters) that may match with a typo. Blocking
+    (:mod:`entitykit.blocking`) keeps this sub-quadratic. A form joins a cluster only when it
+    agrees with the cluster's leader too (no chaining A~B~C), and never when it fits two
+    clusters about equally well.
+
+    >>> result = FormClusterer().cluster([("OVKS", "ORG", 12), ("OVKAS", "ORG", 1), ("OSZE", "ORG", 3)])
+    >>> result[("OVKAS", "ORG")]
+    Resolution(entity_id='new:org:ovks', canonical='OVKS', label='ORG', score=85.0, method='cluster', matched='OVKS')
+    """
+
+    def __init__(self, *, score_cutoff: float = 80.0, min_typo_length: int = 7) -> None:
+        self.score_cutoff = float(score_cutoff)
+        self.min_typo_length = int(min_typo_length)
+
+    def cluster(self, forms: FormTable | Iterable[tuple[str, str, int]]) -> dict[Form, Resolution]:
+        """``(text, label) -> Resolution`` for every form of ``forms`` (a table, or
+        ``(text, label, count)`` rows); the canonical form of a cluster is its most frequent
+        well-formed variant (``method`` ``new``), the others get ``cluster``."""
+        rows = forms.counts() if isinstance(forms, FormTable) else forms
+        table: dict[Form, _Entry] = {}  # (normalised key, label) -> entry
+        originals: dict[Form, Form] = {}
+        for number, row in enumerate(rows, 1):
+            try:
+                text, label, count = row
+            except (TypeError, ValueError):
+                raise InputError(f"form {number}: expected (text, label, count), got {row!r}") from None
+            check_mention(text, label, f"form {number}: ")
+            if not isinstance(count, int) or count < 1:
+                raise InputError(f"form {number}: count must be a positive integer, got {count!r}")
+            clean = display_form(text)
+            key = normalize(text)
+            entry = table.get((key, label))
+            texts = entry.texts if entry else Counter()
+            texts[clean] += count
+            table[(key, label)] = _Entry(
+                (entry.count if entry else 0) + count, texts, (entry.acronym if entry else False) or is_acronym(clean)
+            )
+            originals[(text, label)] = (key, label)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key, label in table:
+            by_label[label].append(key)
+        clusters: list[_Cluster] = []
+        for label in sorted(by_label):
+            clusters.extend(_LabelClustering(self, label, by_label[label], table).run())
+        resolutions = self._name(table, clusters)
+        return {original: resolutions[form] for original, form in originals.items()}
+
+    def _name(self, table: dict[Form, _Entry], clusters: list[_Cluster]) -> dict[Form, Resolution]:
+        out: dict[Form, Resolution] = {}
+        used_ids: dict[str, int] = {}
+        for cluster in sorted(clusters, key=lambda c: (c.label, sorted(c.members))):
+            label = cluster.label
+            canonical, canonical_key = _canonical(cluster.members, label, table)
+            entity_id = new_entity_id(canonical, label)
+            if entity_id in used_ids:
+                used_ids[entity_id] += 1
+                entity_id = f"{entity_id}-{used_ids[entity_id]}"
+            else:
+                used_ids[entity_id] = 1
+            canonical_name = parse_key(canonical_key, table[(canonical_key, label)].acronym)
+            for key in cluster.members:
+                matched_key, score = cluster.links[key]
+                if key == canonical_key:
+                    out[(key, label)] = Resolution(entity_id, canonical, label, 100.0, "new", None)
+                    continue
+                verdict = compare(parse_key(key, table[(key, label)].acronym), canonical_name, label, self.min_typo_length)
+                score = verdict.score if verdict.ok else score
+                matched = _display(matched_key, label, table)
+                out[(key, label)] = Resolution(entity_id, canonical, label, round(float(score), 1), "cluster", matched)
+        return out
+
+
+class _Cluster(NamedTuple):
+    label: str
+    leader: str  # the key of the group that started it: every later member must agree with it
+    members: list[str]  # normalised keys
+    links: dict[str, tuple[str, float]]  # member -> (the key it matched, score)
+
+
+class _LabelClustering:
+    """Clustering the forms of one label: groups of sure variants first, then each group joins
+    the best cluster it fits (or starts one), most frequent groups first."""
+
+    def __init__(self, settings: FormClusterer, label: str, keys: list[str], table: dict[Form, _Entry]) -> None:
+        self.settings = settings
+        self.label = label
+        self.keys = keys
+        self.table = table
+        self.names = {key: parse_key(key, table[(key, label)].acronym) for key in keys}
+        # what a group is compared against: the forms placed so far and their clusters
+        self.index = TokenIndex()
+        self.form_keys: list[str] = []
+        self.form_cluster: list[int] = []
+        self.acronyms: AcronymIndex[int] = AcronymIndex()
+        self.clusters: list[_Cluster] = []
+
+    def run(self) -> list[_Cluster]:
+        parent = self._shorter_forms()
+        groups = self._groups(parent)
+        for group_root in sorted(groups, key=lambda root: self._order(root, groups[root])):
+            members = groups[group_root]
+            # genitives and compounds follow their stem; only the stems look for a cluster
+            deciding = [self.names[key] for key in members if key not in parent] or [self.names[group_root]]
+            target, matched, score = self._place(deciding)
+            if target is None:
+                target = len(self.clusters)
+                self.clusters.append(_Cluster(self.label, group_root, [], {}))
+                matched, score = group_root, 100.0
+            self._add(target, group_root, members, matched, score)
+        return self.clusters
+
+    def _shorter_forms(self) -> dict[str, str]:
+        """Forms that are another form plus a genitive -s or a generic compound head -> that form."""
+        label, names = self.label, self.names
+        parent: dict[str, str] = {}
+        for key in self.keys:
+            text = self.table[(key, label)].texts.most_common(1)[0][0]
+            # Lukas is not the genitive of Luka: a person's stem needs 5 letters (Putins -> Putin),
+            # a place's 3 (Kiews -> Kiew)
+            shortest = 5 if label == "PER" else 3
+            stem = genitive_stem(text)
+            shorter_forms = [stem, compound_head(text)]
+            if stem and stem.endswith("e") and label != "PER":
+                shorter_forms.append(stem[:-1])  # Unionsstaates -> Unionsstaat
+            for shorter in shorter_forms:
+                if shorter:
+                    shorter_key = normalize(shorter)
+                    if shorter_key != key and shorter_key in names and (
+                        len(shorter_key) >= shortest or names[shorter_key].acronym
+                    ):
+                        parent[key] = shorter_key
+                        break
+        return parent
+
+    def _groups(self, parent: dict[str, str]) -> dict[str, list[str]]:
+        """Forms under their shortest form; then groups whose roots share a skeleton merge."""
+        names = self.names
+
+        def root(key: str) -> str:
+            seen = set()
+            while key in parent and key not in seen:
+                seen.add(key)
+                key = parent[key]
+            return key
+
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key in self.keys:
+            groups[root(key)].append(key)
+        # equal skeletons are one group too (transliteration variants)
+        by_skeleton: dict[str, str] = {}
+        merged: dict[str, str] = {}
+        for group_root in sorted(groups):
+            name = names[group_root]
+            if name.acronym or too_short_for_skeleton(name):
+                continue
+            other = by_skeleton.setdefault(name.skel, group_root)
+            if other == group_root and name.alt:
+                other = by_skeleton.get(name.alt, group_root)
+            if other != group_root:
+                merged[group_root] = other
+        for group_root in sorted(groups):  # a later form whose English reading meets an earlier one
+            name = names[group_root]
+            if group_root in merged or name.acronym or not name.alt or too_short_for_skeleton(name):
+                continue
+            other = by_skeleton.get(name.alt)
+            if other and other != group_root and merged.get(other) != group_root:
+                merged[group_root] = other
+        for group_root in list(merged):  # follow chains to their end
+            target, seen = merged[group_root], {group_root}
+            while target in merged and target not in seen:
+                seen.add(target)
+                target = merged[target]
+            merged[group_root] = target
+        for group_root, target in merged.items():
+            groups[target].extend(groups.pop(group_root))
+        return groups
+
+    def _order(self, group_root: str, members: list[str]) -> tuple:
+        """Full names before surnames alone, then the most mentioned first."""
+        total = sum(self.table[(key, self.label)].count for key in members)
+        width = max(len(self.names[key].tokens) for key in members)
+        return (self.label == "PER" and width == 1, -total, group_root)
+
+    def _place(self, members: list[Name]) -> tuple[int | None, str | None, float | None]:
+        """The cluster a group of forms joins, with the form it matched and the score; or Nones."""
+        label, settings = self.label, self.settings
+        options: dict[int, tuple[float, str]] = {}
+
+        def offer(cluster: int, score: float, matched: str) -> None:
+            options[cluster] = max(options.get(cluster, (0.0, "")), (score, matched))
+
+        for name in members:
+            if name.acronym:
+                letters = name.letters
+                for cluster in self.acronyms.exact(letters):
+                    offer(cluster, 100.0, letters)
+                near = self.acronyms.near(letters, long_forms=True)
+                if len(near) > 1:
+                    return None, None, None  # a slip, but towards several acronyms: keep apart
+                for cluster, other in near.items():
+                    offer(cluster, 85.0, other)
+                continue
+            letters = initials(name)
+            if letters and label != "PER":
+                # a cluster with a long form of its own takes only variants of it (found below)
+                for cluster in self.acronyms.exact(letters) - self.acronyms.long_forms:
+                    offer(cluster, 95.0, letters)
+            only = len(name.tokens) - 1 if label == "PER" else None
+            for form_id in self.index.candidates(name.skels, only=only):
+                other = parse_key(self.form_keys[form_id], False)
+                verdict = compare(name, other, label, settings.min_typo_length)
+                if not verdict.ok or verdict.score < settings.score_cutoff:
+                    continue
+                cluster = self.form_cluster[form_id]
+                # the form must not contradict the cluster's leader either (no chaining A~B~C)
+                leader = self.names[self.clusters[cluster].leader]
+                if leader.key != other.key and not compare(name, leader, label, settings.min_typo_length).ok:
+                    continue
+                if verdict.score > options.get(cluster, (0.0, ""))[0]:
+                    options[cluster] = (verdict.score, other.key)
+        if not options:
+            return None, None, None
+        ranked = sorted(options.items(), key=lambda item: (-item[1][0], item[0]))
+        surname_only = label == "PER" and all(len(name.tokens) == 1 for name in members)
+        if len(ranked) > 1 and (surname_only or ranked[1][1][0] >= ranked[0][1][0] - 3):
+            return None, None, None  # fits several clusters about equally: do not guess
+        cluster, (score, matched) = ranked[0]
+        return cluster, matched, score
+
+    def _add(self, target: int, group_root: str, members: list[str], matched: str, score: float) -> None:
+        cluster = self.clusters[target]
+        for key in members:
+            name = self.names[key]
+            cluster.members.append(key)
+            if key == group_root:
+                cluster.links[key] = (matched, score)
+            else:
+                link_score = compare(name, self.names[group_root], self.label, self.settings.min_typo_length).score
+                cluster.links[key] = (group_root, link_score)
+            form_id = len(self.form_keys)
+            self.form_keys.append(key)
+            self.form_cluster.append(target)
+            if name.acronym:
+                self.acronyms.add_acronym(name.letters, target)
+                continue
+            letters = initials(name)
+            if letters and self.label != "PER":
+                self.acronyms.add_long_form(letters, target)
+            self.index.add(form_id, name.skels)
+
+
+def _display(key: str, label: str, table: dict[Form, _Entry]) -> str:
+    entry = table.get((key, label))
+    if entry is None:
+        return key
+    return entry.texts.most_common(1)[0][0]
+
+
+def _canonical(members: list[str], label: str, table: dict[Form, _Entry]) -> tuple[str, str]:
+    """The most frequent well-formed variant of a cluster: (display text, key)."""
+    present = set(members)
+
+    def quality(key: str) -> tuple:
+        entry = table[(key, label)]
+        text = min(entry.texts.items(), key=lambda item: (-item[1], item[0]))[0]
+        stem = genitive_stem(text)
+        well_formed = (
+            (label != "PER" or " " in key)  # a full name rather than a surname alone
+            and not has_cyrillic(text)  # the German spelling rather than the original script
+            and text[:1].isupper()
+            and not (stem and normalize(stem) in present)  # not the genitive of another variant
+            and not (compound_head(text) and normalize(compound_head(text) or "") in present)
+        )
+        return (not well_formed, -entry.count, text.casefold(), text), text
+
+    best = min(members, key=quality)
+    return quality(best)[1], best

@@ -1,0 +1,349 @@
+"""May two names be one entity? The pure comparison entitykit merges by, with a 0-100 score.
+
+Nothing here knows a registry or a corpus: two names and a label in, a :class:`Verdict` out.
+The rules, because a wrong merge is worse than a missed one:
+
+* persons: the surname decides and first names must agree (*Alexander / Aleksandr*, an
+  initial); a surname alone agrees with a full name;
+* other labels: every content word must agree, in order or (multi-word) in another order;
+* words agree when equal, when their transliteration skeletons are equal (*Lukaschenko /
+  Lukashenko*), or as a typo of a long word: at least ``min_typo_length`` letters, the same
+  first letter (*Minsk / Pinsk*), the same ending (*Wolfowitsch / Wolfowitz*, *Iwanow /
+  Iwanowa*), one edit (two side by side in long words);
+* a one-word name shorter than :data:`SHORTEST_TRANSLITERATION` letters never merges by its
+  skeleton alone (*Sas / Zas*);
+* acronyms match acronyms (a one-letter slip in 4+ letters) or the initials of a long form.
+
+>>> compare_names("Alexander Wolfowutsch", "Alexander Wolfowitsch", "PER").ok
+True
+>>> compare_names("Wolfowitsch", "Wolfowitz", "PER").reason
+"surnames differ: 'wolfowitsch' vs 'wolfowitz': endings differ (-ʧ vs -s)"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acronym, normalize
+
+__all__ = ["Name", "Verdict", "compare_names", "compare", "parse", "parse_key", "initials", "acronym_slip"]
+
+# One-word names shorter than this (in letters of the key) never merge by transliteration alone.
+SHORTEST_TRANSLITERATION = 4
+# Acronyms shorter than this never merge by a one-letter slip.
+SHORTEST_ACRONYM_SLIP = 4
+
+
+class Verdict(NamedTuple):
+    """Result of :func:`compare_names`: may the two names be merged, how similar, and why."""
+
+    ok: bool
+    score: float  # 0-100
+    reason: str
+
+
+class Name(NamedTuple):
+    """A name parsed for comparison (see :func:`parse`)."""
+
+    key: str  # normalize()
+    tokens: tuple[str, ...]  # key split on spaces and hyphens
+    skels: tuple[str, ...]  # skeleton of each token
+    skel: str  # skeleton of the whole name
+    acronym: bool
+    alt: str | None  # skeleton reading j the English way (Tajikistan = Tadschikistan), if any j
+
+    @property
+    def letters(self) -> str:
+        """An acronym's letters without spaces (*O V K S* -> *ovks*)."""
+        return self.key.replace(" ", "")
+
+
+_SPLIT = re.compile(r"[ -]")
+_INFLECTIONS = ("en", "em", "er", "es", "e", "n", "s")
+_TAIL = re.compile(r"[^aeiou][aeiou]*$")
+
+
+@lru_cache(maxsize=1 << 18)
+def token_skeleton(token: str) -> str:
+    """The transliteration skeleton of one normalised word."""
+    return _skeleton_of_key(token)
+
+
+@lru_cache(maxsize=1 << 19)
+def parse_key(key: str, acronym: bool = False) -> Name:
+    """A :class:`Name` from a normalised key (``acronym``: the text looked like one).
+
+    >>> parse_key("alexander wolfowitsch").tokens
+    ('alexander', 'wolfowitsch')
+    """
+    tokens = tuple(token for token in _SPLIT.split(key) if token) if key else ()
+    skels = tuple(token_skeleton(token) for token in tokens)
+    alt = " ".join(token_skeleton(token.replace("j", "dzh")) for token in tokens) if "j" in key else None
+    return Name(key, tokens, skels, " ".join(skels), acronym, alt)
+
+
+def parse(text: str) -> Name:
+    """A :class:`Name` from a mention as written.
+
+    >>> parse("O.V.K.S.").acronym, parse("Präsident Lukaschenko").key
+    (True, 'lukaschenko')
+    """
+    return parse_key(normalize(text), is_acronym(display_form(text)))
+
+
+@lru_cache(maxsize=1 << 16)
+def inflection_stem(token: str) -> str:
+    """A German word without its case ending (*Europäischen -> europaeisch*, *Minsker -> minsk*).
+
+    >>> inflection_stem("europaeischen"), inflection_stem("minsker")
+    ('europaeisch', 'minsk')
+    """
+    for ending in _INFLECTIONS:
+        if token.endswith(ending) and len(token) - len(ending) >= 4:
+            return token[: -len(ending)]
+    return token
+
+
+def same_skeleton(a: Name, b: Name) -> bool:
+    """Whether two names read the same once transliterated (either j reading)."""
+    if a.skel == b.skel:
+        return True
+    return (a.alt is not None and a.alt == b.skel) or (b.alt is not None and b.alt == a.skel)
+
+
+def too_short_for_skeleton(name: Name) -> bool:
+    """A one-word name too short to merge by its transliteration skeleton alone (*Sas* / *Zas*).
+
+    >>> too_short_for_skeleton(parse("Sas")), too_short_for_skeleton(parse("Stanislaw Sas"))
+    (True, False)
+    """
+    return len(name.tokens) == 1 and len(name.key) < SHORTEST_TRANSLITERATION
+
+
+def content_positions(tokens: Sequence[str]) -> list[int]:
+    """Positions of the tokens that are not function words."""
+    return [index for index, token in enumerate(tokens) if token not in FUNCTION_WORDS]
+
+
+def initials(name: Name) -> str | None:
+    """Initials of the content words of a long form, or None for names with fewer than two.
+
+    >>> initials(parse("Organisation des Vertrags über kollektive Sicherheit"))
+    'ovks'
+    """
+    content = content_positions(name.tokens)
+    if len(content) < 2 or name.acronym:
+        return None
+    letters = "".join(name.tokens[index][0] for index in content if name.tokens[index][:1].isalpha())
+    return letters if len(letters) == len(content) else None
+
+
+def acronym_slip(a: str, b: str) -> bool:
+    """Whether two acronyms' letters are one slip apart: both 4+ letters, same first, one edit.
+
+    >>> acronym_slip("ovks", "ovkas"), acronym_slip("opec", "opex"), acronym_slip("ovks", "ovks")
+    (True, True, False)
+    >>> acronym_slip("eu", "ec")
+    False
+    """
+    return (
+        min(len(a), len(b)) >= SHORTEST_ACRONYM_SLIP
+        and a[:1] == b[:1]
+        and Levenshtein.distance(a, b, score_cutoff=1) == 1
+    )
+
+
+def _tail(skel: str) -> str:
+    """The last consonant and the vowels after it: what tells *-witsch* from *-witz*, *-ow* from *-owa*."""
+    match = _TAIL.search(skel)
+    return match.group(0) if match else skel[-1:]
+
+
+def _adjacent_edits(a: str, b: str) -> bool:
+    """Two edits that are one slip: two letters dropped or added side by side, or a swap."""
+    if len(a) == len(b):  # a swap of neighbours: Wolfowtisch / Wolfowitsch
+        diff = [index for index, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    ops = Levenshtein.editops(a, b)
+    kinds = {op.tag for op in ops}
+    positions = [op.src_pos for op in ops]
+    return len(kinds) == 1 and kinds <= {"insert", "delete"} and max(positions) - min(positions) <= 1
+
+
+def _tails_agree(tail_a: str, tail_b: str, surname: bool) -> bool:
+    if tail_a == tail_b:
+        return True
+    # Belarusian forms turn a final -o into -a (Lukaschenko / Lukaschenka): same consonants
+    return (
+        surname
+        and len(tail_a) == len(tail_b) >= 2
+        and tail_a[:-1] == tail_b[:-1]
+        and {tail_a[-1], tail_b[-1]} == {"o", "a"}
+    )
+
+
+def typo_reason(
+    token_a: str, token_b: str, skel_a: str, skel_b: str, min_length: int, surname: bool = False
+) -> str | None:
+    """None if the two words may be spelling variants of one word, else why not.
+
+    >>> typo_reason("minsk", "pinsk", "minsk", "pinsk", 4)
+    "'minsk' vs 'pinsk': first letters differ"
+    """
+    if token_a == token_b or skel_a == skel_b:
+        return None
+    shorter, longer = sorted((len(token_a), len(token_b)))
+    if shorter < min_length:
+        return f"'{token_a}' vs '{token_b}': too short for a typo (< {min_length} letters)"
+    if skel_a[:1] != skel_b[:1]:
+        return f"'{token_a}' vs '{token_b}': first letters differ"
+    allowed = 2 if shorter >= 8 and longer >= 10 else 1
+    distance = Levenshtein.distance(skel_a, skel_b)
+    if distance > allowed:
+        return f"'{token_a}' vs '{token_b}': {distance} edits (at most {allowed} allowed)"
+    if distance == 2 and not _adjacent_edits(skel_a, skel_b):
+        # two slips side by side (Kirgisistan / Kirgistan, a transposition) are one typo;
+        # two changes apart are another name (Dosagmirak / Dosadirak)
+        return f"'{token_a}' vs '{token_b}': two separate edits"
+    if not _tails_agree(_tail(skel_a), _tail(skel_b), surname):
+        return f"'{token_a}' vs '{token_b}': endings differ (-{_tail(skel_a)} vs -{_tail(skel_b)})"
+    if token_a.endswith("s") != token_b.endswith("s"):
+        # one may be a genitive: Wolfowitschs is Wolfowitsch's, not a Wolfowitz
+        stem_a = token_skeleton(token_a[:-1]) if token_a.endswith("s") else skel_a
+        stem_b = token_skeleton(token_b[:-1]) if token_b.endswith("s") else skel_b
+        if not _tails_agree(_tail(stem_a), _tail(stem_b), surname):
+            return f"'{token_a}' vs '{token_b}': endings differ once the genitive -s is gone"
+    return None
+
+
+# First names that are one name in Russian, Ukrainian, Belarusian and German spelling, as skeletons.
+_GIVEN_NAME_GROUPS = [
+    ("aleksander", "aleksandr", "oleksandr", "aliaksandr", "alaksandr", "sasa"),
+    ("vladimir", "volodimir", "uladsimir", "vladsimir"),
+    ("nikolai", "mikola", "mikalai"),
+    ("pitr", "piotr", "petro", "peter", "petr"),
+    ("sergei", "serhii", "siarhei", "sergi"),
+    ("andrei", "andri", "andrii", "andrei"),
+    ("dmitri", "dmitro", "dsmitri"),
+    ("mihail", "miʧail", "miʧailo", "miʧal", "mikalai"),
+    ("grigori", "hrihori", "rihor"),
+    ("iuri", "iurii", "iuras"),
+    ("ievgeni", "ievhen", "evgeni", "ieugeni"),
+    ("olga", "olha", "volha"),
+    ("tatiana", "tetiana", "tasiana"),
+    ("aleksei", "oleksi", "aliaksei"),
+    ("viktor", "viktar"),
+    ("anatoli", "anatoli", "anatol"),
+]
+_GIVEN_GROUP = {name: index for index, group in enumerate(_GIVEN_NAME_GROUPS) for name in group}
+
+
+def _given_reason(given_a: str, given_b: str, skel_a: str, skel_b: str) -> tuple[str | None, float]:
+    """(None, score) if two first names may be one, else (reason, 0)."""
+    if given_a == given_b:
+        return None, 100.0
+    if skel_a == skel_b:
+        return None, 97.0
+    if len(given_a) == 1 or len(given_b) == 1:  # an initial: "A. Lukaschenko"
+        return (None, 90.0) if given_a[0] == given_b[0] else (f"initial '{given_a[0]}' vs '{given_b[0]}'", 0.0)
+    group_a, group_b = _GIVEN_GROUP.get(skel_a), _GIVEN_GROUP.get(skel_b)
+    if group_a is not None and group_a == group_b:
+        return None, 95.0
+    if skel_a[:1] == skel_b[:1] and _tail(skel_a) == _tail(skel_b) and Levenshtein.distance(skel_a, skel_b) <= 2:
+        if min(len(skel_a), len(skel_b)) >= 5:
+            return None, max(85.0, fuzz.ratio(skel_a, skel_b))
+    return f"first names differ ('{given_a}' vs '{given_b}')", 0.0
+
+
+def compare_names(a: str, b: str, label: str, *, min_typo_length: int = 7) -> Verdict:
+    """May two names of one label be one entity? The rules of this module, with a 0-100 score.
+
+    >>> compare_names("Alexander Wolfowutsch", "Alexander Wolfowitsch", "PER").ok
+    True
+    >>> compare_names("Minsk", "Pinsk", "LOC").ok, compare_names("Tasmagambetow", "Tasmagambetov", "PER").ok
+    (False, True)
+    >>> compare_names("Sas", "Zas", "PER").reason
+    'too short to trust a transliteration match'
+    """
+    return compare(parse(a), parse(b), label, min_typo_length)
+
+
+def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
+    """:func:`compare_names` on parsed names (what the resolver and clustering call)."""
+    if not a.key or not b.key:
+        return Verdict(False, 0.0, "empty name")
+    if a.key == b.key:
+        return Verdict(True, 100.0, "same normalised spelling")
+    if a.acronym or b.acronym:
+        return _compare_acronyms(a, b)
+    if same_skeleton(a, b):
+        if too_short_for_skeleton(a) or too_short_for_skeleton(b):
+            return Verdict(False, 90.0, "too short to trust a transliteration match")
+        return Verdict(True, 95.0, "same skeleton (transliteration variant)")
+    if label == "PER":
+        return _compare_persons(a, b, min_typo_length)
+    content_a, content_b = content_positions(a.tokens), content_positions(b.tokens)
+    if len(content_a) != len(content_b) or not content_a:
+        return Verdict(False, fuzz.ratio(a.key, b.key), "different number of words")
+    if len(content_a) > 1:
+        stems_a = [inflection_stem(a.tokens[index]) for index in content_a]
+        stems_b = [inflection_stem(b.tokens[index]) for index in content_b]
+        if stems_a == stems_b:
+            return Verdict(True, 95.0, "same words, other case endings")
+        if sorted(stems_a) == sorted(stems_b):
+            return Verdict(True, 90.0, "same words in another order")
+    typos = 0
+    for index_a, index_b in zip(content_a, content_b):
+        token_a, token_b = a.tokens[index_a], b.tokens[index_b]
+        if len(content_a) > 1 and inflection_stem(token_a) == inflection_stem(token_b):
+            continue
+        reason = typo_reason(token_a, token_b, a.skels[index_a], b.skels[index_b], min_typo_length)
+        if reason:
+            return Verdict(False, fuzz.ratio(a.key, b.key), reason)
+        typos += a.skels[index_a] != b.skels[index_b]
+    if typos > max(1, len(content_a) // 3):
+        return Verdict(False, fuzz.ratio(a.key, b.key), f"{typos} words misspelt")
+    return Verdict(True, max(fuzz.ratio(a.key, b.key), fuzz.ratio(a.skel, b.skel)), "spelling variant")
+
+
+def _compare_persons(a: Name, b: Name, min_typo_length: int) -> Verdict:
+    surname_a, surname_b = a.tokens[-1], b.tokens[-1]
+    skel_a, skel_b = a.skels[-1], b.skels[-1]
+    reason = typo_reason(surname_a, surname_b, skel_a, skel_b, min_typo_length, surname=True)
+    if reason:
+        return Verdict(False, fuzz.ratio(a.key, b.key), f"surnames differ: {reason}")
+    if surname_a == surname_b:
+        surname_score = 100.0
+    elif skel_a == skel_b:
+        surname_score = 97.0
+    else:
+        surname_score = max(fuzz.ratio(surname_a, surname_b), fuzz.ratio(skel_a, skel_b))
+    if len(a.tokens) == 1 or len(b.tokens) == 1:
+        if len(a.tokens) == len(b.tokens):
+            return Verdict(True, round(surname_score, 1), "spelling variant")
+        return Verdict(True, round(surname_score * 0.95, 1), "surname only")
+    given_reason, given_score = _given_reason(a.tokens[0], b.tokens[0], a.skels[0], b.skels[0])
+    if given_reason:
+        return Verdict(False, fuzz.ratio(a.key, b.key), given_reason)
+    return Verdict(True, round(0.7 * surname_score + 0.3 * given_score, 1), "spelling variant")
+
+
+def _compare_acronyms(a: Name, b: Name) -> Verdict:
+    if a.acronym and b.acronym:
+        letters_a, letters_b = a.letters, b.letters
+        if letters_a == letters_b:
+            return Verdict(True, 100.0, "same acronym")
+        if acronym_slip(letters_a, letters_b):
+            return Verdict(True, 85.0, "one-letter slip in an acronym")
+        return Verdict(False, fuzz.ratio(letters_a, letters_b), "different acronyms")
+    acronym, long_form = (a, b) if a.acronym else (b, a)
+    letters = initials(long_form)
+    if letters and letters == acronym.letters:
+        return Verdict(True, 95.0, "acronym of the long form")
+    return Verdict(False, 0.0, "acronym does not match the initials of the long form")
