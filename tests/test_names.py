@@ -27,6 +27,13 @@ from entitykit.resolver import compare_names
         # the surname decides: -witsch is not -witz
         ("Wolfowitsch", "Wolfowitz", "PER", "surnames differ: 'wolfowitsch' vs 'wolfowitz': endings differ (-ʧ vs -s)"),
         ("Alexander Lukaschenko", "Viktor Lukaschenko", "PER", "first names differ ('alexander' vs 'viktor')"),
+        # acronyms: a slip only in acronyms of at least 4 letters, with the same first letter
+        ("OVK", "OVKS", "ORG", "different acronyms"),
+        ("OSZ", "OSZE", "ORG", "different acronyms"),
+        ("OVKS", "AVKS", "ORG", "different acronyms"),
+        ("OVKS", "OSZE", "ORG", "different acronyms"),
+        ("OVKS", "Organisation für Sicherheit und Zusammenarbeit in Europa", "ORG",
+         "acronym does not match the initials of the long form"),
     ],
 )
 def test_names_that_stay_apart_and_why(a, b, label, reason):
