@@ -2,9 +2,10 @@
 
 ``same=1`` rows must merge: without any registry when ``needs_registry=0`` (and with the
 default registry too), with the default registry when ``needs_registry=1``. ``same=0`` rows
-(hard negatives) must stay apart with and without the registry, each side keeping the entity it
-has on its own (its registry entity, or its own new id). A resolver that never merges fails the table. The two names are two
-mentions in two different documents, so only registry matching and clustering can join them.
+(hard negatives) must stay apart with and without the registry, each side keeping the entity
+it has on its own (its registry entity, or its own new id). The two names are two mentions in
+two different documents, so only registry matching and clustering can join them. A resolver
+that never merges anything fails the table (``test_the_checks_fail_a_resolver_that_never_merges``).
 """
 
 from __future__ import annotations
