@@ -134,6 +134,20 @@ MUTANTS = [
         'return Verdict(True, round(surname_score, 1), "surname only")',
         ("tests/test_names.py::test_names_that_merge_with_their_score",),
     ),
+    Mutant(
+        13, "resolver: a coreferent surname takes the raw surname-only score (no / 0.95)",
+        RESOLVER,
+        "links[index] = (antecedent, round(min(100.0, score / 0.95), 1))",
+        "links[index] = (antecedent, round(min(100.0, score), 1))",
+        ("tests/test_corpus_outputs.py::test_a_coreferent_surname_keeps_method_coref_and_its_own_score",),
+    ),
+    Mutant(
+        14, "normalize: slugs of non-Latin names use Python's per-process hash()",
+        "src/entitykit/normalize.py",
+        'return "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]',
+        'return "x" + format(hash(text) & 0xFFFFFFFFFF, "010x")',
+        ("tests/test_normalize.py::test_slugs_are_the_same_in_another_process_with_another_hash_seed",),
+    ),
 ]
 
 
