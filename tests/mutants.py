@@ -61,6 +61,9 @@ MUTANTS = [
         "",
         ("tests/test_clustering.py::test_a_form_that_fits_two_clusters_equally_stays_alone",),
     ),
+    # Deleting only the "elif len(near) > 1: return None, None, None" line changes nothing for
+    # OVKS/OVAT/OVKT (no option is left, so the form stays alone anyway); the refusal is what
+    # stops a slip towards several acronyms from being taken, so that is what this mutant breaks.
     Mutant(
         3, "clustering: an acronym one slip from two acronyms joins one of them",
         RESOLVER,
