@@ -83,3 +83,27 @@ def test_bundled_model_ships_with_data_licences_and_scores():
     assert meta["performance"]["germeval_dev"]["f"] >= 0.74
     size = sum(f.stat().st_size for f in bundled_model_path().rglob("*") if f.is_file())
     assert size <= 30_000_000
+
+
+GERMEVAL_DEV = Path("/work/shared/corpora/germeval2014/NER-de-dev.tsv")
+
+
+@pytest.mark.parametrize(
+    ("sentences", "words", "p", "r", "f"),
+    [(500, 9250, 0.8259, 0.7905, 0.8078)],  # measured with model r5 (README: dev F 0.794 on all 2200)
+)
+def test_bundled_model_scores_what_it_scored_on_the_first_germeval_dev_sentences(tmp_path, sentences, words, p, r, f):
+    """Measured, not read from meta.json: a retrained or broken model moves these numbers."""
+    from entitykit.evaluate import evaluate_ner
+
+    if not (bundled_model_path() / "config.cfg").is_file():
+        pytest.skip("bundled model not built yet")
+    if not GERMEVAL_DEV.is_file():
+        pytest.skip(f"{GERMEVAL_DEV} not available")
+    blocks = GERMEVAL_DEV.read_text(encoding="utf-8").split("\n\n")
+    part = tmp_path / "germeval-dev-part.tsv"
+    part.write_text("\n\n".join(blocks[:sentences]) + "\n\n", encoding="utf-8")
+    scores = evaluate_ner(part, load_pipeline(bundled_model_path()))
+    assert (scores.documents, scores.words) == (sentences, words)
+    assert (scores.p, scores.r, scores.f) == (
+        pytest.approx(p, abs=0.005), pytest.approx(r, abs=0.005), pytest.approx(f, abs=0.005))

@@ -53,14 +53,51 @@ def test_notebook_runs_without_error(executed):
     assert all(cell.execution_count for cell in cells)
 
 
-@pytest.mark.slow
-def test_notebook_shows_canonical_entities_tables_and_two_plots(executed):
-    cells = code_cells(executed)
+def shown(cells, source: str) -> str:
+    """Everything one code cell (found by a piece of its source) prints or displays, as plain text."""
+    (cell,) = [cell for cell in cells if source in cell.source]
+    parts = [output.text for output in cell.outputs if output.output_type == "stream"]
+    parts += [output["data"]["text/plain"] for output in cell.outputs if "text/plain" in output.get("data", {})]
+    return "\n".join(parts)
+
+
+# What a reader of the notebook sees: (a piece of the cell's source, a line the cell shows, as a regex).
+SHOWN = [
+    ('viz.variants("Alexander Wolfowitsch", doc)', r"Alexander Wolfowitsch\s+3\s+exact\s+100\.0"),
+    ('viz.variants("Alexander Wolfowitsch", doc)', r"Alexander Wolfowutsch\s+1\s+fuzzy\s+93\.6"),
+    ('viz.variants("org:ovks", doc)', r"OVKS\s+11\s+alias\s+100\.0"),
+    ('viz.variants("org:ovks", doc)', r"OVKAS\s+1\s+acronym\s+85\.0"),
+    ("viz.entities_frame(doc)", r"0\s+org:ovks"),
+    ("viz.entities_frame(doc)", r"Organisation des Vertrags über kollektive Sicherheit\s+ORG\s+13"),
+    ("explain(name, label", r"Wolfowutsch -> Alexander Wolfowitsch \(fuzzy, score 91\)"),
+    ("explain(name, label", r"OVKAS -> Organisation des Vertrags über kollektive Sicherheit \(acronym, score 85\)"),
+    ("explain(name, label", r"Paul Wolfowitz\s+70\.0\s+fuzzy\s+Wolfowitz\s+False"),
+    ("entitykit.run_corpus(", r"5 documents, 44 mentions, 18 entities, 0 errors"),
+    ("viz.entities_frame(run_dir)", r"1\s+per:imangali-tasmagambetow"),
+    ('viz.variants("org:eabr", after)', r"EABR\s+1\s+alias\s+100\.0"),
+]
+
+
+def check_shown_values(cells) -> None:
+    import re
+
+    for source, line in SHOWN:
+        assert re.search(line, shown(cells, source)), f"the cell with {source!r} no longer shows {line!r}"
     html = "\n".join(outputs(cells, "text/html"))
     assert "PER · Alexander Wolfowitsch" in html  # the rendered reference article
-    assert "Wolfowutsch" in html and "OVKAS" in html
-    assert "<table" in html  # DataFrames: mentions, variants, entities
-    assert len(outputs(cells, "image/png")) >= 2  # top entities and co-occurrence network
+    assert 'title="per:alexander-wolfowitsch · fuzzy · 94 · via Alexander Wolfowitsch"' in html  # Wolfowutsch
+    assert 'title="new:org:eurasische-entwicklungsbank · new · 100"' in html  # before the registry entry
+    assert 'title="org:eabr · exact · 100"' in html  # after it
+    assert len(outputs(cells, "image/png")) == 2  # top entities and co-occurrence network
+
+
+@pytest.mark.slow
+def test_notebook_shows_canonical_entities_tables_and_two_plots(executed):
+    check_shown_values(code_cells(executed))
+
+
+def test_committed_notebook_shows_the_same_values(committed):
+    check_shown_values(code_cells(committed))
 
 
 def test_committed_notebook_has_outputs_from_one_run_top_to_bottom(committed):

@@ -38,47 +38,47 @@ def resolver() -> Resolver:
 
 
 @pytest.mark.parametrize(
-    ("text", "label", "entity_id", "method"),
+    ("text", "label", "entity_id", "method", "score"),
     [
         # exact and alias hits, also behind titles, quotes, case and genitive
-        ("Alexander Lukaschenko", "PER", "per:alexander-lukaschenko", "exact"),
-        ("Präsident Alexander Lukaschenko", "PER", "per:alexander-lukaschenko", "exact"),
-        ("Lukaschenko", "PER", "per:alexander-lukaschenko", "alias"),
-        ("Lukaschenkos", "PER", "per:alexander-lukaschenko", "alias"),
-        ("Weissrussland", "LOC", "loc:belarus", "alias"),
-        ("Belarus'", "LOC", "loc:belarus", "exact"),
-        ("Kasachstans", "LOC", "loc:kasachstan", "alias"),
-        ("„OVKS“", "ORG", "org:ovks", "alias"),
-        ("OVKS-Generalsekretär", "ORG", "org:ovks", "alias"),
-        ("EU-Staaten", "ORG", "org:eu", "alias"),
-        ("EU-Kommission", "ORG", "org:eu-kommission", "alias"),  # the whole form wins over its head
+        ("Alexander Lukaschenko", "PER", "per:alexander-lukaschenko", "exact", 100.0),
+        ("Präsident Alexander Lukaschenko", "PER", "per:alexander-lukaschenko", "exact", 100.0),
+        ("Lukaschenko", "PER", "per:alexander-lukaschenko", "alias", 100.0),
+        ("Lukaschenkos", "PER", "per:alexander-lukaschenko", "alias", 95.0),
+        ("Weissrussland", "LOC", "loc:belarus", "alias", 100.0),
+        ("Belarus'", "LOC", "loc:belarus", "exact", 100.0),
+        ("Kasachstans", "LOC", "loc:kasachstan", "alias", 95.0),
+        ("„OVKS“", "ORG", "org:ovks", "alias", 100.0),
+        ("OVKS-Generalsekretär", "ORG", "org:ovks", "alias", 95.0),
+        ("EU-Staaten", "ORG", "org:eu", "alias", 95.0),
+        ("EU-Kommission", "ORG", "org:eu-kommission", "alias", 100.0),  # the whole form wins over its head
         # transliteration
-        ("Лукашенко", "PER", "per:alexander-lukaschenko", "translit"),
-        ("Мінск", "LOC", "loc:minsk", "translit"),
-        ("Stanislav Zas", "PER", "per:stanislaw-sas", "translit"),
-        ("Imangali Tasmagambetov", "PER", "per:imangali-tasmagambetow", "translit"),
-        ("Sergei Shoigu", "PER", "per:sergej-schoigu", "translit"),
-        ("Shoigu", "PER", "per:sergej-schoigu", "translit"),
-        ("Zelenskyy", "PER", "per:wolodymyr-selenskyj", "translit"),
-        ("Зеленський", "PER", "per:wolodymyr-selenskyj", "translit"),
+        ("Лукашенко", "PER", "per:alexander-lukaschenko", "translit", 100.0),
+        ("Мінск", "LOC", "loc:minsk", "translit", 100.0),
+        ("Stanislav Zas", "PER", "per:stanislaw-sas", "translit", 92.0),
+        ("Imangali Tasmagambetov", "PER", "per:imangali-tasmagambetow", "translit", 92.0),
+        ("Sergei Shoigu", "PER", "per:sergej-schoigu", "translit", 92.0),
+        ("Shoigu", "PER", "per:sergej-schoigu", "translit", 92.0),
+        ("Zelenskyy", "PER", "per:wolodymyr-selenskyj", "translit", 92.0),
+        ("Зеленський", "PER", "per:wolodymyr-selenskyj", "translit", 100.0),
         # acronyms: against acronyms, against initials of long forms, one-letter slips
-        ("OVKAS", "ORG", "org:ovks", "acronym"),
-        ("Organisation für Sicherheit und Zusammenarbeit in Europa", "ORG", "org:osze", "alias"),
-        ("Organisation des Vertrages über kollektive Sicherheit", "ORG", "org:ovks", "fuzzy"),
+        ("OVKAS", "ORG", "org:ovks", "acronym", 85.0),
+        ("Organisation für Sicherheit und Zusammenarbeit in Europa", "ORG", "org:osze", "alias", 100.0),
+        ("Organisation des Vertrages über kollektive Sicherheit", "ORG", "org:ovks", "fuzzy", 95.0),
         # typos in long names; first names Alexander / Aleksandr agree
-        ("Alexander Wolfowutsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
-        ("Alexander Wofowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
-        ("Aleksandr Wolfowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
-        ("A. Wolfowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy"),
-        ("Wolfowitsch", "PER", "per:alexander-wolfowitsch", "alias"),
-        ("Imangali Tasmagambetw", "PER", "per:imangali-tasmagambetow", "fuzzy"),
-        ("Dnepropetrowsk", "LOC", "loc:dnipropetrowsk", "fuzzy"),
+        ("Alexander Wolfowutsch", "PER", "per:alexander-wolfowitsch", "fuzzy", 93.6),
+        ("Alexander Wofowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy", 96.7),
+        ("Aleksandr Wolfowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy", 98.5),
+        ("A. Wolfowitsch", "PER", "per:alexander-wolfowitsch", "fuzzy", 97.0),
+        ("Wolfowitsch", "PER", "per:alexander-wolfowitsch", "alias", 95.0),
+        ("Imangali Tasmagambetw", "PER", "per:imangali-tasmagambetow", "fuzzy", 97.2),
+        ("Dnepropetrowsk", "LOC", "loc:dnipropetrowsk", "fuzzy", 92.86),
     ],
 )
-def test_resolves_variants_to_the_registry(resolver, text, label, entity_id, method):
+def test_resolves_variants_to_the_registry(resolver, text, label, entity_id, method, score):
     result = resolver.resolve(text, label)
     assert (result.entity_id, result.method) == (entity_id, method), result
-    assert 0 <= result.score <= 100
+    assert result.score == pytest.approx(score, abs=0.01)
     assert result.canonical == resolver.registry[entity_id].name
 
 
@@ -381,3 +381,51 @@ def test_a_different_long_form_with_the_same_initials_stays_apart():
     assert ids["OVKS"] == ids["Organisation des Vertrags über kollektive Sicherheit"]
     assert ids["OVKS"] == ids["Organisation des Vertrages über kollektive Sicherheit"]
     assert ids["Organisation des Vertrauens über kommunale Selbstverwaltung"] != ids["OVKS"]
+
+
+# --- fuzzy matching between namesakes ------------------------------------------------------------
+
+
+def namesakes(*names: str) -> Resolver:
+    return Resolver(AliasRegistry.from_sources([
+        {"id": f"per:namesake-{number}", "label": "PER", "name": name, "aliases": []}
+        for number, name in enumerate(names, 1)
+    ]))
+
+
+@pytest.mark.parametrize(
+    ("second", "scores"),
+    [
+        # Wolfowutsch is 93.6 from Alexander Wolfowitsch and within 3 points of the second namesake
+        ("Aleksandr Wolfowatsch", (93.6, 92.1)),
+        ("Aleksander Wolfowatsch", (93.6, 92.7)),
+        ("Oleksandr Wolfowatsch", (93.6, 92.1)),
+        ("Alexander Wolfowotsch", (93.6, 93.6)),
+    ],
+)
+def test_two_namesakes_about_equally_close_are_not_guessed(second, scores):
+    resolver = namesakes("Alexander Wolfowitsch", second)
+    assert (compare_names("Alexander Wolfowutsch", "Alexander Wolfowitsch", "PER").score,
+            compare_names("Alexander Wolfowutsch", second, "PER").score) == scores
+    result = resolver.resolve("Alexander Wolfowutsch", "PER")
+    assert result == Resolution("new:per:alexander-wolfowutsch", "Alexander Wolfowutsch", "PER", 100.0, "new", None)
+    # each namesake still finds itself
+    assert resolver.resolve("Alexander Wolfowitsch", "PER").entity_id == "per:namesake-1"
+    assert resolver.resolve(second, "PER").entity_id == "per:namesake-2"
+    # and explain says why neither was taken
+    reasons = {c.entity_id: c.reason for c in resolver.candidates("Alexander Wolfowutsch", "PER")}
+    assert reasons == {"per:namesake-1": "fits, but another entity fits as well",
+                       "per:namesake-2": "fits, but another entity fits as well"}
+
+
+def test_one_namesake_alone_takes_the_typo():
+    result = namesakes("Alexander Wolfowitsch").resolve("Alexander Wolfowutsch", "PER")
+    assert result == Resolution("per:namesake-1", "Alexander Wolfowitsch", "PER", 93.6, "fuzzy", "Alexander Wolfowitsch")
+
+
+def test_the_namesake_margin_holds_through_resolve_mentions():
+    resolver = namesakes("Alexander Wolfowitsch", "Aleksandr Wolfowatsch")
+    results = resolver.resolve_mentions([Mention("Alexander Wolfowutsch", "PER", doc="a"),
+                                         Mention("Alexander Wolfowitsch", "PER", doc="b")])
+    assert [(r.entity_id, r.method) for r in results] == [
+        ("new:per:alexander-wolfowutsch", "new"), ("per:namesake-1", "exact")]
