@@ -43,6 +43,10 @@ class Mutant(NamedTuple):
 
 
 RESOLVER = "src/entitykit/resolver.py"
+NAMES = "src/entitykit/names.py"
+CLUSTERING = "src/entitykit/clustering.py"
+COREF = "src/entitykit/coref.py"
+MENTIONS = "src/entitykit/mentions.py"
 CORPUS = "src/entitykit/corpus.py"
 
 MUTANTS = [
@@ -55,25 +59,27 @@ MUTANTS = [
     ),
     Mutant(
         2, "clustering: a form that fits several clusters about equally joins the best one",
-        RESOLVER,
+        CLUSTERING,
         "        if len(ranked) > 1 and (surname_only or ranked[1][1][0] >= ranked[0][1][0] - 3):\n"
         "            return None, None, None  # fits several clusters about equally: do not guess\n",
         "",
         ("tests/test_clustering.py::test_a_form_that_fits_two_clusters_equally_stays_alone",),
     ),
-    # Deleting only the "elif len(near) > 1: return None, None, None" line changes nothing for
-    # OVKS/OVAT/OVKT (no option is left, so the form stays alone anyway); the refusal is what
-    # stops a slip towards several acronyms from being taken, so that is what this mutant breaks.
+    # Deleting the refusal alone changes nothing for OVKS/OVAT/OVKT: both slips are then offered
+    # at 85 and the general "fits several clusters about equally" rule keeps OVKT alone. The
+    # bug users would see is a slip towards several acronyms taking one of them.
     Mutant(
         3, "clustering: an acronym one slip from two acronyms joins one of them",
-        RESOLVER,
-        "                    if len(near) == 1:\n",
-        "                    if near:\n",
+        CLUSTERING,
+        "                if len(near) > 1:\n"
+        "                    return None, None, None  # a slip, but towards several acronyms: keep apart\n",
+        "                if len(near) > 1:\n"
+        "                    near = dict([min(near.items())])\n",
         ("tests/test_clustering.py::test_acronym_slips_join_only_a_single_close_acronym",),
     ),
     Mutant(
         4, "names: the first-letter rule is off (Kasmagambetow ~ Tasmagambetow)",
-        RESOLVER,
+        NAMES,
         "if skel_a[:1] != skel_b[:1]:",
         "if False:",
         ("tests/test_names.py::test_names_that_stay_apart_and_why",
@@ -81,18 +87,19 @@ MUTANTS = [
     ),
     Mutant(
         5, "clustering ignores score_cutoff",
-        RESOLVER,
-        "if not verdict.ok or verdict.score < self.score_cutoff:",
+        CLUSTERING,
+        "if not verdict.ok or verdict.score < settings.score_cutoff:",
         "if not verdict.ok:",
         ("tests/test_clustering.py::test_clustering_respects_the_score_cutoff",
          "tests/test_clustering.py::test_score_cutoff_holds_through_resolve_mentions"),
     ),
     Mutant(
         6, "names: one-word transliteration trusted from 2 letters instead of 4 (Sas ~ Zas)",
-        RESOLVER,
-        "if len(a.tokens) == 1 and min(len(a.key), len(b.key)) < 4:",
-        "if len(a.tokens) == 1 and min(len(a.key), len(b.key)) < 2:",
-        ("tests/test_names.py::test_a_one_word_name_under_four_letters_never_merges_by_transliteration",),
+        NAMES,
+        "SHORTEST_TRANSLITERATION = 4",
+        "SHORTEST_TRANSLITERATION = 2",
+        ("tests/test_names.py::test_a_one_word_name_under_four_letters_never_merges_by_transliteration",
+         "tests/test_clustering.py::test_a_one_word_name_under_four_letters_does_not_cluster_by_transliteration"),
     ),
     Mutant(
         7, "corpus: coreferent mentions written with the cluster's method and score instead of coref",
@@ -111,35 +118,35 @@ MUTANTS = [
     # --- a few more, cheap to check -------------------------------------------------------------
     Mutant(
         9, "names: acronym slips allowed in 3-letter acronyms (OVK ~ OVKS)",
-        RESOLVER,
-        "if min(len(letters_a), len(letters_b)) >= 4 and letters_a[0] == letters_b[0]:",
-        "if min(len(letters_a), len(letters_b)) >= 3 and letters_a[0] == letters_b[0]:",
+        NAMES,
+        "SHORTEST_ACRONYM_SLIP = 4",
+        "SHORTEST_ACRONYM_SLIP = 3",
         ("tests/test_names.py::test_names_that_stay_apart_and_why",),
     ),
     Mutant(
         10, "names: typos allowed from 5 letters instead of 7 by default (Minsk / Pinsk then rests on one rule)",
-        RESOLVER,
+        NAMES,
         "min_typo_length: int = 7) -> Verdict:\n    \"\"\"May two names",
         "min_typo_length: int = 5) -> Verdict:\n    \"\"\"May two names",
         ("tests/test_names.py::test_names_that_stay_apart_and_why",),
     ),
     Mutant(
         11, "clustering: the id slug of a new entity loses its label",
-        RESOLVER,
+        MENTIONS,
         'return f"new:{label.lower()}:{slugify(text)}"',
         'return f"new:{slugify(text)}"',
         ("tests/test_clustering.py::test_clustering_respects_the_score_cutoff",),
     ),
     Mutant(
         12, "names: a surname alone scores like a full name (no 0.95 factor)",
-        RESOLVER,
+        NAMES,
         'return Verdict(True, round(surname_score * 0.95, 1), "surname only")',
         'return Verdict(True, round(surname_score, 1), "surname only")',
         ("tests/test_names.py::test_names_that_merge_with_their_score",),
     ),
     Mutant(
-        13, "resolver: a coreferent surname takes the raw surname-only score (no / 0.95)",
-        RESOLVER,
+        13, "coref: a coreferent surname takes the raw surname-only score (no / 0.95)",
+        COREF,
         "links[index] = (antecedent, round(min(100.0, score / 0.95), 1))",
         "links[index] = (antecedent, round(min(100.0, score), 1))",
         ("tests/test_corpus_outputs.py::test_a_coreferent_surname_keeps_method_coref_and_its_own_score",),

@@ -108,7 +108,6 @@ def test_transliteration_variants_merge(a, b, label):
     assert (result[(b, label)].method, result[(b, label)].score) == ("cluster", 95.0)
 
 
-@pytest.mark.xfail(strict=True, reason="clustering still uses < 3; aligned to 4 in the refactor")
 @pytest.mark.parametrize(("a", "b"), [("Sas", "Zas"), ("Zoi", "Soi")])
 def test_a_one_word_name_under_four_letters_does_not_cluster_by_transliteration(a, b):
     result = Resolver(None).cluster_forms([(a, "PER", 1), (b, "PER", 1)])
