@@ -1,6 +1,7 @@
-"""Clustering unknown forms (``Resolver.cluster_forms`` / ``resolve_mentions`` without registry).
+"""Clustering unknown forms (``entitykit.clustering``, through ``Resolver.cluster_forms`` /
+``resolve_mentions`` without registry, and the FormTable contract).
 
-Pinned before clustering moves to ``clustering.py``: where a form fits several clusters about
+Where a form fits several clusters about
 equally well it stays alone; an acronym slip towards two acronyms joins neither; the score
 cutoff counts here too; one-word names under four letters never merge by transliteration.
 """
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from entitykit.resolver import Mention, Resolver
+from entitykit.clustering import FormClusterer, FormTable, deciding_form, final_resolution
+from entitykit.resolver import Mention, Resolution, Resolver
 
 
 def ids(forms, **options) -> dict[str, str]:
@@ -126,3 +128,114 @@ def test_names_with_another_first_letter_or_ending_stay_apart(a, b):
     got = ids([(a, "PER", 3), (b, "PER", 1)])
     assert got[a] != got[b]
     assert got[b] == "new:per:" + b.lower().replace(" ", "-")
+
+
+def test_clustering_without_registry_merges_variants_and_keeps_negatives_apart():
+    forms = [
+        ("Imangali Tasmagambetow", "PER", 5), ("Imangali Tasmagambetov", "PER", 2),
+        ("Tasmagambetow", "PER", 3), ("Stanislaw Sas", "PER", 2), ("Stanislav Zas", "PER", 1),
+        ("Alexander Wolfowitsch", "PER", 4), ("Alexander Wolfowutsch", "PER", 1),
+        ("Alexander Wolfowitz", "PER", 1), ("Paul Wolfowitz", "PER", 2),
+        ("Minsk", "LOC", 9), ("Pinsk", "LOC", 2), ("Minsks", "LOC", 1),
+        ("OVKS", "ORG", 7), ("OVKAS", "ORG", 1), ("OSZE", "ORG", 3),
+        ("Organisation des Vertrags über kollektive Sicherheit", "ORG", 2),
+        ("Lukaschenko", "PER", 4), ("Lukaschenkos", "PER", 1), ("Лукашенко", "PER", 1),
+        ("Lukas", "PER", 1), ("Luka", "PER", 1),
+    ]
+    result = Resolver().cluster_forms(forms)
+    ids = {text: result[(text, label)].entity_id for text, label, _ in forms}
+    same = [
+        ("Imangali Tasmagambetow", "Imangali Tasmagambetov", "Tasmagambetow"),
+        ("Stanislaw Sas", "Stanislav Zas"),
+        ("Alexander Wolfowitsch", "Alexander Wolfowutsch"),
+        ("OVKS", "OVKAS", "Organisation des Vertrags über kollektive Sicherheit"),
+        ("Lukaschenko", "Lukaschenkos", "Лукашенко"),
+    ]
+    for group in same:
+        assert len({ids[text] for text in group}) == 1, group
+    for a, b in [("Alexander Wolfowitsch", "Alexander Wolfowitz"), ("Alexander Wolfowitz", "Paul Wolfowitz"),
+                 ("Minsk", "Pinsk"), ("OVKS", "OSZE"), ("Lukas", "Luka")]:
+        assert ids[a] != ids[b], (a, b)
+    assert ids["Imangali Tasmagambetow"] == "new:per:imangali-tasmagambetow"
+    assert result[("Tasmagambetow", "PER")].canonical == "Imangali Tasmagambetow"  # full name, most frequent
+    assert result[("Лукашенко", "PER")].canonical == "Lukaschenko"  # Latin, not genitive
+    assert result[("Imangali Tasmagambetow", "PER")].method == "new"
+    assert result[("Imangali Tasmagambetov", "PER")].method == "cluster"
+
+
+def test_cluster_ids_are_deterministic_and_order_independent():
+    forms = [("Alexander Wolfowitsch", "PER", 2), ("Alexander Wolfowutsch", "PER", 2), ("OVKS", "ORG", 1),
+             ("OVKAS", "ORG", 1), ("Minsk", "LOC", 1)]
+    first = Resolver().cluster_forms(forms)
+    second = Resolver().cluster_forms(list(reversed(forms)))
+    assert first == second
+    # a tie in counts is broken by spelling, not by input order
+    assert first[("Alexander Wolfowutsch", "PER")].canonical == "Alexander Wolfowitsch"
+
+
+def test_surname_only_form_joins_a_cluster_only_when_unique():
+    forms = [("Viktor Iwanow", "PER", 3), ("Pawel Iwanow", "PER", 3), ("Iwanow", "PER", 2),
+             ("Imangali Tasmagambetow", "PER", 1), ("Tasmagambetow", "PER", 5)]
+    result = Resolver().cluster_forms(forms)
+    assert result[("Iwanow", "PER")].entity_id == "new:per:iwanow"
+    assert result[("Tasmagambetow", "PER")].entity_id == "new:per:imangali-tasmagambetow"
+
+
+# --- the two-step contract: a mergeable table of distinct forms --------------------------------
+
+CORPUS = [  # (document, [unknown forms in it])
+    ("a", [("Alexander Wolfowitsch", "PER"), ("Wolfowitsch", "PER"), ("OVKS", "ORG")]),
+    ("b", [("Alexander Wolfowutsch", "PER"), ("OVKAS", "ORG"), ("OVKS", "ORG")]),
+    ("c", [("Alexander Wolfowitsch", "PER"), ("Minsk", "LOC"), ("Pinsk", "LOC")]),
+]
+
+
+def test_tables_of_parts_add_up_to_the_table_of_the_whole():
+    whole, first, second = FormTable(), FormTable(), FormTable()
+    for number, (_, forms) in enumerate(CORPUS):
+        whole.add_document(forms)
+        (first if number < 2 else second).add_document(forms)
+    first.update(second)
+    assert sorted(first.counts()) == sorted(whole.counts()) == [
+        ("Alexander Wolfowitsch", "PER", 2), ("Alexander Wolfowutsch", "PER", 1), ("Minsk", "LOC", 1),
+        ("OVKAS", "ORG", 1), ("OVKS", "ORG", 2), ("Pinsk", "LOC", 1), ("Wolfowitsch", "PER", 1),
+    ]
+    assert first.documents(("OVKS", "ORG")) == whole.documents(("OVKS", "ORG")) == 2
+    clusterer = FormClusterer()
+    assert clusterer.cluster(first) == clusterer.cluster(whole)
+    ids = {text: resolution.entity_id for (text, _), resolution in clusterer.cluster(whole).items()}
+    assert ids["Alexander Wolfowutsch"] == ids["Wolfowitsch"] == "new:per:alexander-wolfowitsch"
+    assert ids["OVKAS"] == "new:org:ovks" and ids["Minsk"] != ids["Pinsk"]
+
+
+def test_link_counts_unknown_forms_once_per_document_and_never_coreferent_surnames():
+    linked = Resolver().link([
+        Mention("Alexander Wolfowitsch", "PER", doc="a"), Mention("Wolfowitsch", "PER", doc="a"),
+        Mention("Alexander Wolfowitsch", "PER", doc="a"), Mention("Alexander Wolfowitsch", "PER", doc="b"),
+    ])
+    assert linked.forms.counts() == [("Alexander Wolfowitsch", "PER", 3)]
+    assert linked.forms.documents(("Alexander Wolfowitsch", "PER")) == 2
+    assert [r.method for r in linked.resolutions] == ["new", "coref", "new", "new"]
+
+
+def test_the_deciding_form_of_a_mention():
+    registry = {"per:alexander-lukaschenko"}
+    unknown = Resolution("new:per:wolfowitsch", "Wolfowitsch", "PER", 100.0, "new", None)
+    coref_unknown = Resolution("new:per:a-w", "Alexander Wolfowitsch", "PER", 100.0, "coref", "Alexander Wolfowitsch")
+    coref_known = Resolution("per:alexander-lukaschenko", "Alexander Lukaschenko", "PER", 100.0, "coref", "A. Lukaschenko")
+    known = Resolution("per:alexander-lukaschenko", "Alexander Lukaschenko", "PER", 100.0, "alias", "Lukaschenko")
+    assert deciding_form("Wolfowitsch", unknown, registry) == ("Wolfowitsch", True)
+    assert deciding_form("Wolfowitsch", coref_unknown, registry) == ("Alexander Wolfowitsch", False)
+    assert deciding_form("Lukaschenko", coref_known, registry) is None
+    assert deciding_form("Lukaschenko", known, registry) is None
+    assert deciding_form("Nuer", unknown._replace(label="EVENT"), registry) is None
+
+
+def test_a_coreferent_mention_takes_the_cluster_id_but_keeps_its_own_score_and_method():
+    clusters = {("Alexander Wolfowutsch", "PER"): Resolution(
+        "new:per:alexander-wolfowitsch", "Alexander Wolfowitsch", "PER", 93.6, "cluster", "Alexander Wolfowitsch")}
+    coref = Resolution("new:per:alexander-wolfowutsch", "Alexander Wolfowutsch", "PER", 96.9, "coref", "Alexander Wolfowutsch")
+    final = final_resolution(coref, ("Alexander Wolfowutsch", "PER"), False, clusters)
+    assert final == Resolution("new:per:alexander-wolfowitsch", "Alexander Wolfowitsch", "PER", 96.9, "coref",
+                               "Alexander Wolfowutsch")
+    assert final_resolution(coref, ("Alexander Wolfowutsch", "PER"), True, clusters) == clusters[("Alexander Wolfowutsch", "PER")]

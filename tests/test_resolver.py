@@ -1,4 +1,4 @@
-"""Resolving mentions: registry hits, transliteration, acronyms, fuzzy rules, coreference, clustering."""
+"""Resolving mentions against the registry (exact, alias, translit, acronym, fuzzy), ``explain``, and a whole input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 
 from entitykit.aliases import AliasRegistry
 from entitykit.errors import EntitykitError, InputError
-from entitykit.resolver import Candidate, Mention, Resolution, Resolver, compare_names, new_entity_id
+from entitykit.names import compare_names
+from entitykit.resolver import Candidate, Mention, Resolution, Resolver, new_entity_id
 
 RECORDS = [
     {"id": "per:alexander-lukaschenko", "label": "PER", "name": "Alexander Lukaschenko",
@@ -184,33 +185,6 @@ def test_candidates_explain_the_decision(resolver):
     assert Resolver().candidates("Wolfowutsch", "PER") == []
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "label", "ok"),
-    [
-        ("Alexander Wolfowutsch", "Alexander Wolfowitsch", "PER", True),
-        ("Wolfowitsch", "Alexander Wolfowitsch", "PER", True),
-        ("Alexander Wolfowitsch", "Alexander Wolfowitz", "PER", False),
-        ("Alexander Lukaschenko", "Aleksandr Lukaschenko", "PER", True),
-        ("Alexander Lukaschenko", "Alexandr Lukaschenko", "PER", True),
-        ("Oleksandr Lukaschenko", "Alexander Lukaschenko", "PER", True),
-        ("Alexander Lukaschenko", "Viktor Lukaschenko", "PER", False),
-        ("Iwan Iwanow", "Iwan Iwanowa", "PER", False),
-        ("Stanislaw Sas", "Stanislav Zas", "PER", True),
-        ("Minsk", "Pinsk", "LOC", False),
-        ("Homel", "Gomel", "LOC", False),  # only the registry knows these are one city
-        ("OVKS", "OVKAS", "ORG", True),
-        ("OVKS", "OSZE", "ORG", False),
-        ("OVKS", "Organisation des Vertrags über kollektive Sicherheit", "ORG", True),
-        ("Universität Minsk", "Universität Pinsk", "ORG", False),
-    ],
-)
-def test_compare_names(a, b, label, ok):
-    verdict = compare_names(a, b, label)
-    assert verdict.ok is ok, verdict
-    assert compare_names(b, a, label).ok is ok  # symmetric
-    assert 0 <= verdict.score <= 100
-
-
 # --- whole input -------------------------------------------------------------------------------
 
 BELTA = [
@@ -246,75 +220,10 @@ def test_reference_article(resolver, with_registry):
         assert results[1].entity_id == "new:org:ovks"
 
 
-def test_in_document_coreference_links_surnames_to_the_nearest_full_name():
-    mentions = [
-        Mention("Viktor Iwanow", "PER", doc="a"), Mention("Iwanow", "PER", doc="a"),
-        Mention("Pawel Iwanow", "PER", doc="a"), Mention("Iwanows", "PER", doc="a"),
-        Mention("Iwanow", "PER", doc="b"),  # another document: no antecedent there
-    ]
-    results = Resolver().resolve_mentions(mentions)
-    assert results[1].entity_id == results[0].entity_id and results[1].method == "coref"
-    assert results[3].entity_id == results[2].entity_id and results[3].method == "coref"
-    assert results[0].entity_id != results[2].entity_id
-    # in doc b the surname alone could be either Iwanow: it is not merged with one of them
-    assert results[4].entity_id not in {results[0].entity_id, results[2].entity_id}
-
-
 def test_coreference_beats_the_registry_for_a_surname_in_context(resolver):
     mentions = [Mention("Dmitri Lukaschenko", "PER", doc="x"), Mention("Lukaschenko", "PER", doc="x")]
     first, second = resolver.resolve_mentions(mentions)
     assert first.method == "new" and second.entity_id == first.entity_id and second.method == "coref"
-
-
-def test_clustering_without_registry_merges_variants_and_keeps_negatives_apart():
-    forms = [
-        ("Imangali Tasmagambetow", "PER", 5), ("Imangali Tasmagambetov", "PER", 2),
-        ("Tasmagambetow", "PER", 3), ("Stanislaw Sas", "PER", 2), ("Stanislav Zas", "PER", 1),
-        ("Alexander Wolfowitsch", "PER", 4), ("Alexander Wolfowutsch", "PER", 1),
-        ("Alexander Wolfowitz", "PER", 1), ("Paul Wolfowitz", "PER", 2),
-        ("Minsk", "LOC", 9), ("Pinsk", "LOC", 2), ("Minsks", "LOC", 1),
-        ("OVKS", "ORG", 7), ("OVKAS", "ORG", 1), ("OSZE", "ORG", 3),
-        ("Organisation des Vertrags über kollektive Sicherheit", "ORG", 2),
-        ("Lukaschenko", "PER", 4), ("Lukaschenkos", "PER", 1), ("Лукашенко", "PER", 1),
-        ("Lukas", "PER", 1), ("Luka", "PER", 1),
-    ]
-    result = Resolver().cluster_forms(forms)
-    ids = {text: result[(text, label)].entity_id for text, label, _ in forms}
-    same = [
-        ("Imangali Tasmagambetow", "Imangali Tasmagambetov", "Tasmagambetow"),
-        ("Stanislaw Sas", "Stanislav Zas"),
-        ("Alexander Wolfowitsch", "Alexander Wolfowutsch"),
-        ("OVKS", "OVKAS", "Organisation des Vertrags über kollektive Sicherheit"),
-        ("Lukaschenko", "Lukaschenkos", "Лукашенко"),
-    ]
-    for group in same:
-        assert len({ids[text] for text in group}) == 1, group
-    for a, b in [("Alexander Wolfowitsch", "Alexander Wolfowitz"), ("Alexander Wolfowitz", "Paul Wolfowitz"),
-                 ("Minsk", "Pinsk"), ("OVKS", "OSZE"), ("Lukas", "Luka")]:
-        assert ids[a] != ids[b], (a, b)
-    assert ids["Imangali Tasmagambetow"] == "new:per:imangali-tasmagambetow"
-    assert result[("Tasmagambetow", "PER")].canonical == "Imangali Tasmagambetow"  # full name, most frequent
-    assert result[("Лукашенко", "PER")].canonical == "Lukaschenko"  # Latin, not genitive
-    assert result[("Imangali Tasmagambetow", "PER")].method == "new"
-    assert result[("Imangali Tasmagambetov", "PER")].method == "cluster"
-
-
-def test_cluster_ids_are_deterministic_and_order_independent():
-    forms = [("Alexander Wolfowitsch", "PER", 2), ("Alexander Wolfowutsch", "PER", 2), ("OVKS", "ORG", 1),
-             ("OVKAS", "ORG", 1), ("Minsk", "LOC", 1)]
-    first = Resolver().cluster_forms(forms)
-    second = Resolver().cluster_forms(list(reversed(forms)))
-    assert first == second
-    # a tie in counts is broken by spelling, not by input order
-    assert first[("Alexander Wolfowutsch", "PER")].canonical == "Alexander Wolfowitsch"
-
-
-def test_surname_only_form_joins_a_cluster_only_when_unique():
-    forms = [("Viktor Iwanow", "PER", 3), ("Pawel Iwanow", "PER", 3), ("Iwanow", "PER", 2),
-             ("Imangali Tasmagambetow", "PER", 1), ("Tasmagambetow", "PER", 5)]
-    result = Resolver().cluster_forms(forms)
-    assert result[("Iwanow", "PER")].entity_id == "new:per:iwanow"
-    assert result[("Tasmagambetow", "PER")].entity_id == "new:per:imangali-tasmagambetow"
 
 
 def test_unknown_forms_get_slug_ids(resolver):

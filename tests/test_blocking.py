@@ -1,0 +1,58 @@
+"""Candidate indexes (``entitykit.blocking``): what a lookup finds, and what it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from entitykit.blocking import AcronymIndex, TokenIndex
+from entitykit.names import parse
+
+
+@pytest.fixture()
+def acronyms() -> AcronymIndex:
+    index = AcronymIndex()
+    for letters, owner in [("ovks", "org:ovks"), ("ovat", "org:ovat"), ("osze", "org:osze"), ("eu", "org:eu")]:
+        index.add_acronym(letters, owner)
+    index.add_long_form("ovks", "org:ovks")  # Organisation des Vertrags über kollektive Sicherheit
+    index.add_long_form("nvk", "org:nationale-vertriebs-kammer")
+    return index
+
+
+@pytest.mark.parametrize(
+    ("letters", "near"),
+    [
+        ("ovkas", {"org:ovks": "ovks"}),  # one letter more
+        ("ovk", {}),  # too short for a slip
+        ("ovkt", {"org:ovat": "ovat", "org:ovks": "ovks"}),  # one letter changed, towards two acronyms
+        ("osza", {"org:osze": "osze"}),
+        ("esze", {}),  # the first letter differs
+        ("ovks", {}),  # the same acronym is an exact hit, not a slip
+        ("ev", {}),  # two letters: never a slip
+    ],
+)
+def test_acronyms_one_slip_away(acronyms, letters, near):
+    assert acronyms.near(letters) == near
+
+
+def test_exact_hits_cover_acronyms_and_initials_and_long_forms_are_marked(acronyms):
+    assert acronyms.exact("ovks") == {"org:ovks"}
+    assert acronyms.exact("nvk") == {"org:nationale-vertriebs-kammer"}
+    assert acronyms.long_forms == {"org:ovks", "org:nationale-vertriebs-kammer"}
+
+
+def test_initials_are_slip_targets_only_when_asked_and_only_for_one_letter_more():
+    index = AcronymIndex()
+    index.add_long_form("ovks", 0)
+    assert index.near("ovkas") == {}
+    assert index.near("ovkas", long_forms=True) == {0: "ovks"}
+    assert index.near("ovkt", long_forms=True) == {}  # a changed letter is another organisation
+
+
+def test_token_index_finds_one_edit_neighbours_of_the_rarest_word():
+    index = TokenIndex()
+    for form_id, text in enumerate(["Alexander Lukaschenko", "Alexander Wolfowitsch", "Paul Wolfowitz", "Minsk"]):
+        index.add(form_id, parse(text).skels)
+    assert index.candidates(parse("Alexander Wolfowutsch").skels) == {1}  # not every Alexander
+    assert index.candidates(parse("Pinsk").skels) == {3}  # proposed; the rules of names.py refuse it
+    assert index.candidates(parse("Pinsk").skels, fuzzy=[False]) == set()
+    assert index.candidates(parse("Alexander Wolfowutsch").skels, only=0) == {0, 1}

@@ -1,0 +1,36 @@
+"""In-document coreference (``entitykit.coref``): a surname alone names the full name it follows."""
+
+from __future__ import annotations
+
+from entitykit.coref import link_surnames
+from entitykit.resolver import Mention, Resolver
+
+
+def test_in_document_coreference_links_surnames_to_the_nearest_full_name():
+    mentions = [
+        Mention("Viktor Iwanow", "PER", doc="a"), Mention("Iwanow", "PER", doc="a"),
+        Mention("Pawel Iwanow", "PER", doc="a"), Mention("Iwanows", "PER", doc="a"),
+        Mention("Iwanow", "PER", doc="b"),  # another document: no antecedent there
+    ]
+    results = Resolver().resolve_mentions(mentions)
+    assert results[1].entity_id == results[0].entity_id and results[1].method == "coref"
+    assert results[3].entity_id == results[2].entity_id and results[3].method == "coref"
+    assert results[0].entity_id != results[2].entity_id
+    # in doc b the surname alone could be either Iwanow: it is not merged with one of them
+    assert results[4].entity_id not in {results[0].entity_id, results[2].entity_id}
+
+
+def test_links_go_to_the_nearest_full_name_before_else_the_first_after():
+    mentions = [
+        Mention("Iwanow", "PER", doc="a"), Mention("Viktor Iwanow", "PER", doc="a"),
+        Mention("Pawel Iwanow", "PER", doc="a"), Mention("Iwanow", "PER", doc="a"),
+        Mention("Iwanow", "PER"),  # no document: never linked
+        Mention("Iwanow", "LOC", doc="a"),  # persons only
+    ]
+    assert link_surnames(mentions) == {0: (1, 100.0), 3: (2, 100.0)}
+
+
+def test_a_genitive_surname_links_by_its_stem_and_a_different_surname_not_at_all():
+    mentions = [Mention("Alexander Wolfowitsch", "PER", doc="a"), Mention("Wolfowitschs", "PER", doc="a"),
+                Mention("Wolfowitz", "PER", doc="a")]
+    assert link_surnames(mentions) == {1: (0, 100.0)}
