@@ -473,10 +473,22 @@ def _check_file(path: Path, registry: AliasRegistry) -> list[Problem]:
 
 
 def default_registry_paths() -> list[Path]:
-    """The registry files shipped inside the package (``entitykit/data/aliases/*.jsonl``)."""
+    """The registry files shipped with entitykit: the package's ``entitykit/data/aliases/*.jsonl``.
+
+    The files live once, in ``data/aliases/`` at the top of the repository; the build maps that
+    folder into the package (see ``pyproject.toml``), for regular and editable installs alike.
+
+    >>> sorted(path.name for path in default_registry_paths())
+    ['misc.jsonl', 'organisations.jsonl', 'persons.jsonl', 'places.jsonl']
+    """
     from importlib import resources
 
-    folder = resources.files("entitykit") / "data" / "aliases"
+    try:
+        folder = resources.files("entitykit.data.aliases")
+    except ModuleNotFoundError:
+        # a source checkout on sys.path without being installed (PYTHONPATH=src): the build
+        # has not mapped the folder into the package, so read it where it lives
+        folder = Path(__file__).resolve().parents[2] / "data" / "aliases"
     if not folder.is_dir():
         return []
     return sorted(Path(str(item)) for item in folder.iterdir() if item.name.endswith(".jsonl"))
