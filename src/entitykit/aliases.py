@@ -29,22 +29,25 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, Union
+from typing import Any, Literal, NamedTuple, Union, get_args
 
 from .errors import RegistryError
 from .normalize import normalize
 
 __all__ = [
     "LABELS",
+    "Label",
     "Entity",
     "Problem",
     "AliasRegistry",
+    "build_registry",
     "check_files",
     "default_registry",
     "default_registry_paths",
 ]
 
-LABELS = ("PER", "ORG", "LOC", "MISC")
+Label = Literal["PER", "ORG", "LOC", "MISC"]
+LABELS: tuple[Label, ...] = get_args(Label)  # the one home of the labels; import them from here
 REQUIRED = ("id", "label", "name", "aliases")
 OPTIONAL = ("lang", "wikidata", "note")
 _ID = re.compile(r"^\S+$")
@@ -63,7 +66,7 @@ class Entity:
     """
 
     id: str
-    label: str
+    label: Label
     name: str
     aliases: tuple[str, ...] = ()
     lang: str | None = None
@@ -503,3 +506,22 @@ def default_registry() -> AliasRegistry:
     """
     paths = default_registry_paths()
     return AliasRegistry.from_sources(*paths) if paths else AliasRegistry()
+
+
+def build_registry(aliases: str | Path | Iterable[str | Path] = (), *, default_aliases: bool = True) -> AliasRegistry | None:
+    """The registry ``load()`` and the commands use: the bundled default, plus the files in ``aliases``.
+
+    Returns ``None`` when there is nothing to load (``default_aliases=False`` and no files):
+    the resolver then clusters unknown mentions and links within documents only. Raises
+    :class:`~entitykit.errors.RegistryError` naming file and line for a bad file.
+
+    >>> build_registry(default_aliases=False) is None
+    True
+    >>> build_registry() is default_registry()
+    True
+    """
+    paths = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
+    if not paths:
+        return default_registry() if default_aliases else None
+    defaults = default_registry_paths() if default_aliases else []
+    return AliasRegistry.from_sources(*defaults, *paths)
