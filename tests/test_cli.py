@@ -123,6 +123,19 @@ def test_every_command_follows_the_rule(args, code, cli):
     assert "Traceback" not in result.stderr
 
 
+def test_an_unreadable_input_file_is_an_input_error(tmp_path, cli, monkeypatch):
+    article = tmp_path / "article.txt"
+    article.write_text("Lukaschenko in Minsk.", encoding="utf-8")
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_text", unreadable)  # chmod does not stop root
+    result = cli("extract", article)
+    assert result.exit_code == 2
+    assert result.stderr == f"entitykit: error: {article}: cannot read the file (Permission denied)\n"
+
+
 # --- info, extract, evaluate ner --------------------------------------------------------------
 
 

@@ -64,6 +64,8 @@ def read_text_arg(path: str) -> str:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: not UTF-8 at byte {error.start}; convert the file to UTF-8") from None
+    except OSError as error:  # unreadable input is the user's to fix, as a missing file
+        raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
 
 
 # --- foundation ------------------------------------------------------------------------------
