@@ -100,3 +100,11 @@ def cli(capsys, monkeypatch):
         return CliResult(code if isinstance(code, int) else (0 if code is None else 1), out, err)
 
     return run
+
+
+def assert_one_line_error(stderr: str, *fragments: str) -> None:
+    """``stderr`` is one ``entitykit: error: ...`` line, no traceback, holding every fragment."""
+    assert "Traceback" not in stderr, stderr
+    assert stderr.startswith("entitykit: error: ") and stderr.endswith("\n") and stderr.count("\n") == 1, stderr
+    for fragment in fragments:
+        assert fragment in stderr, stderr

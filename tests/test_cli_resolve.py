@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "aliases_mini.jsonl"
@@ -19,14 +20,6 @@ GOLD = FIXTURES / "gold_clusters.jsonl"
 def write_jsonl(path: Path, rows: list) -> Path:
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     return path
-
-
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("entitykit: error: "), err
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 # --- aliases check --------------------------------------------------------------------------

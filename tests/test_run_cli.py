@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from conftest import bad_corpus
+from conftest import assert_one_line_error, bad_corpus
 
 from entitykit.corpus import WORK_DIR
 
@@ -69,13 +69,6 @@ def command(*args: str, model: str | None = None) -> list[str]:
 
 def outputs(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in ("mentions.jsonl", "entities.jsonl", "errors.jsonl")}
-
-
-def assert_one_line_error(result, code: int, message: str) -> None:
-    assert result.exit_code == code, result.stderr
-    assert result.stderr.startswith("entitykit: error: ") and result.stderr.count("\n") == 1, result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_help_lists_the_options(cli):
@@ -130,14 +123,16 @@ def test_bad_documents_are_counted_and_the_run_succeeds(tmp_path, model, entityk
 
 def test_strict_stops_with_exit_code_2(tmp_path, model, entitykit_run):
     result = entitykit_run(*bad_corpus(tmp_path), "--out", str(tmp_path / "out"), "--strict", model=model)
-    assert_one_line_error(result, 2, "binary.txt: binary file (NUL byte at byte 8), not text (--strict: stopped;")
+    assert result.exit_code == 2, result.stderr
+    assert_one_line_error(result.stderr, "binary.txt: binary file (NUL byte at byte 8), not text (--strict: stopped;")
 
 
 def test_missing_input_is_one_line_before_any_work(tmp_path, entitykit_run):
     out = tmp_path / "out"
     # no --model: the check comes before a pipeline is even looked for
     result = entitykit_run(INPUTS[0], str(tmp_path / "nowhere.jsonl"), "--out", str(out))
-    assert_one_line_error(result, 2, f"{tmp_path / 'nowhere.jsonl'}: no such file or directory")
+    assert result.exit_code == 2, result.stderr
+    assert_one_line_error(result.stderr, f"{tmp_path / 'nowhere.jsonl'}: no such file or directory")
     assert not out.exists()
 
 
@@ -146,7 +141,8 @@ def test_existing_output_needs_force(tmp_path, model, entitykit_run):
     assert entitykit_run(*INPUTS, "--out", str(out), "--quiet", model=model).exit_code == 0
     before = (out / "mentions.jsonl").stat().st_mtime_ns
     result = entitykit_run(INPUTS[1], "--out", str(out))
-    assert_one_line_error(result, 2, "already holds the outputs of a run (run.json, errors.jsonl, mentions.jsonl, entities.jsonl)")
+    assert result.exit_code == 2, result.stderr
+    assert_one_line_error(result.stderr, "already holds the outputs of a run (run.json, errors.jsonl, mentions.jsonl, entities.jsonl)")
     assert (out / "mentions.jsonl").stat().st_mtime_ns == before
     result = entitykit_run(INPUTS[1], "--out", str(out), "--force", "--quiet", model=model)
     assert result.exit_code == 0
