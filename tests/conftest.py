@@ -1,9 +1,13 @@
-"""Shared fixtures: the reference article, a tiny rule-based German "NER" pipeline, the bundled model."""
+"""Shared fixtures: the reference article, a tiny rule-based German "NER" pipeline, the bundled model,
+and ``cli``, the one way tests run the command line."""
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -65,3 +69,42 @@ def bad_corpus(folder: Path) -> list[str]:
         encoding="utf-8",
     )
     return [str(txt), str(jsonl)]
+
+
+class CliResult(NamedTuple):
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """``cli(*args, input=None) -> CliResult``: run ``entitykit ARGS`` in-process through
+    ``entitykit.cli.main`` (the console script's entry point, so exit codes and error messages
+    are the user's), with ``input`` (str or bytes) as stdin and stdout/stderr captured.
+
+    Tests that need a real process (SIGKILL, a terminal) use ``subprocess`` and say why.
+    """
+    from entitykit.cli import main
+
+    def run(*args: object, input: str | bytes | None = None) -> CliResult:
+        if input is not None:
+            data = input.encode("utf-8") if isinstance(input, str) else input
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        capsys.readouterr()  # only what this command prints
+        try:
+            main([str(arg) for arg in args])
+        except SystemExit as exit:
+            code = exit.code
+        out, err = capsys.readouterr()
+        return CliResult(code if isinstance(code, int) else (0 if code is None else 1), out, err)
+
+    return run
+
+
+def assert_one_line_error(stderr: str, *fragments: str) -> None:
+    """``stderr`` is one ``entitykit: error: ...`` line, no traceback, holding every fragment."""
+    assert "Traceback" not in stderr, stderr
+    assert stderr.startswith("entitykit: error: ") and stderr.endswith("\n") and stderr.count("\n") == 1, stderr
+    for fragment in fragments:
+        assert fragment in stderr, stderr

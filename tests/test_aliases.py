@@ -7,7 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from entitykit.aliases import AliasRegistry, Entity, check_files, default_registry, default_registry_paths
+from typing import get_args
+
+from entitykit.aliases import (
+    LABELS,
+    AliasRegistry,
+    Entity,
+    Label,
+    build_registry,
+    check_files,
+    default_registry,
+    default_registry_paths,
+)
 from entitykit.errors import EntitykitError, RegistryError
 
 LUKASCHENKO = {
@@ -182,12 +193,31 @@ def test_spelling_prefers_latin_for_a_shared_key():
 
 def test_default_registry_ships_in_the_package():
     paths = default_registry_paths()
-    if not paths:
-        pytest.skip("no registry copied to src/entitykit/data/aliases yet")
+    assert paths, "no registry in the package: is data/aliases/ mapped in pyproject.toml?"
     registry = default_registry()
     assert registry is default_registry()  # loaded once
     assert registry.lookup("Lukaschenko") and registry.lookup("OVKS") and registry.lookup("Minsk")
     assert all(problem.severity == "warning" for problem in check_files(paths))
+
+
+def test_labels_have_one_home():
+    assert LABELS == get_args(Label) == ("PER", "ORG", "LOC", "MISC")
+
+
+def test_build_registry_default_extra_files_or_nothing(tmp_path):
+    extra = write_jsonl(tmp_path / "extra.jsonl", [
+        {"id": "per:alexander-lukaschenko", "label": "PER", "name": "Lukaschenka", "aliases": []},
+        {"id": "loc:pinsk-test", "label": "LOC", "name": "Pinsk-Test", "aliases": []},
+    ])
+    assert build_registry() is default_registry()
+    assert build_registry(default_aliases=False) is None
+    both = build_registry([extra])
+    assert len(both) == len(default_registry()) + 1
+    assert both.lookup("Lukaschenka") == ("per:alexander-lukaschenko",)  # a file extends the default
+    alone = build_registry(str(extra), default_aliases=False)  # one path needs no list
+    assert sorted(entity.id for entity in alone) == ["loc:pinsk-test", "per:alexander-lukaschenko"]
+    with pytest.raises(RegistryError, match="nope.jsonl"):
+        build_registry([tmp_path / "nope.jsonl"])
 
 
 def test_fifty_megabyte_registry_loads(tmp_path):

@@ -1,18 +1,31 @@
-"""The foundation commands: --help everywhere, info, extract, evaluate ner; the README's commands."""
+"""The foundation commands: --help everywhere, info, extract, evaluate ner; the exit-code rule;
+the README's commands; and the one subprocess smoke test that the installed commands start.
+
+Every other test drives the CLI through the ``cli`` fixture (``tests/conftest.py``).
+"""
 
 import json
 import re
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import assert_one_line_error
 
-from entitykit.cli import app
+from entitykit.cli import EXIT_CODES_HELP
+from entitykit.errors import (
+    CorpusFormatError,
+    EntitykitError,
+    InputError,
+    MissingDependencyError,
+    ModelNotFoundError,
+    RegistryError,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-runner = CliRunner()
+EXAMPLE = ROOT / "examples" / "belta-2023-01-10-ovks.txt"
 
 COMMANDS = [
     [], ["info"], ["extract"], ["evaluate"], ["evaluate", "ner"], ["evaluate", "clusters"],
@@ -21,35 +34,129 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "entitykit")
-def test_help(command):
-    result = runner.invoke(app, [*command, "--help"])
-    assert result.exit_code == 0, result.output
-    assert "Usage" in result.output
+def test_help(command, cli):
+    result = cli(*command, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert "Usage" in result.stdout and " ".join(command) in result.stdout
 
 
-def run_cli(*args, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "entitykit", *args], input=stdin, capture_output=True, text=True, cwd=ROOT
-    )
+def test_top_level_help_states_the_exit_codes(cli):
+    help_text = " ".join(cli("--help").stdout.replace("│", " ").split())
+    assert " ".join(EXIT_CODES_HELP.split()) in help_text
 
 
-def test_unknown_model_is_one_line_without_traceback():
-    result = run_cli("extract", "examples/belta-2023-01-10-ovks.txt", "--model", "de_core_news_xx")
-    assert result.returncode == 1
-    assert result.stderr.startswith("entitykit: error: no spaCy pipeline named 'de_core_news_xx'")
-    assert "python -m spacy download de_core_news_md" in result.stderr
-    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
-
-
-def test_missing_input_file_is_one_line():
-    result = run_cli("extract", "no/such/article.txt")
-    assert result.returncode == 2
-    assert "no/such/article.txt: no such file" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_extract_json_from_stdin_with_rule_pipeline(rule_pipeline_path):
-    result = run_cli("extract", "-", "--json", "--model", str(rule_pipeline_path), stdin="Alexander Lukaschenko in Minsk.")
+@pytest.mark.parametrize("name", ["console script", "python -m"])
+def test_the_installed_commands_start(name):
+    # the one test that starts a process: the entry points themselves, not what they run
+    if name == "console script":
+        script = Path(sysconfig.get_path("scripts")) / "entitykit"
+        if not script.is_file():
+            pytest.skip("entitykit is not installed in this environment (no console script)")
+        args = [str(script)]
+    else:
+        args = [sys.executable, "-m", "entitykit"]
+    result = subprocess.run([*args, "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout and "Exit codes" in result.stdout
+    result = subprocess.run([*args, "extract", "no/such/article.txt"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == "entitykit: error: no/such/article.txt: no such file; give a text file or '-' to read stdin\n"
+
+
+# --- one exit-code rule for every command ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error, code",
+    [
+        (InputError("x"), 2),
+        (CorpusFormatError("x"), 2),
+        (RegistryError("x"), 2),
+        (ModelNotFoundError("x"), 1),
+        (MissingDependencyError("x"), 1),
+        (EntitykitError("x"), 1),
+        (PermissionError(13, "Permission denied", "out/mentions.jsonl"), 1),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_each_error_has_its_exit_code_and_one_line(error, code, cli, monkeypatch):
+    import entitykit.cluster
+
+    def fails(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(entitykit.cluster, "explain", fails)
+    result = cli("explain", "Minsk")
+    assert result.exit_code == code
+    assert result.stderr == f"entitykit: error: {error}\n"
+
+
+def test_a_bug_is_not_hidden(cli, monkeypatch):
+    import entitykit.cluster
+
+    def fails(*args, **kwargs):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(entitykit.cluster, "explain", fails)
+    with pytest.raises(KeyError):
+        cli("explain", "Minsk")
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["extract", "--no-such-option", "x.txt"], 2),  # typer's usage error
+        (["extract", "no/such/article.txt"], 2),  # a missing input file
+        (["explain", "Minsk", "--label", "PLACE"], 2),  # a bad argument
+        (["explain", "Minsk", "--aliases", "no/such/names.jsonl"], 2),  # a registry file given by the user
+        (["cluster", "no/such/names.jsonl"], 2),
+        (["evaluate", "ner", "no/such/gold.tsv"], 2),
+        (["evaluate", "clusters", "no/such/gold.jsonl"], 2),
+        (["aliases", "check", "no/such/names.jsonl"], 2),
+        (["run", "no/such/corpus", "--out", "no/such/out"], 2),
+        (["extract", str(EXAMPLE), "--model", "de_core_news_xx"], 1),  # no such pipeline installed: a failure
+    ],
+    ids=lambda value: " ".join(value[:2]) if isinstance(value, list) else str(value),
+)
+def test_every_command_follows_the_rule(args, code, cli):
+    result = cli(*args)
+    assert result.exit_code == code, result.stderr
+    if args[1] != "--no-such-option":  # typer prints usage errors its own way
+        assert_one_line_error(result.stderr)
+
+
+def test_an_unreadable_input_file_is_an_input_error(tmp_path, cli, monkeypatch):
+    article = tmp_path / "article.txt"
+    article.write_text("Lukaschenko in Minsk.", encoding="utf-8")
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_text", unreadable)  # chmod does not stop root
+    result = cli("extract", article)
+    assert result.exit_code == 2
+    assert result.stderr == f"entitykit: error: {article}: cannot read the file (Permission denied)\n"
+
+
+# --- info, extract, evaluate ner --------------------------------------------------------------
+
+
+def test_unknown_model_is_one_line_without_traceback(cli):
+    result = cli("extract", EXAMPLE, "--model", "de_core_news_xx")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("entitykit: error: no spaCy pipeline named 'de_core_news_xx'")
+    assert_one_line_error(result.stderr, "python -m spacy download de_core_news_md")
+
+
+def test_missing_input_file_is_one_line(cli):
+    result = cli("extract", "no/such/article.txt")
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, "no/such/article.txt: no such file")
+
+
+def test_extract_json_from_stdin_with_rule_pipeline(rule_pipeline_path, cli):
+    result = cli("extract", "-", "--json", "--model", rule_pipeline_path, input="Alexander Lukaschenko in Minsk.")
+    assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["text"], r["label"], r["start_char"], r["end_char"]) for r in rows] == [
         ("Alexander Lukaschenko", "PER", 0, 21),
@@ -59,9 +166,9 @@ def test_extract_json_from_stdin_with_rule_pipeline(rule_pipeline_path):
 
 
 @pytest.mark.slow
-def test_extract_reference_article_table():
-    result = run_cli("extract", "examples/belta-2023-01-10-ovks.txt")
-    assert result.returncode == 0, result.stderr
+def test_extract_reference_article_table(cli):
+    result = cli("extract", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
     header, *lines = result.stdout.splitlines()
     assert header.split() == ["text", "label", "start_char", "end_char", "entity_id", "canonical", "score", "method"]
     wolf = [line for line in lines if line.startswith("Alexander Wolfowutsch")]
@@ -69,18 +176,18 @@ def test_extract_reference_article_table():
 
 
 @pytest.mark.slow
-def test_info_names_the_bundled_model_and_its_data():
-    result = run_cli("info")
-    assert result.returncode == 0, result.stderr
+def test_info_names_the_bundled_model_and_its_data(cli):
+    result = cli("info")
+    assert result.exit_code == 0, result.stderr
     assert re.search(r"source\s+bundled", result.stdout)
     assert "GermEval 2014" in result.stdout and "CC BY 4.0" in result.stdout
 
 
-def test_evaluate_ner_json(tmp_path, rule_pipeline_path):
+def test_evaluate_ner_json(tmp_path, rule_pipeline_path, cli):
     gold = tmp_path / "gold.iob2"
     gold.write_text("Alexander\tB-PER\tO\nLukaschenko\tI-PER\tO\nin\tO\tO\nMinsk\tB-LOC\tO\n\n", encoding="utf-8")
-    result = run_cli("evaluate", "ner", str(gold), "--model", str(rule_pipeline_path), "--json")
-    assert result.returncode == 0, result.stderr
+    result = cli("evaluate", "ner", gold, "--model", rule_pipeline_path, "--json")
+    assert result.exit_code == 0, result.stderr
     scores = json.loads(result.stdout)
     assert scores["f"] == 1.0 and scores["per_label"]["PER"]["f"] == 1.0
     assert scores["words_per_second"] > 0

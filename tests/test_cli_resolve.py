@@ -1,37 +1,20 @@
 """The alias-resolution commands: ``aliases check``, ``explain``, ``cluster``, ``evaluate clusters``.
 
-Each test runs the real entry point (``entitykit.cli.main``) in-process, as a user would from a
-shell: exit code, stdout and stderr, and no traceback on bad input.
+Each test runs the real entry point (``entitykit.cli.main``) in-process through the ``cli``
+fixture, as a user would from a shell: exit code, stdout and stderr, and no traceback on bad input.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
-
-from entitykit.cli import main
+from conftest import assert_one_line_error
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "aliases_mini.jsonl"
 GOLD = FIXTURES / "gold_clusters.jsonl"
-
-
-def run(capsys, monkeypatch, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    """Run ``entitykit ARGS``; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["entitykit", *map(str, args)])
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = 0
-    try:
-        main()
-    except SystemExit as exit:
-        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_jsonl(path: Path, rows: list) -> Path:
@@ -39,35 +22,16 @@ def write_jsonl(path: Path, rows: list) -> Path:
     return path
 
 
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("entitykit: error: "), err
-    for fragment in fragments:
-        assert fragment in lines[0]
-
-
-@pytest.mark.parametrize(
-    "command",
-    [["aliases", "check"], ["explain"], ["cluster"], ["evaluate", "clusters"]],
-    ids=lambda c: " ".join(c),
-)
-def test_help(command, capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, *command, "--help")
-    assert code == 0
-    assert "Usage" in out and " ".join(command) in out
-
-
 # --- aliases check --------------------------------------------------------------------------
 
 
-def test_aliases_check_accepts_a_clean_registry(capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "aliases", "check", MINI)
+def test_aliases_check_accepts_a_clean_registry(cli):
+    code, out, _ = cli("aliases", "check", MINI)
     assert code == 0
     assert "0 error(s)" in out
 
 
-def test_aliases_check_reports_every_problem_with_file_and_line(tmp_path, capsys, monkeypatch):
+def test_aliases_check_reports_every_problem_with_file_and_line(tmp_path, cli):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
         '{"id": "per:a", "label": "PER", "name": "Alexander Lukaschenko", "aliases": ["Lukaschenko"]}\n'
@@ -77,7 +41,7 @@ def test_aliases_check_reports_every_problem_with_file_and_line(tmp_path, capsys
         '{"id": "org:y", "label": "ORG", "name": "", "aliases": []}\n',
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, monkeypatch, "aliases", "check", bad)
+    code, out, _ = cli("aliases", "check", bad)
     assert code == 1
     for line in (2, 3, 4, 5):
         assert f"bad.jsonl:{line}: error" in out
@@ -85,7 +49,7 @@ def test_aliases_check_reports_every_problem_with_file_and_line(tmp_path, capsys
     assert "4 error(s)" in out
 
 
-def test_aliases_check_warns_about_ambiguous_aliases_without_failing(tmp_path, capsys, monkeypatch):
+def test_aliases_check_warns_about_ambiguous_aliases_without_failing(tmp_path, cli):
     path = write_jsonl(
         tmp_path / "people.jsonl",
         [
@@ -93,22 +57,23 @@ def test_aliases_check_warns_about_ambiguous_aliases_without_failing(tmp_path, c
             {"id": "per:b", "label": "PER", "name": "Viktor Lukaschenko", "aliases": ["Lukaschenko"]},
         ],
     )
-    code, out, _ = run(capsys, monkeypatch, "aliases", "check", path)
+    code, out, _ = cli("aliases", "check", path)
     assert code == 0
     assert "people.jsonl:2: warning" in out and "lukaschenko" in out and "per:a, per:b" in out
 
 
-def test_aliases_check_missing_file(tmp_path, capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "aliases", "check", tmp_path / "nope.jsonl")
-    assert code == 1
-    assert "nope.jsonl" in out and "no such file" in out
+def test_aliases_check_missing_file(tmp_path, cli):
+    code, out, err = cli("aliases", "check", tmp_path / "nope.jsonl")
+    assert code == 2  # a missing input is a usage error; problems found in a file give 1
+    assert out == ""
+    assert_one_line_error(err, "nope.jsonl", "no such file")
 
 
 # --- explain --------------------------------------------------------------------------------
 
 
-def test_explain_shows_candidates_scores_and_the_decision(capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "explain", "Wolfowutsch", "--label", "PER", "--aliases", MINI, "--no-aliases")
+def test_explain_shows_candidates_scores_and_the_decision(cli):
+    code, out, _ = cli("explain", "Wolfowutsch", "--label", "PER", "--aliases", MINI, "--no-aliases")
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Wolfowutsch (PER)"
@@ -119,23 +84,23 @@ def test_explain_shows_candidates_scores_and_the_decision(capsys, monkeypatch):
     assert "method fuzzy" in lines[-1]
 
 
-def test_explain_shows_why_a_near_miss_is_rejected(capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "explain", "Pinsk", "--label", "LOC", "--aliases", MINI, "--no-aliases")
+def test_explain_shows_why_a_near_miss_is_rejected(cli):
+    code, out, _ = cli("explain", "Pinsk", "--label", "LOC", "--aliases", MINI, "--no-aliases")
     assert code == 0
     minsk = next(line for line in out.splitlines() if "loc:minsk" in line)
     assert "rejected" in minsk
     assert "decision: loc:pinsk" in out
 
 
-def test_explain_without_label_picks_the_label_that_matches(capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "explain", "OVKAS", "--aliases", MINI, "--no-aliases")
+def test_explain_without_label_picks_the_label_that_matches(cli):
+    code, out, _ = cli("explain", "OVKAS", "--aliases", MINI, "--no-aliases")
     assert code == 0
     assert out.splitlines()[0] == "OVKAS (ORG)"
     assert "decision: org:ovks" in out and "method acronym" in out
 
 
-def test_explain_without_registry_says_new(capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "explain", "Minsk", "--label", "LOC", "--no-aliases")
+def test_explain_without_registry_says_new(cli):
+    code, out, _ = cli("explain", "Minsk", "--label", "LOC", "--no-aliases")
     assert code == 0
     assert "no candidates" in out
     assert "decision: new:loc:minsk" in out and "method new" in out
@@ -145,9 +110,9 @@ def test_explain_without_registry_says_new(capsys, monkeypatch):
     "args, fragment",
     [(["Minsk", "--label", "PLACE"], "PLACE"), (["  "], "empty"), (["Minsk", "--aliases", "nope.jsonl"], "nope.jsonl")],
 )
-def test_explain_bad_arguments(args, fragment, capsys, monkeypatch):
-    code, _, err = run(capsys, monkeypatch, "explain", *args)
-    assert code == 1
+def test_explain_bad_arguments(args, fragment, cli):
+    code, _, err = cli("explain", *args)
+    assert code == 2  # an input error
     assert_one_line_error(err, fragment)
 
 
@@ -166,10 +131,10 @@ NAMES = [
 ]
 
 
-def test_cluster_without_registry_merges_variants_and_keeps_input(tmp_path, capsys, monkeypatch):
+def test_cluster_without_registry_merges_variants_and_keeps_input(tmp_path, cli):
     source = write_jsonl(tmp_path / "names.jsonl", NAMES)
     out = tmp_path / "out.jsonl"
-    code, _, err = run(capsys, monkeypatch, "cluster", source, "--out", out, "--no-aliases")
+    code, _, err = cli("cluster", source, "--out", out, "--no-aliases")
     assert code == 0 and "9 mention(s)" in err
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [row["text"] for row in rows] == [row["text"] for row in NAMES]  # input order
@@ -184,10 +149,10 @@ def test_cluster_without_registry_merges_variants_and_keeps_input(tmp_path, caps
     assert ids[7] != ids[8]  # Wolfowitsch / Wolfowitz
 
 
-def test_cluster_with_registry_uses_registry_ids(tmp_path, capsys, monkeypatch):
+def test_cluster_with_registry_uses_registry_ids(tmp_path, cli):
     source = write_jsonl(tmp_path / "names.jsonl", NAMES)
     out = tmp_path / "out.jsonl"
-    code, _, _ = run(capsys, monkeypatch, "cluster", source, "-o", out, "--no-aliases", "--aliases", MINI)
+    code, _, _ = cli("cluster", source, "-o", out, "--no-aliases", "--aliases", MINI)
     assert code == 0
     rows = {row["text"]: row for row in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert rows["OVKAS"]["entity_id"] == rows["OVKS"]["entity_id"] == "org:ovks"
@@ -196,9 +161,9 @@ def test_cluster_with_registry_uses_registry_ids(tmp_path, capsys, monkeypatch):
     assert rows["Tasmagambetow"]["entity_id"].startswith("new:per:")
 
 
-def test_cluster_reads_stdin_and_writes_stdout(capsys, monkeypatch):
+def test_cluster_reads_stdin_and_writes_stdout(cli):
     lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in NAMES[3:5])
-    code, out, _ = run(capsys, monkeypatch, "cluster", "-", "--out", "-", "--no-aliases", stdin=lines)
+    code, out, _ = cli("cluster", "-", "--out", "-", "--no-aliases", input=lines)
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [row["text"] for row in rows] == ["OVKS", "OVKAS"]
@@ -217,44 +182,44 @@ BAD_LINES = [
 
 
 @pytest.mark.parametrize("content, line, fragment", BAD_LINES)
-def test_cluster_bad_input_line_is_one_line_error(content, line, fragment, tmp_path, capsys, monkeypatch):
+def test_cluster_bad_input_line_is_one_line_error(content, line, fragment, tmp_path, cli):
     source = tmp_path / "names.jsonl"
     source.write_text(content, encoding="utf-8")
-    code, out, err = run(capsys, monkeypatch, "cluster", source, "--out", tmp_path / "out.jsonl", "--no-aliases")
-    assert code == 1
+    code, out, err = cli("cluster", source, "--out", tmp_path / "out.jsonl", "--no-aliases")
+    assert code == 2  # an input error
     assert_one_line_error(err, f"names.jsonl{line}", fragment)
     assert not (tmp_path / "out.jsonl").exists()
 
 
-def test_cluster_reports_bad_encoding_with_byte_offset(tmp_path, capsys, monkeypatch):
+def test_cluster_reports_bad_encoding_with_byte_offset(tmp_path, cli):
     source = tmp_path / "names.jsonl"
     source.write_bytes('{"text": "Minsk", "label": "LOC"}\n'.encode() + '{"text": "Gomel", "label": "LOC"}\n'.encode("utf-16"))
-    code, _, err = run(capsys, monkeypatch, "cluster", source, "--no-aliases")
-    assert code == 1
+    code, _, err = cli("cluster", source, "--no-aliases")
+    assert code == 2  # an input error
     assert_one_line_error(err, "names.jsonl:2", "not UTF-8 at byte 34")  # the BOM opening line 2
 
 
-def test_cluster_refuses_to_overwrite_without_force(tmp_path, capsys, monkeypatch):
+def test_cluster_refuses_to_overwrite_without_force(tmp_path, cli):
     source = write_jsonl(tmp_path / "names.jsonl", NAMES[:2])
     out = tmp_path / "out.jsonl"
     out.write_text("keep me\n", encoding="utf-8")
-    code, _, err = run(capsys, monkeypatch, "cluster", source, "--out", out, "--no-aliases")
-    assert code == 1
+    code, _, err = cli("cluster", source, "--out", out, "--no-aliases")
+    assert code == 2  # an input error
     assert_one_line_error(err, "--force")
     assert out.read_text(encoding="utf-8") == "keep me\n"
-    code, _, _ = run(capsys, monkeypatch, "cluster", source, "--out", out, "--no-aliases", "--force")
+    code, _, _ = cli("cluster", source, "--out", out, "--no-aliases", "--force")
     assert code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 2
 
 
-def test_cluster_missing_input_and_bad_registry(tmp_path, capsys, monkeypatch):
-    code, _, err = run(capsys, monkeypatch, "cluster", tmp_path / "nope.jsonl")
-    assert code == 1
+def test_cluster_missing_input_and_bad_registry(tmp_path, cli):
+    code, _, err = cli("cluster", tmp_path / "nope.jsonl")
+    assert code == 2  # an input error
     assert_one_line_error(err, "nope.jsonl")
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "label": "PER"}\n', encoding="utf-8")
     source = write_jsonl(tmp_path / "names.jsonl", NAMES[:1])
-    code, _, err = run(capsys, monkeypatch, "cluster", source, "--aliases", bad)
-    assert code == 1
+    code, _, err = cli("cluster", source, "--aliases", bad)
+    assert code == 2  # an input error
     assert_one_line_error(err, "bad.jsonl:1", "missing")
 
 
@@ -274,9 +239,9 @@ SMALL_GOLD = [
 ]
 
 
-def test_evaluate_clusters_json(tmp_path, capsys, monkeypatch):
+def test_evaluate_clusters_json(tmp_path, cli):
     gold = write_jsonl(tmp_path / "gold.jsonl", SMALL_GOLD)
-    code, out, _ = run(capsys, monkeypatch, "evaluate", "clusters", gold, "--json", "--no-aliases", "--aliases", MINI)
+    code, out, _ = cli("evaluate", "clusters", gold, "--json", "--no-aliases", "--aliases", MINI)
     assert code == 0
     report = json.loads(out)
     ours, baseline = report["entitykit"], report["baseline"]
@@ -290,9 +255,9 @@ def test_evaluate_clusters_json(tmp_path, capsys, monkeypatch):
     assert baseline["bcubed"]["r"] < 1.0
 
 
-def test_evaluate_clusters_table(tmp_path, capsys, monkeypatch):
+def test_evaluate_clusters_table(tmp_path, cli):
     gold = write_jsonl(tmp_path / "gold.jsonl", SMALL_GOLD)
-    code, out, _ = run(capsys, monkeypatch, "evaluate", "clusters", gold, "--no-aliases")
+    code, out, _ = cli("evaluate", "clusters", gold, "--no-aliases")
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("10 mentions, 10 distinct forms, 6 gold clusters; no registry")
@@ -303,18 +268,18 @@ def test_evaluate_clusters_table(tmp_path, capsys, monkeypatch):
     "row, fragment",
     [({"text": "Minsk", "label": "LOC"}, "cluster"), ({"text": "Minsk", "label": "LOC", "cluster": ["a"]}, "cluster")],
 )
-def test_evaluate_clusters_bad_gold(row, fragment, tmp_path, capsys, monkeypatch):
+def test_evaluate_clusters_bad_gold(row, fragment, tmp_path, cli):
     gold = write_jsonl(tmp_path / "gold.jsonl", [SMALL_GOLD[0], row])
-    code, _, err = run(capsys, monkeypatch, "evaluate", "clusters", gold, "--no-aliases")
-    assert code == 1
+    code, _, err = cli("evaluate", "clusters", gold, "--no-aliases")
+    assert code == 2  # an input error
     assert_one_line_error(err, "gold.jsonl:2", fragment)
 
 
 @pytest.mark.skipif(not GOLD.is_file(), reason="gold set not written yet")
 @pytest.mark.parametrize("registry, floor", [(False, 0.92), (True, 0.96)], ids=["no-registry", "default-registry"])
-def test_gold_set_floors_and_the_baseline(registry, floor, capsys, monkeypatch):
+def test_gold_set_floors_and_the_baseline(registry, floor, cli):
     args = ["evaluate", "clusters", GOLD, "--json"] + ([] if registry else ["--no-aliases"])
-    code, out, _ = run(capsys, monkeypatch, *args)
+    code, out, _ = cli(*args)
     assert code == 0
     report = json.loads(out)
     ours, baseline = report["entitykit"], report["baseline"]

@@ -19,7 +19,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY_DIR = ROOT / "data" / "aliases"
-PACKAGED_DIR = ROOT / "src" / "entitykit" / "data" / "aliases"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAIRS_FILE = FIXTURES / "variant_pairs.tsv"
 GOLD_FILE = FIXTURES / "gold_clusters.jsonl"
@@ -185,12 +184,36 @@ def test_registry_size():
     assert all(labels >= 3 for labels in Counter(r["label"] for _, _, r in registry()).values())
 
 
-def test_packaged_copy_is_identical():
-    ours = {p.name: p.read_bytes() for p in REGISTRY_DIR.glob("*.jsonl")}
-    packaged = {p.name: p.read_bytes() for p in PACKAGED_DIR.glob("*.jsonl")}
-    assert sorted(packaged) == sorted(ours)
-    changed = [name for name in ours if ours[name] != packaged[name]]
-    assert changed == [], f"copy data/aliases/ to src/entitykit/data/aliases/: {changed}"
+def test_the_package_ships_the_files_of_data_aliases():
+    # data/aliases/ is the one copy: the build maps it into the package (pyproject.toml)
+    from entitykit.aliases import default_registry, default_registry_paths
+
+    shipped = {path.name: path.read_bytes() for path in default_registry_paths()}
+    ours = {path.name: path.read_bytes() for path in REGISTRY_DIR.glob("*.jsonl")}
+    assert sorted(shipped) == sorted(ours) == sorted(FILE_LABELS)
+    assert [name for name in ours if shipped[name] != ours[name]] == [], "the installed registry is not data/aliases/"
+    assert sorted(entity.id for entity in default_registry()) == sorted(entities())
+
+
+def test_an_installed_package_finds_the_registry_with_importlib_resources():
+    from importlib import resources
+    from importlib.util import find_spec
+
+    from entitykit.aliases import default_registry_paths
+
+    if find_spec("entitykit.data.aliases") is None:
+        pytest.skip("entitykit is imported from a source tree on sys.path, not installed")
+    folder = resources.files("entitykit.data.aliases")
+    assert default_registry_paths() == sorted(Path(str(item)) for item in folder.iterdir() if item.name.endswith(".jsonl"))
+
+
+def test_the_build_maps_data_aliases_into_the_package():
+    tomllib = pytest.importorskip("tomllib")
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "entitykit.data.aliases" in setuptools["packages"]
+    assert setuptools["package-dir"]["entitykit.data.aliases"] == "data/aliases"
+    assert setuptools["package-data"]["entitykit.data.aliases"] == ["*.jsonl"]
+    assert not (ROOT / "src" / "entitykit" / "data" / "aliases").exists(), "the registry lives in data/aliases/ only"
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,11 @@
 >>> import entitykit
 >>> entitykit.__version__
 '0.1.0'
+
+The heavy parts load on first use; ``dir()`` (and so tab completion) lists them all the same:
+
+>>> {"load", "extract", "run_corpus", "AliasRegistry", "Resolver"} <= set(dir(entitykit))
+True
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import logging
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["EntitykitError", "load", "__version__", "extract", "run_corpus"]
+__all__ = ["EntitykitError", "load", "__version__", "extract", "run_corpus", "AliasRegistry", "Resolver"]
 
 from .errors import EntitykitError
 
@@ -22,6 +27,8 @@ _LAZY = {
     "load": ("pipeline", "load"),
     "extract": ("corpus", "extract"),
     "run_corpus": ("corpus", "run_corpus"),
+    "AliasRegistry": ("aliases", "AliasRegistry"),
+    "Resolver": ("resolver", "Resolver"),
 }
 
 
@@ -32,3 +39,8 @@ def __getattr__(name: str) -> Any:
         module, attribute = _LAZY[name]
         return getattr(import_module(f".{module}", __name__), attribute)
     raise AttributeError(f"module 'entitykit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the lazy names too, for dir(entitykit) and tab completion, without importing them
+    return sorted({*globals(), *_LAZY})

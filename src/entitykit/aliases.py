@@ -29,22 +29,25 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, Union
+from typing import Any, Literal, NamedTuple, Union, get_args
 
 from .errors import RegistryError
 from .normalize import normalize
 
 __all__ = [
     "LABELS",
+    "Label",
     "Entity",
     "Problem",
     "AliasRegistry",
+    "build_registry",
     "check_files",
     "default_registry",
     "default_registry_paths",
 ]
 
-LABELS = ("PER", "ORG", "LOC", "MISC")
+Label = Literal["PER", "ORG", "LOC", "MISC"]
+LABELS: tuple[Label, ...] = get_args(Label)  # the one home of the labels; import them from here
 REQUIRED = ("id", "label", "name", "aliases")
 OPTIONAL = ("lang", "wikidata", "note")
 _ID = re.compile(r"^\S+$")
@@ -63,7 +66,7 @@ class Entity:
     """
 
     id: str
-    label: str
+    label: Label
     name: str
     aliases: tuple[str, ...] = ()
     lang: str | None = None
@@ -473,10 +476,22 @@ def _check_file(path: Path, registry: AliasRegistry) -> list[Problem]:
 
 
 def default_registry_paths() -> list[Path]:
-    """The registry files shipped inside the package (``entitykit/data/aliases/*.jsonl``)."""
+    """The registry files shipped with entitykit: the package's ``entitykit/data/aliases/*.jsonl``.
+
+    The files live once, in ``data/aliases/`` at the top of the repository; the build maps that
+    folder into the package (see ``pyproject.toml``), for regular and editable installs alike.
+
+    >>> sorted(path.name for path in default_registry_paths())
+    ['misc.jsonl', 'organisations.jsonl', 'persons.jsonl', 'places.jsonl']
+    """
     from importlib import resources
 
-    folder = resources.files("entitykit") / "data" / "aliases"
+    try:
+        folder = resources.files("entitykit.data.aliases")
+    except ModuleNotFoundError:
+        # a source checkout on sys.path without being installed (PYTHONPATH=src): the build
+        # has not mapped the folder into the package, so read it where it lives
+        folder = Path(__file__).resolve().parents[2] / "data" / "aliases"
     if not folder.is_dir():
         return []
     return sorted(Path(str(item)) for item in folder.iterdir() if item.name.endswith(".jsonl"))
@@ -491,3 +506,22 @@ def default_registry() -> AliasRegistry:
     """
     paths = default_registry_paths()
     return AliasRegistry.from_sources(*paths) if paths else AliasRegistry()
+
+
+def build_registry(aliases: str | Path | Iterable[str | Path] = (), *, default_aliases: bool = True) -> AliasRegistry | None:
+    """The registry ``load()`` and the commands use: the bundled default, plus the files in ``aliases``.
+
+    Returns ``None`` when there is nothing to load (``default_aliases=False`` and no files):
+    the resolver then clusters unknown mentions and links within documents only. Raises
+    :class:`~entitykit.errors.RegistryError` naming file and line for a bad file.
+
+    >>> build_registry(default_aliases=False) is None
+    True
+    >>> build_registry() is default_registry()
+    True
+    """
+    paths = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
+    if not paths:
+        return default_registry() if default_aliases else None
+    defaults = default_registry_paths() if default_aliases else []
+    return AliasRegistry.from_sources(*defaults, *paths)

@@ -1,23 +1,43 @@
 """The ``entitykit`` command line: thin typer commands, each calling one importable function.
 
-Library errors (:class:`~entitykit.errors.EntitykitError`) become a one-line message on
-stderr and exit code 1 (2 for bad usage); no traceback reaches the user.
+Commands raise; :func:`main` alone turns errors into exit codes (:data:`EXIT_CODES`) and
+one-line messages on stderr, so no traceback reaches the user and every command follows one
+rule:
+
+- 0: success.
+- 1: failure: the work could not be done though the command was right: no German pipeline
+  could be loaded (:class:`~entitykit.errors.ModelNotFoundError`: the fix is installing one, not
+  another command line), an optional package is missing, a file could not be written, any other
+  :class:`~entitykit.errors.EntitykitError`; and ``aliases check`` found errors, because
+  reporting them is that command's result, as a linter's.
+- 2: usage and input errors: bad arguments or options, missing or unreadable input files, bad
+  input records, bad registry files given with ``--aliases``, an output that exists without
+  ``--force`` (:class:`~entitykit.errors.InputError`, :class:`~entitykit.errors.CorpusFormatError`,
+  :class:`~entitykit.errors.RegistryError`, and typer's own usage errors).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
 
-from .errors import EntitykitError
+from .errors import CorpusFormatError, EntitykitError, InputError, RegistryError
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 failure (no pipeline could be loaded, a file could not be written, "
+    "'aliases check' found errors); 2 usage or input error (bad arguments, missing or unreadable "
+    "input, a bad input or registry file, an existing output without --force)."
+)
 
 app = typer.Typer(
     name="entitykit",
     help="Find persons, organisations and places in German text and merge their spellings.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -28,23 +48,24 @@ app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(aliases_app, name="aliases")
 
 
-def fail(message: str, code: int = 1) -> None:
-    """Print ``entitykit: error: message`` on stderr and exit."""
-    typer.echo(f"entitykit: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def read_text_arg(path: str) -> str:
-    """Read a text argument: a file path or ``-`` for stdin."""
+    """Read a text argument: a file path or ``-`` for stdin.
+
+    >>> read_text_arg("no/such/article.txt")
+    Traceback (most recent call last):
+    entitykit.errors.InputError: no/such/article.txt: no such file; give a text file or '-' to read stdin
+    """
     if path == "-":
         return sys.stdin.read()
     file = Path(path)
     if not file.is_file():
-        fail(f"{path}: no such file; give a text file or '-' to read stdin", 2)
+        raise InputError(f"{path}: no such file; give a text file or '-' to read stdin")
     try:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        fail(f"{path}: not UTF-8 at byte {error.start}; convert the file to UTF-8", 2)
+        raise InputError(f"{path}: not UTF-8 at byte {error.start}; convert the file to UTF-8") from None
+    except OSError as error:  # unreadable input is the user's to fix, as a missing file
+        raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
 
 
 # --- foundation ------------------------------------------------------------------------------
@@ -136,6 +157,9 @@ def aliases_check(
     """Lint alias registry files: print file:line problems and ambiguous aliases; exit 1 on errors."""
     from .aliases import check_files
 
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory; give registry files (.jsonl) or folders of them")
     problems = check_files(paths)
     for problem in problems:
         typer.echo(str(problem))
@@ -246,18 +270,14 @@ def run(
 
     A killed run continues where it stopped when the same command is run again.
     """
-    from .errors import CorpusFormatError, InputError
     from .corpus import run_corpus
 
-    try:
-        summary = run_corpus(
-            inputs, out, format=format.lower(), model=model, aliases=aliases or [],
-            default_aliases=not no_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
-            n_process=processes, max_chars=max_chars, force=force, strict=strict,
-            progress=False if quiet else None,
-        )
-    except (InputError, CorpusFormatError) as error:
-        fail(str(error), 2)
+    summary = run_corpus(
+        inputs, out, format=format.lower(), model=model, aliases=aliases or [],
+        default_aliases=not no_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
+        n_process=processes, max_chars=max_chars, force=force, strict=strict,
+        progress=False if quiet else None,
+    )
     resumed = f", resumed after {summary.resumed_at:,} records" if summary.resumed_at else ""
     errors = f"{summary.errors:,} error(s) (see {summary.files['errors']})" if summary.errors else "0 errors"
     if not quiet or summary.errors:
@@ -271,16 +291,43 @@ def run(
 # --- entry point ---------------------------------------------------------------------------
 
 
-def main() -> None:
-    """Run the CLI; turn entitykit errors into one-line messages."""
+# The exit code for each kind of error, the first class that matches wins (the rule is in the
+# module docstring and in `entitykit --help`). Anything else is a bug: its traceback is shown.
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (InputError, 2),
+    (CorpusFormatError, 2),
+    (RegistryError, 2),
+    (EntitykitError, 1),
+    (OSError, 1),  # a file that could not be written, a full disk
+)
+
+
+def exit_code(error: BaseException) -> int | None:
+    """The exit code :func:`main` gives ``error``, or ``None`` for an unexpected one (a bug).
+
+    >>> from entitykit.errors import ModelNotFoundError, RegistryError
+    >>> exit_code(RegistryError("names.jsonl:3: unknown label 'PLACE'")), exit_code(ModelNotFoundError("no pipeline"))
+    (2, 1)
+    >>> exit_code(KeyError("bug")) is None
+    True
+    """
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), None)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Run ``entitykit ARGV`` (default: the command line) and exit with the code of :data:`EXIT_CODES`."""
     try:
-        app()
-    except EntitykitError as error:
-        typer.echo(f"entitykit: error: {error}", err=True)
-        sys.exit(1)
+        app(args=None if argv is None else list(argv))
     except BrokenPipeError:  # `entitykit ... | head`
         sys.stderr.close()
         sys.exit(0)
     except KeyboardInterrupt:
         typer.echo("entitykit: interrupted", err=True)
         sys.exit(130)
+    except Exception as error:
+        code = exit_code(error)
+        if code is None:
+            raise
+        typer.echo(f"entitykit: error: {error}", err=True)
+        sys.exit(code)
+    sys.exit(0)  # typer exits by itself; this is for the type checker
