@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from .aliases import LABELS
+from .aliases import LABELS, build_registry
 from .models import load_pipeline
 
 
@@ -130,25 +130,6 @@ NON_ENTITY_ACRONYMS = (
     "IT", "KI", "KFZ", "LED", "LKW", "MRT", "PC", "PDF", "PIN", "PKW", "PR", "PS", "SMS",
     "SUV", "TV", "UKW", "USB", "VIP", "WC", "WLAN",
 )
-
-
-def build_registry(aliases: Iterable[str | Path] = (), *, default_aliases: bool = True):
-    """The registry ``load()`` uses: the bundled default, plus the files in ``aliases``.
-
-    Returns ``None`` when there is nothing to load (``default_aliases=False`` and no files):
-    the resolver then clusters unknown mentions and links within documents only. Raises
-    :class:`~entitykit.errors.RegistryError` naming file and line for a bad file.
-
-    >>> build_registry(default_aliases=False) is None
-    True
-    """
-    from .aliases import AliasRegistry, default_registry, default_registry_paths
-
-    paths = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
-    if not paths:
-        return default_registry() if default_aliases else None
-    defaults = default_registry_paths() if default_aliases else []
-    return AliasRegistry.from_sources(*defaults, *paths)
 
 
 def split_at_line_breaks(ents: Sequence[Span]) -> list[Span]:

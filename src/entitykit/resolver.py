@@ -41,7 +41,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .aliases import LABELS, AliasRegistry
+from .aliases import LABELS, AliasRegistry, build_registry
 from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
 from .coref import link_surnames
@@ -177,8 +177,6 @@ class Resolver:
         >>> len(Resolver.from_aliases(default_aliases=False).registry)
         0
         """
-        from .pipeline import build_registry  # FIXME: aliases.build_registry once it lands
-
         return cls(build_registry(aliases, default_aliases=default_aliases), **settings)
 
     def __repr__(self) -> str:
