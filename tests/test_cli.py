@@ -80,24 +80,24 @@ def test_the_installed_commands_start(name):
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
 )
 def test_each_error_has_its_exit_code_and_one_line(error, code, cli, monkeypatch):
-    import entitykit.cluster
+    import entitykit.resolver
 
     def fails(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(entitykit.cluster, "explain", fails)
+    monkeypatch.setattr(entitykit.resolver, "explain", fails)
     result = cli("explain", "Minsk")
     assert result.exit_code == code
     assert result.stderr == f"entitykit: error: {error}\n"
 
 
 def test_a_bug_is_not_hidden(cli, monkeypatch):
-    import entitykit.cluster
+    import entitykit.resolver
 
     def fails(*args, **kwargs):
         raise KeyError("bug")
 
-    monkeypatch.setattr(entitykit.cluster, "explain", fails)
+    monkeypatch.setattr(entitykit.resolver, "explain", fails)
     with pytest.raises(KeyError):
         cli("explain", "Minsk")
 
