@@ -1,10 +1,5 @@
 """Worker-process plumbing for ``nlp.pipe``: memory zones, cheap msgpack codecs, workers that die
 with their run. Nothing here imports spaCy; the pipeline comes in as an argument.
-
->>> import spacy
->>> nlp = spacy.blank("de")
->>> [doc.text for doc in pipe_in_zones(nlp, iter(["Minsk", "Moskau"]), batch_size=1, n_process=1)]
-['Minsk', 'Moskau']
 """
 
 from __future__ import annotations
@@ -25,6 +20,11 @@ def pipe_in_zones(nlp, texts: Iterator[str], *, batch_size: int, n_process: int)
     A Doc is valid only until the next one is requested from the chunk's end; callers turn each
     Doc into plain records before asking for the next. Chunks hold a whole number of batches, so
     the batches (and so the resolver's decisions) are the same as in one long ``nlp.pipe``.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("de")
+    >>> [doc.text for doc in pipe_in_zones(nlp, iter(["Minsk", "Moskau"]), batch_size=1, n_process=1)]
+    ['Minsk', 'Moskau']
     """
     chunk_size = batch_size * max(1, ZONE_DOCS // batch_size)
     if n_process > 1:
