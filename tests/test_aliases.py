@@ -69,8 +69,8 @@ def test_directory_and_records_and_several_sources(tmp_path):
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": [}', "malformed JSON"),
-        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk"', "malformed JSON"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": [}', "not valid JSON"),
+        ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk"', "not valid JSON"),
         ('["loc:minsk", "LOC"]', "expected a JSON object, got a list"),
         ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk"}', "missing field 'aliases'"),
         ('{"label": "LOC", "name": "Minsk", "aliases": []}', "missing field 'id'"),

@@ -52,6 +52,14 @@ def test_doc_mentions_carry_offsets_and_the_resolution(doc):
     )
 
 
+def test_doc_mentions_carry_the_matched_variant_but_the_tables_do_not(doc):
+    doc.ents[3]._.matched = "Alexander Wolfowitsch"
+    record = doc_mentions(doc, "belta-1")[3]
+    assert record.matched == "Alexander Wolfowitsch"
+    assert record.row() == ("belta-1", 66, 77, "Wolfowutsch", "PER", "per:wolfowitsch", "Alexander Wolfowitsch", 90.9, "coref")
+    assert list(record.as_dict()) == list(MENTION_COLUMNS) == list(record._asdict())  # `extract --json` keys
+
+
 def test_doc_mentions_without_a_resolver_use_the_mention_text():
     nlp = spacy.blank("de")
     doc = nlp("Gespräch in Minsk")
@@ -85,7 +93,7 @@ def meta_rows():
         MentionRecord("b, \"quoted\"\nline", 3, 7, "OVKS", "ORG", "org:ovks", "OVKS", None, None),
     ]
     metas = [("2023-01-10", 3, {"tags": ["ovks"]}), ("2023-01-10", 3, {"tags": ["ovks"]}), (None, 4, "text")]
-    return [(*record, *meta) for record, meta in zip(records, metas)]
+    return [(*record.row(), *meta) for record, meta in zip(records, metas)]
 
 
 COLUMNS = MENTION_COLUMNS + ("date", "page", "extra")

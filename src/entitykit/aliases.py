@@ -171,27 +171,11 @@ def _parse_record(record: Any, where: str) -> tuple[Entity, list[str]]:
 
 def _read_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
     """Yield ``("file:line", record)``; raise RegistryError for unreadable files and bad JSON."""
+    from .inputs import read_jsonl
+
     if not path.is_file():
         raise RegistryError(f"{path}: no such registry file; give a .jsonl file or a directory of them")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise RegistryError(f"{path}:{line}: not UTF-8 at byte {error.start}; save the file as UTF-8") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    decode = json.JSONDecoder().decode
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            record = decode(line)
-        except json.JSONDecodeError as error:
-            raise RegistryError(
-                f"{path}:{number}: malformed JSON ({error.msg} at column {error.colno}); "
-                "each line must be one JSON object"
-            ) from None
+    for number, record in read_jsonl(path, error=RegistryError):
         yield f"{path}:{number}", record
 
 

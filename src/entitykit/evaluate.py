@@ -267,10 +267,11 @@ def read_gold_clusters(path: str | Path) -> tuple[list, list]:
     >>> rows[0].mention.text, clusters
     ('OVKS', ['ovks'])
     """
-    from .namelists import read_lines, read_mentions
+    from .namelists import read_mentions
     from .errors import InputError
+    from .inputs import text_lines
 
-    rows = list(read_mentions(read_lines(path), source=str(path)))
+    rows = list(read_mentions(text_lines(path), source=str(path)))
     clusters = []
     for row in rows:
         cluster = row.record.get("cluster")

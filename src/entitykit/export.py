@@ -20,6 +20,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -34,12 +35,20 @@ MENTION_TYPES = ("string", "int", "int", "string", "string", "string", "string",
 ENTITY_TYPES = ("string", "string", "string", "int", "int", "variants")
 
 
-class MentionRecord(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class MentionRecord:
     """One entity mention: where it is, what it says, which canonical entity it names.
 
     ``start_char``/``end_char`` are character offsets into the document text; ``score`` is
     0-100; ``method`` says how the entity was decided (exact, alias, fuzzy, acronym, translit,
-    coref, cluster, new), ``None`` when the pipeline has no resolver.
+    coref, cluster, new), ``None`` when the pipeline has no resolver; ``matched`` is the alias
+    or variant that decided it (``ent._.matched``). The output tables have the columns
+    :data:`MENTION_COLUMNS`: everything but ``matched`` (see :meth:`row` and :meth:`as_dict`).
+
+    >>> record = MentionRecord("a", 0, 11, "Lukaschenko", "PER", "per:alexander-lukaschenko",
+    ...                        "Alexander Lukaschenko", 100.0, "alias", matched="Lukaschenko")
+    >>> record.row()[-2:], "matched" in record.as_dict()
+    ((100.0, 'alias'), False)
     """
 
     doc_id: str
@@ -51,6 +60,19 @@ class MentionRecord(NamedTuple):
     canonical: str
     score: float | None
     method: str | None
+    matched: str | None = None
+
+    def row(self) -> tuple:
+        """The values of the output columns (:data:`MENTION_COLUMNS`), in their order."""
+        return (self.doc_id, self.start_char, self.end_char, self.text, self.label, self.entity_id,
+                self.canonical, self.score, self.method)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The output columns (:data:`MENTION_COLUMNS`) and their values, as ``extract --json`` prints them."""
+        return dict(zip(MENTION_COLUMNS, self.row()))
+
+    # The NamedTuple spelling, for callers written when this was one (``entitykit extract --json``).
+    _asdict = as_dict
 
 
 class EntityRow(NamedTuple):
@@ -68,19 +90,19 @@ class EntityRow(NamedTuple):
 def doc_mentions(doc, doc_id: str | None = None) -> list[MentionRecord]:
     """The mention records of a processed ``Doc``, in text order.
 
-    The entity comes from ``ent.kb_id_`` and ``ent._.canonical/_.score/_.method`` (set by the
-    ``entitykit_resolver`` component); an entity without them is its own text.
+    The entity comes from ``ent.kb_id_`` and ``ent._.canonical/_.score/_.method/_.matched`` (set
+    by the ``entitykit_resolver`` component); an entity without them is its own text.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
     >>> doc = nlp("Gespräch in Minsk")
     >>> doc.ents = [doc.char_span(12, 17, label="LOC", kb_id="minsk")]
     >>> doc_mentions(doc, "d1")[0]
-    MentionRecord(doc_id='d1', start_char=12, end_char=17, text='Minsk', label='LOC', entity_id='minsk', canonical='Minsk', score=None, method=None)
+    MentionRecord(doc_id='d1', start_char=12, end_char=17, text='Minsk', label='LOC', entity_id='minsk', canonical='Minsk', score=None, method=None, matched=None)
     """
     from spacy.tokens import Span
 
-    extras = [name for name in ("canonical", "score", "method") if Span.has_extension(name)]
+    extras = [name for name in ("canonical", "score", "method", "matched") if Span.has_extension(name)]
     records = []
     for ent in doc.ents:
         values = {name: getattr(ent._, name) for name in extras}
@@ -96,6 +118,7 @@ def doc_mentions(doc, doc_id: str | None = None) -> list[MentionRecord]:
                 values.get("canonical") or ent.text,
                 None if score is None else float(score),
                 values.get("method"),
+                values.get("matched"),
             )
         )
     return records
@@ -301,7 +324,7 @@ def write_mentions(
     """
     with TableWriter(path, MENTION_COLUMNS, format=format, types=MENTION_TYPES) as writer:
         for record in records:
-            writer.write(record)
+            writer.write(record.row())
     return writer.rows
 
 

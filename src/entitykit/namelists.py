@@ -21,6 +21,7 @@ from typing import IO, NamedTuple
 
 from .aliases import LABELS
 from .errors import InputError
+from .inputs import text_lines
 from .mentions import Mention
 
 
@@ -63,32 +64,6 @@ def read_mentions(lines: Iterable[str], *, source: str = "<input>") -> Iterator[
             raise InputError(f"{where}: \"context\" must be a string, got {context!r}")
         mention = Mention(text, label, doc=None if doc is None else str(doc), context=context)
         yield MentionRow(record, mention, number)
-
-
-def read_lines(path: str | Path) -> Iterator[str]:
-    """Lines of a UTF-8 file (``"-"``: stdin); a decode error names the file, line and byte offset.
-
-    >>> list(read_lines("/no/such/file.jsonl"))
-    Traceback (most recent call last):
-    ...
-    entitykit.errors.InputError: /no/such/file.jsonl: no such file; give a JSONL file or '-' for stdin
-    """
-    if str(path) == "-":
-        yield from sys.stdin
-        return
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{path}: no such file; give a JSONL file or '-' for stdin")
-    offset = 0
-    with file.open("rb") as stream:
-        for number, raw in enumerate(stream, 1):
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise InputError(
-                    f"{path}:{number}: not UTF-8 at byte {offset + error.start}; convert the file to UTF-8"
-                ) from None
-            offset += len(raw)
 
 
 def cluster_records(rows: Sequence[MentionRow], resolver) -> list[dict]:
@@ -145,7 +120,7 @@ def cluster_jsonl(
     from .resolver import Resolver
 
     resolver = Resolver.from_aliases(aliases, default_aliases=default_aliases)
-    rows = list(read_mentions(read_lines(source), source=str(source)))
+    rows = list(read_mentions(text_lines(source), source=str(source)))
     records = cluster_records(rows, resolver)
     if str(destination) == "-":
         _write_jsonl(sys.stdout, records)

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from .aliases import LABELS  # noqa: F401  (the tags of every reader here are over these labels)
 from .errors import CorpusFormatError
 
-LABELS = ("PER", "ORG", "LOC", "MISC")
 HEADLINE_LABELS = ("PER", "ORG", "LOC")
 
 # Fine-grained DFKI (MobIE, SmartData) types that mean one of our labels; all others are O.
