@@ -103,9 +103,9 @@ MUTANTS = [
     ),
     Mutant(
         7, "corpus: coreferent mentions written with the cluster's method and score instead of coref",
-        CORPUS,
-        "                        if counted:  # a coreferent mention keeps its own score and method\n",
-        "                        if True:\n",
+        CLUSTERING,
+        "    if counted:\n        return final\n",
+        "    if True:\n        return final\n",
         ("tests/test_corpus_outputs.py::test_a_coreferent_surname_keeps_method_coref_and_its_own_score",),
     ),
     Mutant(

@@ -91,3 +91,26 @@ def test_document_fields_named_like_output_columns_get_a_meta_prefix(tmp_path, n
         ("b", "Imangali Tasmagambetow", "PER", "100.0", "Wirtschaft", "5", "TASS"),
         ("b", "Moskau", "LOC", "100.0", "Wirtschaft", "5", "TASS"),
     ]
+
+
+def test_unknown_forms_are_clustered_once_per_run_and_once_per_pipe_batch(tmp_path, nlp, monkeypatch):
+    from entitykit.clustering import FormClusterer
+
+    tables = []
+    real = FormClusterer.cluster
+
+    def counting(self, forms):
+        tables.append(sorted(forms.counts()))
+        return real(self, forms)
+
+    monkeypatch.setattr(FormClusterer, "cluster", counting)
+    texts = ["Imangali Tasmagambetov kam nach Minsk.", "Imangali Tasmagambetow sprach in Moskau.", "Minsk."]
+    news = write_jsonl(tmp_path / "news.jsonl", [{"id": str(n), "text": text} for n, text in enumerate(texts)])
+    run_corpus([str(news)], tmp_path / "out", nlp=nlp, progress=False, batch_size=1)
+    assert tables == [[("Imangali Tasmagambetov", "PER", 1), ("Imangali Tasmagambetow", "PER", 1),
+                       ("Minsk", "LOC", 2), ("Moskau", "LOC", 1)]]  # the whole corpus, once
+    assert nlp.get_pipe("entitykit_resolver").cfg["cluster"] is True  # the pipeline is left as it was
+    tables.clear()
+    docs = list(nlp.pipe(texts, batch_size=2))
+    assert len(tables) == 2  # one per batch
+    assert docs[0].ents[0].kb_id_ == docs[1].ents[0].kb_id_ == "new:per:imangali-tasmagambetov"  # a tie: by spelling

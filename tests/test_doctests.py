@@ -14,7 +14,6 @@ import entitykit
 
 WITHOUT_EXAMPLES = {
     "entitykit.__main__": "runs the CLI on import",
-    "entitykit.cli": "typer commands, covered by tests/test_cli*.py and tests/test_run_cli.py",
     "entitykit.errors": "exception classes only",
     "entitykit.ner_model": "spaCy registry functions, covered by the model tests",
 }

@@ -40,7 +40,7 @@ def test_a_state_counts_what_it_writes_and_rebuilds_it_from_the_part_files(tmp_p
     checkpoint = prepare_output(tmp_path, work, {"run": 1}, force=False)
     resumed = RunState(work, {"run": 1}, checkpoint)
     assert (resumed.documents, resumed.mentions, resumed.errors, resumed.ordinals) == (2, 3, 1, 3)
-    assert resumed.forms == {("Pinsk", "LOC"): 2}
+    assert resumed.forms.counts() == [("Pinsk", "LOC", 2)]
     assert resumed.meta_kinds == {"date": {"string"}, "page": {"int"}}
     written = [(d.ordinal, d.doc_id, [m.record.text for m in d.mentions]) for d in resumed.documents_written()]
     assert written == [(0, "d1", ["Minsk", "Pinsk"]), (2, "d3", ["Pinsk"])]

@@ -101,7 +101,7 @@ def extract(
     records = doc_mentions(annotate(nlp, text), None if path == "-" else path)
     if as_json:
         for record in records:
-            row = record._asdict()
+            row = record.as_dict()
             del row["doc_id"]
             typer.echo(json.dumps(row, ensure_ascii=False))
         return

@@ -16,11 +16,12 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any, Callable, NamedTuple, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from .aliases import LABELS  # the labels the resolver and its clustering accept
+from .clustering import FormClusterer, deciding_form, final_resolution
 from .errors import CorpusFormatError, InputError, MissingDependencyError
 from .export import (
     MENTION_COLUMNS,
@@ -34,8 +35,12 @@ from .export import (
     write_entities,
 )
 from .inputs import MAX_CHARS, Record, Source, check_inputs, count_records, read_records, record_from_mapping
+from .mentions import Resolution
 from .runstate import WORK_DIR, PartMention, RunState, fsync_dir, prepare_output, write_json_atomic
 from .workers import pipe_in_zones, workers_die_with
+
+if TYPE_CHECKING:
+    from .resolver import Resolver
 
 __all__ = ["DocumentMentions", "RunSummary", "extract", "run_corpus", "Record", "read_records", "count_records", "WORK_DIR"]
 
@@ -187,7 +192,7 @@ def run_corpus(
     force: bool = False,
     strict: bool = False,
     progress: bool | None = None,
-    resolver: Any = None,
+    resolver: Resolver | None = None,
     stdin: IO[bytes] | None = None,
 ) -> RunSummary:
     """Find and resolve the entities of a whole corpus; write the tables to the folder ``out``.
@@ -199,10 +204,11 @@ def run_corpus(
     ``jsonl``, ``csv`` or ``parquet``.
 
     Documents stream through ``nlp.pipe(batch_size=, n_process=)``: each batch is resolved
-    against the registry and within documents; names the registry does not know are counted
-    in one table of distinct forms, clustered once at the end (``resolver.cluster_forms``),
-    and the mentions are then written with those final ids, so ``mentions`` and
-    ``entities`` agree and one unknown person has one id in every document.
+    against the registry and within documents (the resolver component's own batch clustering
+    is off meanwhile); names the registry does not know are counted in one table of distinct
+    forms (:class:`~entitykit.clustering.FormTable`), clustered once at the end, and the
+    mentions are then written with those final ids, so ``mentions`` and ``entities`` agree and
+    one unknown person has one id in every document.
 
     The run can be killed at any moment: run the same call again and it continues after the
     last completed batch, with outputs identical to an uninterrupted run. An ``out`` that
@@ -210,8 +216,9 @@ def run_corpus(
     documents go to ``errors.jsonl``; with ``strict`` the first one raises
     :class:`CorpusFormatError` instead. ``progress`` shows a progress bar (``None``: when
     stderr is a terminal). ``nlp`` is a ready pipeline; else one is loaded with
-    :func:`entitykit.load` from ``model``, ``aliases`` and ``default_aliases``. ``resolver``
-    (default: the pipeline's own) does the corpus clustering.
+    :func:`entitykit.load` from ``model``, ``aliases`` and ``default_aliases``. The corpus
+    clustering takes the settings of ``resolver`` (a :class:`~entitykit.resolver.Resolver`;
+    default: the pipeline's resolver component).
 
     >>> import io, json, tempfile, spacy
     >>> nlp = spacy.blank("de")
@@ -239,10 +246,10 @@ def run_corpus(
         if not Path(path).is_file():
             raise InputError(f"{path}: no such alias file")
     given = nlp is not None
-    if nlp is None:
-        from .pipeline import load
+    if not given:
+        from .models import resolve_model
 
-        nlp = load(model, aliases=aliases, default_aliases=default_aliases)
+        choice = resolve_model(model)  # a missing model fails before any output is touched
     options = {
         "format": format, "text_key": text_key, "id_key": id_key, "batch_size": batch_size,
         "max_chars": max_chars, "model": None if model is None else str(model),
@@ -253,10 +260,14 @@ def run_corpus(
         **options,
         "inputs": [_describe_input(source) for source in sources],
         "aliases": [_describe_input(Source("txt", Path(path))) for path in aliases],
-        "model": _describe_model(nlp),
+        "model": _describe_model(nlp) if given else [choice.source, str(choice.target)],
     }
     work = out / WORK_DIR
     checkpoint = prepare_output(out, work, fingerprint, force)
+    if not given:
+        from .pipeline import load
+
+        nlp = load(choice, aliases=aliases, default_aliases=default_aliases)
     if max_chars > nlp.max_length:
         nlp.max_length = max_chars
     state = RunState(work, fingerprint, checkpoint)
@@ -273,7 +284,7 @@ def run_corpus(
             n_process=n_process, strict=strict, stdin=stdin, show=show, total=total,
         )
     processed = time.time()
-    clusterer = resolver if resolver is not None else _corpus_resolver(nlp)
+    clusterer = resolver.clusterer if resolver is not None else _clusterer(nlp)
     files, entity_count = _finish(state, out, format, suffix, clusterer)
     finished = time.time()
     seconds = state.seconds_before + finished - started
@@ -330,16 +341,16 @@ def _process(
         total=total, initial=state.ordinals, unit="doc", disable=not show, file=sys.stderr,
         dynamic_ncols=True, smoothing=0.1, mininterval=0.5,
     )
-    unknown_key = _unknown_key(nlp)
+    registry = _registry(nlp) or ()
     last_checkpoint = time.monotonic()
     if n_process > 1:
         workers_die_with(os.getpid())
     stream = _annotated(nlp, items, batch_size=batch_size, n_process=n_process)
     try:
-        with state.appending():
+        with state.appending(), _batch_clustering_off(nlp):
             for (ordinal, record), doc, piped in stream:
                 if doc is not None:
-                    mentions = [PartMention(m, *unknown_key(m)) for m in doc_mentions(doc, record.doc_id)]
+                    mentions = [_part(m, registry) for m in doc_mentions(doc, record.doc_id)]
                     state.add_document(ordinal, record.doc_id, record.meta, mentions)
                 elif strict:
                     raise CorpusFormatError(
@@ -364,9 +375,9 @@ def _process(
         bar.close()
 
 
-def _finish(state: RunState, out: Path, format: str, suffix: str, resolver) -> tuple[dict[str, Path], int]:
+def _finish(state: RunState, out: Path, format: str, suffix: str, clusterer: FormClusterer) -> tuple[dict[str, Path], int]:
     """Cluster the unknown forms once, then write the final tables from the part files."""
-    final = _cluster(resolver, state.forms)
+    clusters = clusterer.cluster(state.forms) if len(state.forms) else {}
     meta_keys = list(state.meta_kinds)
     taken = set(MENTION_COLUMNS)
     meta_columns = [f"meta_{key}" if key in taken else key for key in meta_keys]
@@ -379,12 +390,12 @@ def _finish(state: RunState, out: Path, format: str, suffix: str, resolver) -> t
         for document in state.documents_written():
             meta_values = [document.meta.get(key) for key in meta_keys]
             for record, key, counted in document.mentions:
-                decided = None if key is None else final.get((key, record.label))
-                if decided is not None and counted:
-                    record = replace(record, entity_id=decided.entity_id, canonical=decided.canonical,
-                                     score=decided.score, method=decided.method)
-                elif decided is not None:  # a coreferent mention keeps its own score and method
-                    record = replace(record, entity_id=decided.entity_id, canonical=decided.canonical)
+                if key is not None:
+                    decided = Resolution(record.entity_id, record.canonical, record.label, record.score,
+                                         record.method, record.matched)
+                    final = final_resolution(decided, (key, record.label), counted, clusters)
+                    record = replace(record, entity_id=final.entity_id, canonical=final.canonical,
+                                     score=final.score, method=final.method)
                 if not record.entity_id:  # a label the resolver does not handle
                     record = replace(record, entity_id=f"new:{record.label.lower()}:{record.text}")
                 table.add(record)
@@ -452,50 +463,34 @@ def _registry(nlp):
     return None
 
 
-# --- corpus clustering (to be replaced by entitykit.clustering) ---
-
-# Resolutions that name no registry entity: their ids are final only after corpus clustering.
-UNKNOWN_METHODS = frozenset({"new", "cluster"})
+# --- corpus clustering: the two steps of entitykit.clustering -----------------------------
 
 
-def _unknown_key(nlp) -> Callable[[MentionRecord], tuple[str | None, bool]]:
-    """For a mention, the form under which corpus clustering decides its entity, and whether
-    it counts in the table of unknown forms: ``(None, False)`` for registry entities.
-
-    Unknown mentions are keyed by their own text; a surname linked to an unknown full name
-    in its document (``coref``) by that full name (``record.matched``), without counting, as
-    :meth:`Resolver.resolve_mentions` does over a whole input.
-    """
-    from .normalize import normalize
-
-    registry = _registry(nlp)
-
-    def key(record: MentionRecord) -> tuple[str | None, bool]:
-        if record.label not in LABELS:
-            return None, False
-        if record.method == "coref":
-            if registry is not None and record.entity_id in registry:
-                return None, False
-            return record.matched or record.canonical, False
-        if record.method is None or record.method in UNKNOWN_METHODS or not record.entity_id:
-            return (record.text, True) if normalize(record.text) else (None, False)
-        return None, False
-
-    return key
+def _part(record: MentionRecord, registry) -> PartMention:
+    """A mention for the part file, with the unknown form that decides its entity (if any)."""
+    found = deciding_form(record.text, record, registry)
+    return PartMention(record, *found) if found else PartMention(record, None, False)
 
 
-def _corpus_resolver(nlp):
-    from .resolver import Resolver
-
+def _clusterer(nlp) -> FormClusterer:
+    """The corpus clustering with the settings of the pipeline's resolver component."""
     if nlp.has_pipe("entitykit_resolver"):
-        component = nlp.get_pipe("entitykit_resolver")
-        thresholds = getattr(component, "cfg", {}).get("thresholds", {})
-        return Resolver(getattr(component, "registry", None), **thresholds)
-    return Resolver(None)
+        return nlp.get_pipe("entitykit_resolver").resolver.clusterer
+    return FormClusterer()
 
 
-def _cluster(resolver, forms: dict[tuple[str, str], int]) -> dict[tuple[str, str], Any]:
-    """The final :class:`~entitykit.resolver.Resolution` of each unknown ``(text, label)``."""
-    if not forms:
-        return {}
-    return resolver.cluster_forms((text, label, count) for (text, label), count in forms.items())
+@contextmanager
+def _batch_clustering_off(nlp) -> Iterator[None]:
+    """Turn off the resolver component's per-batch clustering while a corpus is piped: its ids
+    would be thrown away, as the whole corpus is clustered once at the end. Worker processes
+    forked by ``nlp.pipe(n_process=N)`` inherit the setting."""
+    component = nlp.get_pipe("entitykit_resolver") if nlp.has_pipe("entitykit_resolver") else None
+    cfg = getattr(component, "cfg", None)
+    if not isinstance(cfg, dict) or not cfg.get("cluster"):
+        yield
+        return
+    cfg["cluster"] = False
+    try:
+        yield
+    finally:
+        cfg["cluster"] = True

@@ -71,9 +71,6 @@ class MentionRecord:
         """The output columns (:data:`MENTION_COLUMNS`) and their values, as ``extract --json`` prints them."""
         return dict(zip(MENTION_COLUMNS, self.row()))
 
-    # The NamedTuple spelling, for callers written when this was one (``entitykit extract --json``).
-    _asdict = as_dict
-
 
 class EntityRow(NamedTuple):
     """One canonical entity: its mention and document counts and every spelling seen,

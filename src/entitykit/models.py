@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ModelNotFoundError
 
@@ -33,7 +33,14 @@ def bundled_model_path() -> Path:
     return Path(str(resources.files("entitykit"))) / "data" / BUNDLED_MODEL
 
 
-def resolve_model(model: str | Path | None = None) -> tuple[str, str | Path]:
+class ModelChoice(NamedTuple):
+    """Which pipeline to load: ``source`` is ``"bundled"``, ``"package"`` or ``"path"``."""
+
+    source: str
+    target: str | Path  # a package name or a pipeline directory
+
+
+def resolve_model(model: str | Path | None = None) -> ModelChoice:
     """Decide which pipeline to load, without loading it.
 
     Returns ``(source, name_or_path)`` where ``source`` is ``"bundled"``, ``"package"`` or
@@ -46,14 +53,14 @@ def resolve_model(model: str | Path | None = None) -> tuple[str, str | Path]:
 
     if model is None:
         if spacy.util.is_package(PREFERRED_MODEL):
-            return "package", PREFERRED_MODEL
+            return ModelChoice("package", PREFERRED_MODEL)
         path = bundled_model_path()
         if not (path / "config.cfg").is_file():
             raise ModelNotFoundError(
                 f"the bundled pipeline is missing from {path} and {PREFERRED_MODEL} is not "
                 f"installed; reinstall entitykit or {INSTALL_HINT}"
             )
-        return "bundled", path
+        return ModelChoice("bundled", path)
     if isinstance(model, Path) or any(sep in str(model) for sep in ("/", "\\")) or Path(model).exists():
         path = Path(model).expanduser()
         if not path.exists():
@@ -63,24 +70,25 @@ def resolve_model(model: str | Path | None = None) -> tuple[str, str | Path]:
                 f"{str(model)!r} is not a spaCy pipeline directory (no config.cfg in it); "
                 "give the folder that nlp.to_disk() wrote, or an installed package name"
             )
-        return "path", path
+        return ModelChoice("path", path)
     if model == BUNDLED_MODEL:
-        return "bundled", bundled_model_path()
+        return ModelChoice("bundled", bundled_model_path())
     if spacy.util.is_package(model):
-        return "package", model
+        return ModelChoice("package", model)
     raise ModelNotFoundError(
         f"no spaCy pipeline named {model!r}: tried an installed package and a directory "
         f"of that name; {INSTALL_HINT}"
     )
 
 
-def load_pipeline(model: str | Path | None = None, **kwargs: Any):
-    """Load a German spaCy pipeline (see :func:`resolve_model`) and record which one in
-    ``nlp.meta["entitykit"]``. Extra keyword arguments go to :func:`spacy.load`.
+def load_pipeline(model: str | Path | ModelChoice | None = None, **kwargs: Any):
+    """Load a German spaCy pipeline (see :func:`resolve_model`; a :class:`ModelChoice` is taken
+    as decided) and record which one in ``nlp.meta["entitykit"]``. Extra keyword arguments go
+    to :func:`spacy.load`.
     """
     import spacy
 
-    source, target = resolve_model(model)
+    source, target = model if isinstance(model, ModelChoice) else resolve_model(model)
     try:
         nlp = spacy.load(target, **kwargs)
     except (OSError, ValueError, KeyError) as error:

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .clustering import FormTable
 from .errors import InputError
 from .export import FORMATS, MentionRecord, value_kind
 
@@ -176,7 +177,7 @@ class RunState:
     def __init__(self, work: Path, fingerprint: dict, checkpoint: dict | None) -> None:
         self.work = work
         self.fingerprint = fingerprint
-        self.forms: dict[tuple[str, str], int] = {}  # unknown (text, label) -> mentions
+        self.forms = FormTable()  # the distinct unknown forms, for clustering at the end
         self.meta_kinds: dict[str, set[str]] = {}
         self.documents = self.mentions = self.errors = 0
         self.ordinals = 0  # records done, good and bad
@@ -260,11 +261,7 @@ class RunState:
     def _count_document(self, meta: dict[str, Any], mentions: Sequence[PartMention]) -> None:
         self.documents += 1
         self.mentions += len(mentions)
-        forms = self.forms
-        for mention in mentions:
-            if mention.counted:  # an unknown form of its own
-                key = (mention.key, mention.record.label)
-                forms[key] = forms.get(key, 0) + 1
+        self.forms.add_document((mention.key, mention.record.label) for mention in mentions if mention.counted)
         for key, value in meta.items():
             kind = value_kind(value)
             if kind is not None:
