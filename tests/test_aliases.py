@@ -162,10 +162,10 @@ def test_check_files_reports_every_problem_with_file_and_line(tmp_path):
     )
     problems = check_files([path])
     found = {(problem.line, problem.severity) for problem in problems}
-    assert (2, "error") in found  # malformed JSON
+    assert (2, "error") in found  # not valid JSON
     assert (3, "error") in found  # duplicate id
     text = "\n".join(map(str, problems))
-    assert f"{path}:2: error: malformed JSON" in text
+    assert f"{path}:2: error: not valid JSON" in text
     assert f"{path}:3: error: duplicate id 'loc:minsk'" in text
     assert f"{path}:4: warning: unknown field 'colour' ignored" in text
     assert f"{path}:4: warning: alias 'X' is listed twice" in text
@@ -239,3 +239,13 @@ def test_fifty_megabyte_registry_loads(tmp_path):
     registry = AliasRegistry.from_sources(path)
     assert len(registry) == number > 50_000
     assert registry.lookup(f"Familienname{number - 1}") == (f"per:person-{number - 1}",)
+
+
+def test_check_files_words_encoding_and_json_errors_as_every_reader_does(tmp_path):
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": []}\n'
+                     b'{"id": "loc:homel", "label": "LOC", "name": "G\xf6mel", "aliases": []}\n'
+                     b'{"id": "loc:brest", "label": "LOC", "name": "Br\xe9st", "aliases": []}\n')
+    assert [str(problem) for problem in check_files([path])] == [
+        f"{path}:2: error: not UTF-8 at byte 114; convert the file to UTF-8"  # and only once
+    ]

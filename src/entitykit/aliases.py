@@ -23,7 +23,6 @@ lists such keys and :meth:`AliasRegistry.lint` reports them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -430,32 +429,29 @@ def check_files(paths: Iterable[str | Path]) -> list[Problem]:
 
 
 def _check_file(path: Path, registry: AliasRegistry) -> list[Problem]:
+    from .inputs import LineError, iter_lines
+
     problems: list[Problem] = []
     if not path.is_file():
         return [Problem(str(path), 0, "error", "no such file")]
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return [Problem(str(path), line, "error", f"not UTF-8 at byte {error.start}; save the file as UTF-8")]
-    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
-        if not line.strip():
+    for line in iter_lines(path):
+        if line.blank:
             continue
-        where = f"{path}:{number}"
+        where = f"{path}:{line.number}"
         try:
-            record = json.loads(line)
-            entity, warnings = _parse_record(record, where)
+            entity, warnings = _parse_record(line.json(), where)
             registry._add(entity)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(str(path), number, "error", f"malformed JSON ({error.msg} at column {error.colno})"))
+        except LineError as error:
+            problems.append(Problem(str(path), line.number, "error", str(error)))
+            if "UTF-8" in str(error):
+                break  # the rest of the file is in the same encoding
             continue
         except RegistryError as error:
             message = str(error)
             message = message[len(where) + 2 :] if message.startswith(where + ": ") else message
-            problems.append(Problem(str(path), number, "error", message))
+            problems.append(Problem(str(path), line.number, "error", message))
             continue
-        problems.extend(Problem(str(path), number, "warning", message) for message in warnings)
+        problems.extend(Problem(str(path), line.number, "warning", message) for message in warnings)
     return problems
 
 
