@@ -28,14 +28,14 @@ from typing import NamedTuple, Protocol
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
-from .mentions import Resolution, check_mention, new_entity_id
+from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import Name, compare, initials, parse_key, too_short_for_skeleton
 from .normalize import compound_head, display_form, genitive_stem, has_cyrillic, is_acronym, normalize
 
 __all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
 
 # Resolutions that name no registry entity: their ids are final only after clustering.
-UNKNOWN_METHODS = frozenset({"new", "cluster"})
+UNKNOWN_METHODS: frozenset[Method] = frozenset({"new", "cluster"})
 
 Form = tuple[str, str]  # (text as written, label)
 

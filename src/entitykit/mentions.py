@@ -38,7 +38,7 @@ class Resolution(NamedTuple):
     canonical: str
     label: str
     score: float
-    method: str
+    method: Method
     matched: str | None  # the alias / variant that decided it
 
 
@@ -49,7 +49,7 @@ class Candidate(NamedTuple):
     canonical: str
     label: str
     score: float  # 0-100
-    method: str
+    method: Method
     matched: str  # the registry spelling compared
     accepted: bool
     reason: str

@@ -46,7 +46,7 @@ from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
 from .coref import link_surnames
 from .errors import InputError
-from .mentions import METHODS, Candidate, Mention, Resolution, check_mention, new_entity_id
+from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
 from .names import Name, Verdict, compare, compare_names, initials, parse, parse_key, same_skeleton, too_short_for_skeleton
 from .normalize import (
     FUNCTION_WORDS,
@@ -75,7 +75,7 @@ _COMPATIBLE = {
 class _Match(NamedTuple):
     entity_id: str
     score: float
-    method: str
+    method: Method
     matched: str
 
 
@@ -256,7 +256,7 @@ class Resolver:
         key = normalize(text)
         cyrillic = has_cyrillic(clean)
         # 1. exact keys: the whole form first, then compound head, genitive stem, English romanisation
-        keys: list[tuple[str, str, float]] = [(key, "translit" if cyrillic else "exact", 100.0)]
+        keys: list[tuple[str, Method, float]] = [(key, "translit" if cyrillic else "exact", 100.0)]
         head = compound_head(clean)
         if head:
             keys.append((normalize(head), "alias", 95.0))
