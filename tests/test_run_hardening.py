@@ -13,7 +13,9 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ from entitykit.corpus import extract, run_corpus
 from entitykit.errors import CorpusFormatError, InputError
 from entitykit.runstate import WORK_DIR
 from test_corpus import ALIASES, INPUTS, model_path, nlp, outputs, run  # noqa: F401  (fixtures)
-from test_run_cli import entitykit_run, model  # noqa: F401  (fixtures)
+from test_run_cli import big_corpus, command, entitykit_run, model  # noqa: F401  (fixtures)
 from test_runstate import interrupted
 
 
@@ -59,6 +61,25 @@ def test_a_second_run_into_the_same_out_is_refused_naming_the_first(tmp_path, nl
         first.join(120)
     assert done["summary"].documents == 10 and done["summary"].errors == 0
     assert run(out, nlp, force=True).documents == 10  # the lock went with the first run
+
+
+def test_a_second_command_is_refused_while_a_run_is_going(tmp_path, model, entitykit_run):
+    # a subprocess: the running command must be another process, as when a user starts one twice
+    inputs = big_corpus(tmp_path, 4000)
+    out = tmp_path / "out"
+    process = subprocess.Popen(command(*inputs, "--out", str(out), "--quiet", model=model),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while process.poll() is None and not (out / WORK_DIR / "owner.json").is_file() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        result = entitykit_run(*inputs, "--out", str(out), model=model)
+    finally:
+        _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr.decode()
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, f"{out}: another entitykit run is writing to it (pid {process.pid}, started ")
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["counts"]["errors"] == 8  # the first run is whole
 
 
 # --- item 3: a resume checks what it reads ---------------------------------------------------
