@@ -137,7 +137,8 @@ def test_run_writes_mentions_entities_errors_and_run_json(tmp_path, nlp):
     report = json.loads((out / "run.json").read_text(encoding="utf-8"))
     # unknown forms: Alexander Wolfowitsch, Alexander Wolfowutsch, Wolfowitsch, Imangali Tasmagambetow,
     # Tasmagambetow (PER) and Belarus (LOC); the registry knows Lukaschenko, OVKS, Minsk and Moskau
-    assert report["counts"] == {"documents": 10, "mentions": 46, "entities": 7, "errors": 0, "unknown_forms": 6}
+    assert report["counts"] == {"documents": 10, "mentions": 46, "entities": 7, "errors": 0, "unknown_forms": 6,
+                                "duplicate_ids": 0}
     assert (summary.mentions, summary.entities) == (46, 7)
     assert report["model"]["pipeline"] == nlp.pipe_names
     assert report["options"]["format"] == "jsonl" and report["timings"]["total"] > 0

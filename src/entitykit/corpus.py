@@ -10,10 +10,14 @@ docstrings of :func:`extract` and :func:`run_corpus`.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import os
 import shutil
 import sys
 import time
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,9 +38,31 @@ from .export import (
     output_suffix,
     write_entities,
 )
-from .inputs import MAX_CHARS, Record, Source, check_inputs, count_records, read_records, record_from_mapping
+from .inputs import (
+    MAX_CHARS,
+    Record,
+    Source,
+    check_inputs,
+    count_records,
+    folder_listing,
+    iter_lines,
+    read_records,
+    record_from_mapping,
+)
 from .mentions import Resolution
-from .runstate import WORK_DIR, PartMention, RunState, fsync_dir, prepare_output, write_json_atomic
+from .runstate import (
+    WORK_DIR,
+    PartMention,
+    RunState,
+    chain_digest,
+    fsync_dir,
+    locked_output,
+    prepare_output,
+    refuse_outputs_as_inputs,
+    remove_work,
+    write_json_atomic,
+    write_owner,
+)
 from .workers import pipe_in_zones, workers_die_with
 
 if TYPE_CHECKING:
@@ -69,6 +95,7 @@ class RunSummary(NamedTuple):
     resumed_at: int
     seconds: float
     files: dict[str, Path]
+    duplicate_ids: int = 0  # documents whose id an earlier document had (a warning is logged)
 
 
 # --- one document stream for extract and run_corpus --------------------------------------
@@ -138,19 +165,43 @@ def extract(
     ``aliases`` and ``default_aliases``. Entities are resolved against the registry and
     within each document (and batch); corpus-wide clustering of unknown names needs the
     whole corpus: use :func:`run_corpus` for that. A mapping without a text string raises
-    :class:`InputError` naming its position.
+    :class:`InputError` naming its position. A single string is one document; a single
+    mapping is refused (it could be one record or ``{id: text}``: pass ``[record]``), as are
+    ``batch_size`` or ``n_process`` below 1. These checks, and loading the pipeline, happen
+    when ``extract`` is called, before the first document.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
     >>> nlp.add_pipe("entity_ruler").add_patterns([{"label": "LOC", "pattern": "Minsk"}])
     >>> [(m.doc_id, m.text, m.label) for doc in extract(["Gespräch in Minsk"], nlp=nlp) for m in doc.mentions]
     [('0', 'Minsk', 'LOC')]
+    >>> [m.text for doc in extract("Gespräch in Minsk", nlp=nlp) for m in doc.mentions]
+    ['Minsk']
     """
+    if isinstance(texts_or_records, str):
+        texts_or_records = [texts_or_records]
+    elif isinstance(texts_or_records, Mapping):
+        raise InputError(
+            f"extract() takes texts or records, got one {type(texts_or_records).__name__}; "
+            "pass a list of records ([record]) or of texts"
+        )
+    elif not isinstance(texts_or_records, Iterable):
+        raise InputError(f"extract() takes a string or an iterable of texts or records, got {type(texts_or_records).__name__}")
+    _check_batching(batch_size, n_process)
     if nlp is None:
         from .pipeline import load
 
         nlp = load(model, aliases=aliases, default_aliases=default_aliases)
+    return _extract(nlp, texts_or_records, text_key=text_key, id_key=id_key, batch_size=batch_size, n_process=n_process)
 
+
+def _check_batching(batch_size: Any, n_process: Any) -> None:
+    for name, value in (("batch_size", batch_size), ("n_process", n_process)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"{name} must be a whole number of at least 1, got {value!r}")
+
+
+def _extract(nlp, texts_or_records, *, text_key: str, id_key: str, batch_size: int, n_process: int) -> Iterator[DocumentMentions]:
     def items() -> Iterator[tuple[tuple[str, dict], str]]:
         for number, item in enumerate(texts_or_records):
             if isinstance(item, str):
@@ -176,7 +227,7 @@ def extract(
 
 
 def run_corpus(
-    inputs: Sequence[str | Path],
+    inputs: str | Path | Sequence[str | Path],
     out: str | Path,
     *,
     format: str = "jsonl",
@@ -214,7 +265,12 @@ def run_corpus(
     last completed batch, with outputs identical to an uninterrupted run. An ``out`` that
     holds finished outputs or another unfinished run is refused unless ``force``. Bad
     documents go to ``errors.jsonl``; with ``strict`` the first one raises
-    :class:`CorpusFormatError` instead. ``progress`` shows a progress bar (``None``: when
+    :class:`CorpusFormatError` instead; when every document is bad, only ``errors.jsonl`` is
+    written, :class:`CorpusFormatError` is raised, and ``out`` can be used again without
+    ``force``. Before any output is touched, the first record of each JSONL input (and of JSON
+    lines on stdin) must have ``text_key``. Only one run at a time writes to ``out``; a resume
+    is refused when the inputs changed (files of a folder added, removed or changed; other
+    stdin). ``inputs`` is a list of paths, or one path. ``progress`` shows a progress bar (``None``: when
     stderr is a terminal). ``nlp`` is a ready pipeline; else one is loaded with
     :func:`entitykit.load` from ``model``, ``aliases`` and ``default_aliases``. The corpus
     clustering takes the settings of ``resolver`` (a :class:`~entitykit.resolver.Resolver`;
@@ -232,6 +288,8 @@ def run_corpus(
     {'Minsk': 3}
     """
     started = time.time()
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
     sources = check_inputs(inputs, text_key=text_key)
     suffix = output_suffix(format)
     if format == "parquet":
@@ -241,10 +299,15 @@ def run_corpus(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a directory; give a folder for --out")
+    refuse_outputs_as_inputs(out, [source.path for source in sources if source.path is not None])
     aliases = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
     for path in aliases:
-        if not Path(path).is_file():
-            raise InputError(f"{path}: no such alias file")
+        if Path(path).is_dir():
+            if not any(Path(path).glob("*.jsonl")):
+                raise InputError(f"{path}: folder has no *.jsonl alias files")
+        elif not Path(path).is_file():
+            raise InputError(f"{path}: no such alias file or folder")
+    stdin = _check_text_key(sources, text_key, stdin)
     given = nlp is not None
     if not given:
         from .models import resolve_model
@@ -255,15 +318,36 @@ def run_corpus(
         "max_chars": max_chars, "model": None if model is None else str(model),
         "aliases": [str(path) for path in aliases], "default_aliases": default_aliases,
     }
-    # What decides the outputs: a resumed run must match it exactly.
+    # What decides the outputs: a resumed run must match it exactly. The files of input folders
+    # are kept apart (listing), to say which changed when a resume is refused.
+    listing: dict[str, list] = {}
     fingerprint = {
         **options,
-        "inputs": [_describe_input(source) for source in sources],
-        "aliases": [_describe_input(Source("txt", Path(path))) for path in aliases],
+        "inputs": [_describe_input(source, listing) for source in sources],
+        "aliases": [_describe_aliases(Path(path)) for path in aliases],
         "model": _describe_model(nlp) if given else [choice.source, str(choice.target)],
     }
     work = out / WORK_DIR
-    checkpoint = prepare_output(out, work, fingerprint, force)
+    with locked_output(out):
+        return _run_locked(
+            sources, inputs, out, work, fingerprint, listing, options, started, suffix,
+            nlp=nlp if given else None, choice=None if given else choice, format=format, aliases=aliases,
+            default_aliases=default_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
+            n_process=n_process, max_chars=max_chars, force=force, strict=strict, progress=progress,
+            resolver=resolver, stdin=stdin,
+        )
+
+
+def _run_locked(
+    sources, inputs, out: Path, work: Path, fingerprint: dict, listing: dict, options: dict, started: float,
+    suffix: str, *, nlp, choice, format: str, aliases: list, default_aliases: bool, text_key: str, id_key: str,
+    batch_size: int, n_process: int, max_chars: int, force: bool, strict: bool, progress: bool | None,
+    resolver, stdin,
+) -> RunSummary:
+    """The part of :func:`run_corpus` that holds the lock on ``out``."""
+    given = nlp is not None
+    checkpoint = prepare_output(out, work, fingerprint, force, listing)
+    write_owner(work)
     if not given:
         from .pipeline import load
 
@@ -284,6 +368,8 @@ def run_corpus(
             n_process=n_process, strict=strict, stdin=stdin, show=show, total=total,
         )
     processed = time.time()
+    if state.errors and not state.documents:
+        _fail_every_document(state, out)
     clusterer = resolver.clusterer if resolver is not None else _clusterer(nlp)
     files, entity_count = _finish(state, out, format, suffix, clusterer)
     finished = time.time()
@@ -296,7 +382,7 @@ def run_corpus(
         "options": {**options, "n_process": n_process, "strict": strict},
         "counts": {
             "documents": state.documents, "mentions": state.mentions, "entities": entity_count,
-            "errors": state.errors, "unknown_forms": len(state.forms),
+            "errors": state.errors, "unknown_forms": len(state.forms), "duplicate_ids": state.duplicate_ids,
         },
         "timings": {  # seconds; a resumed run adds up its sessions in "total"
             "total": round(seconds, 3),
@@ -309,8 +395,64 @@ def run_corpus(
     }
     write_json_atomic(out / "run.json", report)
     files["run"] = out / "run.json"
-    shutil.rmtree(work, ignore_errors=True)
-    return RunSummary(out, state.documents, state.mentions, entity_count, state.errors, state.resumed_at, seconds, files)
+    remove_work(out, work)
+    return RunSummary(out, state.documents, state.mentions, entity_count, state.errors, state.resumed_at, seconds, files,
+                      state.duplicate_ids)
+
+
+def _fail_every_document(state: RunState, out: Path) -> None:
+    """Every document was bad (a wrong --text-key, say): write only ``errors.jsonl``, which does
+    not make ``out`` a used folder, and raise."""
+    with state.errors_path.open("rb") as handle:
+        first = json.loads(handle.readline())
+    errors_tmp = state.work / "errors.jsonl"
+    shutil.copyfile(state.errors_path, errors_tmp)
+    os.replace(errors_tmp, out / "errors.jsonl")
+    remove_work(out, state.work)
+    raise CorpusFormatError(
+        f"every document failed ({state.errors:,}; the first: {first['source']}: {first['reason']}); "
+        f"see {out / 'errors.jsonl'}"
+    )
+
+
+def _check_text_key(sources: Sequence[Source], text_key: str, stdin: IO[bytes] | None) -> Any:
+    """Refuse a ``text_key`` that the first record of a JSONL input (or of JSON lines on stdin)
+    lacks, before any output. Returns the stdin to read from then (its first lines were read)."""
+    for source in sources:
+        if source.kind == "jsonl":
+            lines = iter_lines(source.path)
+            try:
+                first = next(((line.number, line.data) for line in lines if not line.blank), None)
+            except (OSError, EOFError, ValueError, zlib.error):
+                continue  # a broken .gz: reported in errors.jsonl by the run
+            finally:
+                lines.close()
+            _check_first_record(source.path.as_posix(), first, text_key)
+        elif source.kind == "stdin":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            peeked = []
+            for data in stream:
+                peeked.append(data)
+                if data.strip():
+                    break
+            first = (len(peeked), peeked[-1].removeprefix(b"\xef\xbb\xbf")) if peeked and peeked[-1].strip() else None
+            if first is not None and first[1].lstrip().startswith(b"{"):
+                _check_first_record("<stdin>", first, text_key)
+            stdin = itertools.chain(peeked, stream)
+    return stdin
+
+
+def _check_first_record(display: str, first: tuple[int, bytes] | None, text_key: str) -> None:
+    if first is None:
+        return
+    number, data = first
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return  # a bad line: reported in errors.jsonl
+    if isinstance(value, dict) and text_key not in value:
+        fields = ", ".join(map(str, value)) or "none"
+        raise InputError(f"{display} line {number}: no {text_key!r} field (fields: {fields}); choose the text field with --text-key")
 
 
 def _process(
@@ -331,11 +473,15 @@ def _process(
     """Stream the records after the checkpoint through the pipeline into the part files."""
     from tqdm import tqdm
 
+    reads_stdin = any(source.kind == "stdin" for source in sources)
     records = read_records(
-        sources, text_key=text_key, id_key=id_key, max_chars=max_chars, stdin=stdin, skip=state.ordinals
+        sources, text_key=text_key, id_key=id_key, max_chars=max_chars, stdin=stdin,
+        skip=0 if reads_stdin else state.ordinals,
     )
+    if reads_stdin:
+        records = _skip_same_stdin(records, state)
     # A record waiting for its Doc keeps no text: long texts are kept by _annotated itself.
-    items = (((ordinal, record._replace(text=None)), record.text)
+    items = (((ordinal, record._replace(text=None), _stdin_digest(record)), record.text)
              for ordinal, record in enumerate(records, start=state.ordinals))
     bar = tqdm(
         total=total, initial=state.ordinals, unit="doc", disable=not show, file=sys.stderr,
@@ -348,7 +494,9 @@ def _process(
     stream = _annotated(nlp, items, batch_size=batch_size, n_process=n_process)
     try:
         with state.appending(), _batch_clustering_off(nlp):
-            for (ordinal, record), doc, piped in stream:
+            for (ordinal, record, digest), doc, piped in stream:
+                if digest is not None:
+                    state.stdin_digest = chain_digest(state.stdin_digest, digest)
                 if doc is not None:
                     mentions = [_part(m, registry) for m in doc_mentions(doc, record.doc_id)]
                     state.add_document(ordinal, record.doc_id, record.meta, mentions)
@@ -373,6 +521,31 @@ def _process(
     finally:
         stream.close()
         bar.close()
+
+
+def _stdin_digest(record: Record) -> bytes | None:
+    """The hash of a record read from stdin (``None`` for other inputs): a resume checks that
+    stdin gives the records the interrupted run read."""
+    if not record.source.startswith("<stdin> "):
+        return None
+    data = json.dumps([record.doc_id, record.text, record.meta, record.error], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).digest()
+
+
+def _skip_same_stdin(records: Iterator[Record], state: RunState) -> Iterator[Record]:
+    """Skip the records done before the checkpoint, checking that stdin gives the same ones."""
+    records = iter(records)
+    digest = ""
+    for record in itertools.islice(records, state.ordinals):
+        found = _stdin_digest(record)
+        if found is not None:
+            digest = chain_digest(digest, found)
+    if digest != state.stdin_digest:
+        raise InputError(
+            f"stdin differs from what the unfinished run in {state.work.parent} read before it stopped; "
+            "pipe the same input to resume it, or add --force to start over"
+        )
+    return records
 
 
 def _finish(state: RunState, out: Path, format: str, suffix: str, clusterer: FormClusterer) -> tuple[dict[str, Path], int]:
@@ -420,14 +593,32 @@ def _require_pyarrow() -> None:
         raise MissingDependencyError("--format parquet needs pyarrow; pip install 'entitykit[parquet]'") from None
 
 
-def _describe_input(source: Source) -> dict:
+def _describe_input(source: Source, listing: dict[str, list]) -> dict:
+    """An input for the run's fingerprint: a file's size and time, a folder's files (their
+    listing goes to ``listing``, the fingerprint holds its hash), ``-`` for stdin (whose records
+    are hashed as they are read: see :func:`_stdin_digest`)."""
     if source.path is None:
         return {"path": "-"}
     path = source.path.resolve()
     if path.is_dir():
-        return {"path": str(path)}
+        files = folder_listing(path)
+        listing[str(path)] = files
+        digest = hashlib.sha256(json.dumps(files).encode("utf-8", "surrogatepass")).hexdigest()
+        return {"path": str(path), "files": len(files), "sha256": digest}
     stat = path.stat()
     return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _describe_aliases(path: Path) -> dict:
+    path = path.resolve()
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    described = []
+    for file in files:
+        stat = file.stat()
+        described.append([file.name, stat.st_size, stat.st_mtime_ns])
+    if path.is_dir():
+        return {"path": str(path), "files": described}
+    return {"path": str(path), "size": described[0][1], "mtime_ns": described[0][2]}
 
 
 def _describe_model(nlp) -> dict:

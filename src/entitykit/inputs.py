@@ -571,3 +571,28 @@ def _line_record(line: Line, display: str, options: dict) -> Record:
         return _bad(doc_id, source, "binary data (NUL byte), not text")
     problem = _text_problem(text, options["max_chars"])
     return _bad(doc_id, source, problem) if problem else Record(doc_id, text, {}, source)
+
+
+# --- what a run read: for resuming only over the same inputs ----------------------------------
+
+
+def folder_listing(root: str | Path) -> list[list]:
+    """``[name, size, mtime_ns]`` for each file a folder input reads, in reading order (names
+    relative to ``root``): a resumed run compares it with the interrupted run's.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.txt").write_text("Minsk", encoding="utf-8")
+    >>> [(name, size) for name, size, _ in folder_listing(root)]
+    [('a.txt', 5)]
+    """
+    root = Path(root)
+    listing = []
+    for path in _walk_txt(root):
+        try:
+            stat = path.stat()
+        except OSError:
+            listing.append([path.relative_to(root).as_posix(), None, None])
+            continue
+        listing.append([path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns])
+    return listing

@@ -22,15 +22,22 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
+
+try:
+    import fcntl
+except ImportError:  # Windows: runs into one --out are not locked there
+    fcntl = None
 
 from .clustering import FormTable
 from .errors import InputError
@@ -39,6 +46,11 @@ from .export import FORMATS, MentionRecord, value_kind
 logger = logging.getLogger("entitykit")
 
 WORK_DIR = ".entitykit-run"  # part files and checkpoint of an unfinished run, inside --out
+# A finished run renames its work folder to this before deleting it, so that a kill during the
+# deletion leaves garbage (removed by the next run), never a half-deleted unfinished run.
+FINISHED_DIR = WORK_DIR + ".finished"
+OWNER_FILE = "owner.json"  # in the work folder: the pid and start time of the run holding the lock
+LISTING_FILE = "listing.json"  # in the work folder: the input folders' files, to say what changed
 OUTPUT_NAMES = ("run.json", "errors.jsonl") + tuple(
     f"{name}.{format}" for name in ("mentions", "entities") for format in FORMATS
 )
@@ -87,11 +99,83 @@ class PartDocument(NamedTuple):
     mentions: list[PartMention]
 
 
-def prepare_output(out: Path, work: Path, fingerprint: dict, force: bool) -> dict | None:
+@contextmanager
+def locked_output(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder ``out`` (created if missing) for a whole run.
+
+    A second run into the same folder raises :class:`InputError` naming the running one (its
+    pid and start time, from the work folder). The lock is ``flock`` on the folder itself, so
+    nothing is left behind by a killed run: the system drops the lock with the process.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> with locked_output(out):
+    ...     with locked_output(out):
+    ...         pass
+    Traceback (most recent call last):
+    ...
+    entitykit.errors.InputError: ... another entitykit run is writing to it...; wait for it to finish or choose another --out
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        yield
+        return
+    descriptor = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"{out}: another entitykit run is writing to it{_owner(out)}; wait for it to finish "
+                "or choose another --out"
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _owner(out: Path) -> str:
+    for folder in (WORK_DIR, FINISHED_DIR):
+        try:
+            owner = json.loads((out / folder / OWNER_FILE).read_text(encoding="utf-8"))
+            started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(owner["started"]))
+            return f" (pid {owner['pid']}, started {started})"
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return ""
+
+
+def write_owner(work: Path) -> None:
+    """Record this process as the one running in ``work`` (read by :func:`locked_output`)."""
+    write_json_atomic(work / OWNER_FILE, {"pid": os.getpid(), "started": time.time()})
+
+
+def refuse_outputs_as_inputs(out: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an input that is one of the files a run into ``out`` writes or deletes.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> refuse_outputs_as_inputs(out, [out / "mentions.jsonl"])
+    Traceback (most recent call last):
+    ...
+    entitykit.errors.InputError: .../mentions.jsonl: is an output of a run into ...; copy it elsewhere or choose another --out
+    """
+    out = out.resolve()
+    outputs = {out / name for name in OUTPUT_NAMES}
+    for path in inputs:
+        resolved = path.resolve()
+        if resolved in outputs or any(parent in (out / WORK_DIR, out / FINISHED_DIR) for parent in resolved.parents):
+            raise InputError(f"{path}: is an output of a run into {out}; copy it elsewhere or choose another --out")
+
+
+def prepare_output(out: Path, work: Path, fingerprint: dict, force: bool, listing: dict | None = None) -> dict | None:
     """Decide between a fresh run and a resume; refuse to overwrite without ``force``.
 
     Returns the checkpoint to resume from (the fingerprint of the unfinished run in ``work``
-    matches), or ``None`` for a fresh run (``work`` then exists and is empty).
+    matches), or ``None`` for a fresh run (``work`` then exists and is empty). ``listing``
+    holds the files of input folders (see :func:`entitykit.inputs.folder_listing`): kept for a
+    fresh run and compared on a resume, to say which files changed. A folder whose only output
+    is ``errors.jsonl`` (a run in which every document failed) counts as unused.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp())
@@ -101,6 +185,12 @@ def prepare_output(out: Path, work: Path, fingerprint: dict, force: bool) -> dic
     ...
     entitykit.errors.InputError: ... already holds the outputs of a run (mentions.csv); choose another --out or add --force to overwrite them
     """
+    if work.is_symlink() or (work.exists() and not work.is_dir()):
+        raise InputError(f"{work}: not the work folder of an entitykit run (a link or a file); remove it")
+    finished = out / FINISHED_DIR
+    if finished.is_symlink() or finished.is_file():
+        finished.unlink()
+    shutil.rmtree(finished, ignore_errors=True)  # left by a run killed while it cleaned up
     checkpoint_path = work / "checkpoint.json"
     checkpoint = None
     if checkpoint_path.is_file():
@@ -111,12 +201,13 @@ def prepare_output(out: Path, work: Path, fingerprint: dict, force: bool) -> dic
     if checkpoint is not None and not force:
         if checkpoint.get("fingerprint") == fingerprint:
             return checkpoint
+        changes = describe_changes(checkpoint.get("fingerprint") or {}, fingerprint, _read_listing(work), listing or {})
         raise InputError(
-            f"{out} holds an unfinished run with other inputs or options; run that command again "
-            "to resume it, or add --force to start over"
+            f"{out} holds an unfinished run with other inputs or options ({changes}); run that command "
+            "again with the same inputs to resume it, or add --force to start over"
         )
     existing = [name for name in OUTPUT_NAMES if (out / name).exists()]
-    if existing and not force:
+    if existing and existing != ["errors.jsonl"] and not force:
         raise InputError(
             f"{out} already holds the outputs of a run ({', '.join(existing)}); choose another "
             "--out or add --force to overwrite them"
@@ -125,11 +216,63 @@ def prepare_output(out: Path, work: Path, fingerprint: dict, force: bool) -> dic
         (out / name).unlink()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    if listing:
+        write_json_atomic(work / LISTING_FILE, listing)
     return None
+
+
+def _read_listing(work: Path) -> dict:
+    try:
+        return json.loads((work / LISTING_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def describe_changes(old: dict, new: dict, old_listing: dict, new_listing: dict) -> str:
+    """What differs between the fingerprints of two runs, in words (for a refused resume).
+
+    >>> describe_changes({"inputs": [{"path": "/c/a.jsonl", "size": 10, "mtime_ns": 1}], "format": "csv"},
+    ...                  {"inputs": [{"path": "/c/a.jsonl", "size": 12, "mtime_ns": 2}], "format": "jsonl"}, {}, {})
+    'options: format; /c/a.jsonl changed (size or modification time)'
+    >>> describe_changes({"inputs": [{"path": "/c/txt", "sha256": "1"}]}, {"inputs": [{"path": "/c/txt", "sha256": "2"}]},
+    ...                  {"/c/txt": [["a.txt", 1, 1], ["b.txt", 1, 1]]}, {"/c/txt": [["a.txt", 1, 2], ["c.txt", 1, 1]]})
+    '/c/txt: added c.txt; removed b.txt; changed a.txt'
+    """
+    said = []
+    options = sorted(key for key in set(old) | set(new) if key != "inputs" and old.get(key) != new.get(key))
+    if options:
+        said.append("options: " + ", ".join(options))
+    old_inputs, new_inputs = old.get("inputs") or [], new.get("inputs") or []
+    if [item.get("path") for item in old_inputs] != [item.get("path") for item in new_inputs]:
+        said.append("other inputs: " + ", ".join(str(item.get("path")) for item in old_inputs) + " before")
+    else:
+        for before, now in zip(old_inputs, new_inputs):
+            if before == now:
+                continue
+            path = now.get("path")
+            if path in old_listing and path in new_listing:
+                said.append(f"{path}: {_listing_changes(old_listing[path], new_listing[path])}")
+            else:
+                said.append(f"{path} changed (size or modification time)")
+    return "; ".join(said) or "a run of another version"
+
+
+def _listing_changes(before: list, now: list, shown: int = 3) -> str:
+    old = {name: (size, mtime) for name, size, mtime in before}
+    new = {name: (size, mtime) for name, size, mtime in now}
+    parts = []
+    for word, names in (("added", sorted(new.keys() - old.keys())), ("removed", sorted(old.keys() - new.keys())),
+                        ("changed", sorted(name for name in old.keys() & new.keys() if old[name] != new[name]))):
+        if names:
+            more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+            parts.append(f"{word} {', '.join(names[:shown])}{more}")
+    return "; ".join(parts) or "changed"
 
 
 def write_json_atomic(path: Path, value: dict) -> None:
     """Write ``value`` as indented JSON so that ``path`` holds the old or the new file, never a part.
+
+    The temporary file is created exclusively (a link planted under its name is not followed).
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.json"
@@ -137,14 +280,50 @@ def write_json_atomic(path: Path, value: dict) -> None:
     >>> path.read_text(encoding="utf-8")
     '{\\n  "documents": 2\\n}\\n'
     """
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        json.dump(value, handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    temporary, descriptor = _create_exclusive(path)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     fsync_dir(path.parent)
+
+
+def _create_exclusive(path: Path) -> tuple[Path, int]:
+    """A new file next to ``path`` under a random name, created with ``O_EXCL`` (never through a
+    link), with the permissions of any new file (unlike ``tempfile.mkstemp``'s 0600)."""
+    while True:
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        except FileExistsError:
+            continue
+
+
+def remove_work(out: Path, work: Path) -> None:
+    """Delete the work folder of a finished run: renamed first, so a kill while deleting leaves
+    only garbage that the next run removes, never an unfinished run that cannot be resumed."""
+    finished = out / FINISHED_DIR
+    shutil.rmtree(finished, ignore_errors=True)
+    os.replace(work, finished)
+    fsync_dir(out)
+    shutil.rmtree(finished, ignore_errors=True)
+
+
+def chain_digest(previous: str, digest: bytes) -> str:
+    """The running hash of what a run has read: the ``previous`` running hash (hex, ``""`` at the
+    start) followed by the ``digest`` of one more record.
+
+    >>> import hashlib
+    >>> chain_digest("", hashlib.sha256(b"Minsk").digest())[:12]
+    '7646493420ec'
+    """
+    return hashlib.sha256(previous.encode("ascii") + digest).hexdigest()
 
 
 def fsync_dir(path: Path) -> None:
@@ -188,6 +367,10 @@ class RunState:
         self.resumed_at = 0
         self.finished_input = False
         self.session_started = time.time()
+        self.stdin_digest = ""  # chain_digest of the stdin records done (see entitykit.corpus)
+        self.duplicate_ids = 0  # documents whose id an earlier document had
+        self.first_duplicate: str | None = None
+        self._seen_ids: set[bytes] = set()  # 8-byte hashes: memory grows little with the corpus
         self._mentions_file = self._errors_file = None
         if checkpoint is None:
             self.mentions_path.write_bytes(b"")
@@ -207,13 +390,14 @@ class RunState:
         os.truncate(self.mentions_path, checkpoint["mentions_bytes"])
         os.truncate(self.errors_path, checkpoint["errors_bytes"])
         for document in self.documents_written():
-            self._count_document(document.meta, document.mentions)
+            self._count_document(document.doc_id, document.meta, document.mentions)
         with self.errors_path.open("rb") as handle:
             self.errors = sum(1 for _ in handle)
         self.ordinals = checkpoint["ordinals"]
         self.piped = checkpoint["piped"]
         self.seconds_before = checkpoint["seconds"]
         self.finished_input = checkpoint["finished_input"]
+        self.stdin_digest = checkpoint.get("stdin_sha256", "")
         self.resumed_at = self.ordinals
         logger.info("resuming after %d records (%d documents)", self.ordinals, self.documents)
 
@@ -233,7 +417,7 @@ class RunState:
         """Append one document and its mentions to the mentions part file and count them."""
         line = {"o": ordinal, "id": doc_id, "meta": meta, "m": [mention.to_json() for mention in mentions]}
         self._mentions_file.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
-        self._count_document(meta, mentions)
+        self._count_document(doc_id, meta, mentions)
         self.ordinals = ordinal + 1
 
     def add_error(self, ordinal: int, doc_id: str, source: str, reason: str) -> None:
@@ -258,8 +442,16 @@ class RunState:
                 doc_id = item["id"]
                 yield PartDocument(item["o"], doc_id, item["meta"], [PartMention.from_json(doc_id, row) for row in item["m"]])
 
-    def _count_document(self, meta: dict[str, Any], mentions: Sequence[PartMention]) -> None:
+    def _count_document(self, doc_id: str, meta: dict[str, Any], mentions: Sequence[PartMention]) -> None:
         self.documents += 1
+        seen = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        if seen in self._seen_ids:
+            self.duplicate_ids += 1
+            if self.first_duplicate is None:
+                self.first_duplicate = doc_id
+                logger.warning("document id %r is not unique (counted in run.json as duplicate_ids)", doc_id)
+        else:
+            self._seen_ids.add(seen)
         self.mentions += len(mentions)
         self.forms.add_document((mention.key, mention.record.label) for mention in mentions if mention.counted)
         for key, value in meta.items():
@@ -281,5 +473,6 @@ class RunState:
             "errors_bytes": self.errors_path.stat().st_size if errors_bytes is None else errors_bytes,
             "seconds": self.seconds_before + time.time() - self.session_started,
             "finished_input": finished_input,
+            "stdin_sha256": self.stdin_digest,
         }
         write_json_atomic(self.work / "checkpoint.json", checkpoint)

@@ -26,6 +26,8 @@ def pipe_in_zones(nlp, texts: Iterator[str], *, batch_size: int, n_process: int)
     >>> [doc.text for doc in pipe_in_zones(nlp, iter(["Minsk", "Moskau"]), batch_size=1, n_process=1)]
     ['Minsk', 'Moskau']
     """
+    if batch_size < 1 or n_process < 1:
+        raise ValueError(f"batch_size and n_process must be at least 1, got {batch_size} and {n_process}")
     chunk_size = batch_size * max(1, ZONE_DOCS // batch_size)
     if n_process > 1:
         freeze_msgpack_codecs()
