@@ -309,3 +309,66 @@ def test_text_lines_keep_blank_lines_so_line_numbers_match(tmp_path):
     path.write_text("Minsk\r\n\nMoskau\n", encoding="utf-8")
     assert list(text_lines(path)) == ["Minsk", "", "Moskau"]
     assert Line(1, 0, b"Minsk\r\n").text() == "Minsk"
+
+
+def test_unreadable_folders_are_error_records(tmp_path, monkeypatch):
+    # Root is not stopped by chmod: make os.walk fail to list "b" and report it as it would.
+    import os
+
+    folder = tmp_path / "corpus"
+    (folder / "a").mkdir(parents=True)
+    (folder / "b").mkdir()
+    (folder / "a" / "1.txt").write_text("Minsk", encoding="utf-8")
+    (folder / "b" / "2.txt").write_text("Moskau", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "b":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    records = list(read_records([folder]))
+    assert [(r.doc_id, r.error) for r in records] == [
+        (f"{folder.as_posix()}/a/1.txt", None),
+        (f"{folder.as_posix()}/b", "cannot read the folder (Permission denied); its files were skipped; check its permissions"),
+    ]
+    assert count_records([folder]) == 2
+
+
+def test_an_unreadable_top_folder_is_an_error_record(tmp_path, monkeypatch):
+    import os
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "1.txt").write_text("Minsk", encoding="utf-8")
+
+    def scandir(path="."):
+        raise PermissionError(13, "Permission denied", os.fspath(path))
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    (record,) = read_records([folder])
+    assert record.doc_id == folder.as_posix() and record.error.startswith("cannot read the folder")
+
+
+def test_a_file_symlink_pointing_outside_the_folder_is_not_read(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Geheim in Minsk", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Moskau", encoding="utf-8")
+    (folder / "b.txt").symlink_to(outside)
+    (folder / "c.txt").symlink_to(folder / "a.txt")  # inside the folder: read
+    records = {r.doc_id: r for r in read_records([folder])}
+    bad = records[f"{folder.as_posix()}/b.txt"]
+    assert bad.text is None and "outside the input folder; not read" in bad.error
+    assert records[f"{folder.as_posix()}/c.txt"].text == "Moskau"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_are_named_as_utf16(tmp_path, encoding):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes("Lukaschenko empfing ihn in Minsk.".encode(encoding))
+    (record,) = read_records([folder])
+    assert record.error.startswith("UTF-16 text, not UTF-8; convert the file to UTF-8")

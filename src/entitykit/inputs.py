@@ -325,7 +325,7 @@ def count_records(inputs: Sequence[str | Path] | Sequence[Source], *, text_key: 
         if source.kind == "stdin":
             return None
         if source.kind == "dir":
-            total += sum(1 for _ in _walk_txt(source.path))
+            total += sum(1 for _ in _dir_items(source.path, MAX_CHARS))
         elif source.kind == "txt":
             total += 1
         elif source.kind == "parquet":
@@ -350,7 +350,7 @@ def count_records(inputs: Sequence[str | Path] | Sequence[Source], *, text_key: 
 
 def _read_source(source: Source, stdin: IO[bytes] | None, options: dict) -> Iterator[Record | Callable[[], Record]]:
     if source.kind == "dir":
-        return (partial(_txt_record, path, options["max_chars"]) for path in _walk_txt(source.path))
+        return _dir_items(source.path, options["max_chars"])
     if source.kind == "txt":
         return iter([partial(_txt_record, source.path, options["max_chars"])])
     if source.kind == "jsonl":
@@ -362,13 +362,45 @@ def _read_source(source: Source, stdin: IO[bytes] | None, options: dict) -> Iter
     return _stdin_items(stdin if stdin is not None else sys.stdin.buffer, options)
 
 
-def _walk_txt(root: Path) -> Iterator[Path]:
+def _walk_txt(root: Path, onerror: Callable[[OSError], None] | None = None) -> Iterator[Path]:
     # os.walk streams one directory at a time; sorting makes the order (and resume) stable.
-    for folder, dirs, files in os.walk(root):
+    # Folder symlinks are not followed (os.walk's default); file symlinks are yielded and
+    # judged by _dir_items.
+    for folder, dirs, files in os.walk(root, onerror=onerror):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
             if name.lower().endswith(".txt") and not name.startswith("."):
                 yield Path(folder) / name
+
+
+def _dir_items(root: Path, max_chars: int) -> Iterator[Record | Callable[[], Record]]:
+    """The documents of a folder, in walk order, with an error record for each folder that
+    cannot be listed (the top one included) and each file symlink that points outside ``root``
+    (not read: folder symlinks are not followed either, and a corpus should not reach beyond
+    its folder; copy the file in or give it as an input of its own)."""
+    unreadable: list[OSError] = []
+    inside = root.resolve()
+    for path in _walk_txt(root, onerror=unreadable.append):
+        yield from _folder_errors(unreadable)
+        if path.is_symlink() and not _is_within(path.resolve(), inside):
+            doc_id = path.as_posix()
+            yield _bad(doc_id, doc_id, f"symlink to {path.resolve().as_posix()}, outside the input folder; not read "
+                       "(copy the file into the folder or give it as an input of its own)")
+        else:
+            yield partial(_txt_record, path, max_chars)
+    yield from _folder_errors(unreadable)
+
+
+def _folder_errors(unreadable: list[OSError]) -> Iterator[Record]:
+    while unreadable:
+        error = unreadable.pop(0)
+        folder = Path(error.filename or "?").as_posix()
+        yield _bad(folder, folder, f"cannot read the folder ({error.strerror or error}); its files were skipped; "
+                   "check its permissions")
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _bad(doc_id: str, source: str, reason: str) -> Record:
@@ -392,6 +424,9 @@ def _txt_record(path: Path, max_chars: int) -> Record:
         data = path.read_bytes()
     except OSError as error:
         return _bad(doc_id, doc_id, f"cannot read the file ({error.strerror})")
+    if _looks_utf16(data):
+        return _bad(doc_id, doc_id, "UTF-16 text, not UTF-8; convert the file to UTF-8 "
+                    "(e.g. iconv -f UTF-16 -t UTF-8)")
     nul = data.find(b"\x00")
     if nul >= 0:
         return _bad(doc_id, doc_id, f"binary file (NUL byte at byte {nul}), not text")
@@ -402,6 +437,24 @@ def _txt_record(path: Path, max_chars: int) -> Record:
         return _bad(doc_id, doc_id, f"not UTF-8 at byte {bom + error.start}; convert the file to UTF-8")
     problem = _text_problem(text, max_chars)
     return _bad(doc_id, doc_id, problem) if problem else Record(doc_id, text, {}, doc_id)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Whether bytes are UTF-16: a UTF-16 byte order mark, or (without one) a NUL in every other
+    byte of the start, as ASCII letters have in UTF-16.
+
+    >>> _looks_utf16("Minsk".encode("utf-16")), _looks_utf16("Minsk".encode("utf-16-le")), _looks_utf16(b"Minsk")
+    (True, True, False)
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:200]
+    if len(head) < 4:
+        return False
+    for zeros in (head[1::2], head[0::2]):  # little-endian, big-endian
+        if zeros.count(0) >= 0.9 * len(zeros) and data.count(0) < len(data) // 2 + 2:
+            return True
+    return False
 
 
 def _jsonl_items(path: Path, options: dict) -> Iterator[Record | Callable[[], Record]]:
