@@ -372,3 +372,23 @@ def test_utf16_files_are_named_as_utf16(tmp_path, encoding):
     (folder / "a.txt").write_bytes("Lukaschenko empfing ihn in Minsk.".encode(encoding))
     (record,) = read_records([folder])
     assert record.error.startswith("UTF-16 text, not UTF-8; convert the file to UTF-8")
+
+
+def test_a_corrupt_parquet_row_group_is_an_error_record_and_the_others_are_read(tmp_path):
+    path = tmp_path / "news.parquet"
+    table = pa.table({"id": [f"d{i}" for i in range(9)], "text": [f"Bericht {i} aus Minsk" for i in range(9)]})
+    pq.write_table(table, path, row_group_size=3)
+    # Overwrite every column chunk of the 2nd of 3 row groups.
+    meta = pq.ParquetFile(path).metadata
+    data = bytearray(path.read_bytes())
+    for column in range(meta.num_columns):
+        chunk = meta.row_group(1).column(column)
+        start = chunk.dictionary_page_offset or chunk.data_page_offset
+        data[start:start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
+    path.write_bytes(bytes(data))
+    got = list(read_records([path]))
+    assert [r.doc_id for r in got] == ["d0", "d1", "d2", f"{path.as_posix()}:row-group-2", "d6", "d7", "d8"]
+    bad = got[3]
+    assert bad.text is None and bad.source == f"{path.as_posix()} row group 2 (rows 4-6)"
+    assert bad.error.startswith("unreadable row group 2 of 3: rows 4-6 lost (")
+    assert got[4].source == f"{path.as_posix()} row 7"

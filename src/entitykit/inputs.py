@@ -596,11 +596,27 @@ def _parquet_records(path: Path, options: dict) -> Iterator[Record]:
     import pyarrow.parquet as pq
 
     display = path.as_posix()
-    number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
-        for row in batch.to_pylist():
-            number += 1
-            yield record_from_mapping(row, f"{display}:{number}", f"{display} row {number}", **options)
+    table = pq.ParquetFile(path)
+    number = 0  # rows before the current row group
+    for group in range(table.num_row_groups):
+        size = table.metadata.row_group(group).num_rows
+        done = 0
+        try:
+            for batch in table.iter_batches(row_groups=[group], batch_size=256):
+                for row in batch.to_pylist():
+                    done += 1
+                    yield record_from_mapping(row, f"{display}:{number + done}", f"{display} row {number + done}", **options)
+        except Exception as error:  # pyarrow raises OSError, ArrowInvalid... for a damaged row group
+            # Like a broken .gz stream: one error record for what is lost, and the rest is read.
+            first, last = number + done + 1, number + size
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            yield _bad(
+                f"{display}:row-group-{group + 1}",
+                f"{display} row group {group + 1} (rows {first}-{last})",
+                f"unreadable row group {group + 1} of {table.num_row_groups}: rows {first}-{last} lost ({reason}); "
+                "the other row groups were read; rewrite the file from its source",
+            )
+        number += size
 
 
 def _stdin_items(stream: IO[bytes], options: dict) -> Iterator[Callable[[], Record]]:
