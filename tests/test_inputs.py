@@ -392,3 +392,30 @@ def test_a_corrupt_parquet_row_group_is_an_error_record_and_the_others_are_read(
     assert bad.text is None and bad.source == f"{path.as_posix()} row group 2 (rows 4-6)"
     assert bad.error.startswith("unreadable row group 2 of 3: rows 4-6 lost (")
     assert got[4].source == f"{path.as_posix()} row 7"
+
+
+def test_an_unclosed_quote_names_every_record_it_swallowed(tmp_path):
+    path = tmp_path / "news.csv"
+    rows = [f"n{i},Bericht {i} aus Minsk,2023-01-{i:02d}" for i in range(1, 21)]
+    rows[10] = 'n11,"Lukaschenko sagte,2023-01-11'  # the quote is never closed
+    rows[14] = 'n15,Treffen in "Moskau",2023-01-15'  # a later quote ends the runaway field
+    path.write_text("id,text,date\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    got = list(read_records([path]))
+    display = path.as_posix()
+    errors = {r.doc_id: r for r in got if r.error}
+    assert [r.doc_id for r in got if not r.error] == [f"n{i}" for i in (*range(1, 11), *range(16, 21))]
+    assert errors["n11"].source == f"{display} line 12"
+    assert errors["n11"].error == (
+        "unclosed quote: this record runs over lines 12-16 and swallowed 4 records (n12, n13, n14, n15); "
+        "close the quote in line 12 and rerun"
+    )
+    for i, line in zip(range(12, 16), range(13, 17)):
+        assert errors[f"n{i}"].source == f"{display} line {line}"
+        assert errors[f"n{i}"].error == "not read: swallowed by the unclosed quote in line 12; close that quote and rerun"
+
+
+def test_an_unclosed_quote_running_to_the_end_names_the_rest(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_text('id,text\na,Minsk\nb,"Moskau\nc,Kiew\nd,Wien\n', encoding="utf-8")
+    got = [(r.doc_id, r.error is None) for r in read_records([path])]
+    assert got == [("a", True), ("b", False), ("c", False), ("d", False)]

@@ -562,18 +562,45 @@ def _csv_records(path: Path, delimiter: str, options: dict) -> Iterator[Record]:
     limit = options["max_chars"] * 8
     # surrogateescape keeps a bad byte from stopping the file: only its record is bad.
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        consumed: list[str] = []  # the physical lines of the record being read
+
+        def lines() -> Iterator[str]:
+            for text in handle:
+                consumed.append(text)
+                yield text
+
+        reader = csv.reader(lines(), delimiter=delimiter)
         with _field_limit(limit):
             header = next(reader, None)
         if header is None:
             return
+        id_index = header.index(options["id_key"]) if options["id_key"] in header else None
         number = 0
+        consumed.clear()
         for line, row, error in _csv_rows(reader, limit):
+            record_lines, consumed[:] = consumed[:], []
             if row == []:  # a blank line
                 continue
             number += 1
             fallback_id, source = f"{display}:{number}", f"{display} line {line}"
-            if error is not None:
+            bad_shape = error is not None or len(row) != len(header)
+            swallowed = []
+            if len(record_lines) > 1 and (bad_shape or not _strict_csv(record_lines, delimiter)):
+                swallowed = _swallowed(record_lines[1:], line + 1, header, delimiter, id_index)
+            if swallowed or (bad_shape and len(record_lines) > 1):
+                # A quote opened and not closed ran over the lines after it: name each record it swallowed.
+                head = next(csv.reader([record_lines[0]], delimiter=delimiter), [])
+                doc_id = head[id_index] if id_index is not None and id_index < len(head) - 1 and head[id_index] else fallback_id
+                ids = ", ".join(row_id or f"line {row_line}" for row_line, row_id in swallowed)
+                last = line + len(record_lines) - 1
+                yield _bad(doc_id, source,
+                           f"unclosed quote: this record runs over lines {line}-{last} and swallowed "
+                           f"{len(swallowed)} records ({ids or 'none complete'}); close the quote in line {line} and rerun")
+                for row_line, row_id in swallowed:
+                    number += 1
+                    yield _bad(row_id or f"{display}:{number}", f"{display} line {row_line}",
+                               f"not read: swallowed by the unclosed quote in line {line}; close that quote and rerun")
+            elif error is not None:
                 yield _bad(fallback_id, source, f"malformed CSV ({error})")
             elif len(row) != len(header):
                 yield _bad(fallback_id, source, f"{len(row)} fields, the header has {len(header)}")
@@ -582,6 +609,39 @@ def _csv_records(path: Path, delimiter: str, options: dict) -> Iterator[Record]:
                 yield _bad(fallback_id, source, f"field {field!r} is not UTF-8; convert the file to UTF-8")
             else:
                 yield record_from_mapping(dict(zip(header, row)), fallback_id, source, **options)
+
+
+def _strict_csv(lines: list[str], delimiter: str) -> bool:
+    """Whether the lines of one record read as CSV with every quote closed where it should be: a
+    field quoted over several lines is fine; a quote that ran on to the end of the file, or closed
+    only in a later record's ``"..."``, is not.
+
+    >>> _strict_csv(['a,"Zwei Zeilen\\n', 'in Moskau"\\n'], ","), _strict_csv(['b,"Moskau\\n', 'c,Kiew\\n'], ",")
+    (True, False)
+    """
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1
+
+
+def _swallowed(lines: list[str], first: int, header: list[str], delimiter: str,
+               id_index: int | None) -> list[tuple[int, str | None]]:
+    """``(line number, id or None)`` of each line that reads alone as a whole record of the table.
+
+    >>> _swallowed(['2,Moskau,2023\\n', 'zweite Zeile\\n'], 5, ["id", "text", "date"], ",", 0)
+    [(5, '2')]
+    """
+    found = []
+    for offset, text in enumerate(lines):
+        try:
+            row = next(csv.reader([text], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(row) == len(header):
+            found.append((first + offset, (row[id_index] or None) if id_index is not None else None))
+    return found
 
 
 def _is_utf8(text: str) -> bool:
