@@ -419,3 +419,21 @@ def test_an_unclosed_quote_running_to_the_end_names_the_rest(tmp_path):
     path.write_text('id,text\na,Minsk\nb,"Moskau\nc,Kiew\nd,Wien\n', encoding="utf-8")
     got = [(r.doc_id, r.error is None) for r in read_records([path])]
     assert got == [("a", True), ("b", False), ("c", False), ("d", False)]
+
+
+@pytest.mark.parametrize(
+    "raw_id, doc_id",
+    [(7, "7"), (7.0, "7"), (2.5, "2.5"), (True, "true"), (["a", 1], '["a", 1]'), ({"n": 1}, '{"n": 1}'), ("a1", "a1")],
+)
+def test_non_string_ids_are_written_as_their_json_text(raw_id, doc_id):
+    import json
+
+    stdin = io.BytesIO(json.dumps({"id": raw_id, "text": "Minsk"}).encode() + b"\n")
+    (record,) = read_records(["-"], stdin=stdin)
+    assert record.doc_id == doc_id
+
+
+def test_parquet_float_ids_are_written_without_a_python_repr(tmp_path):
+    path = tmp_path / "news.parquet"
+    pq.write_table(pa.table({"id": [1.0, None, 3.0], "text": ["Minsk", "Moskau", "Kiew"]}), path)
+    assert [r.doc_id for r in read_records([path])] == ["1", f"{path.as_posix()}:2", "3"]

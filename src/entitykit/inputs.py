@@ -501,7 +501,7 @@ def record_from_mapping(
     "no 'text' field (fields: body); choose the text field with --text-key"
     """
     raw_id = value.get(id_key)
-    doc_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
+    doc_id = fallback_id if raw_id is None or raw_id == "" else _id_text(raw_id)
     if text_key not in value:
         fields = ", ".join(map(str, value)) or "none"
         return _bad(doc_id, source, f"no {text_key!r} field (fields: {fields}); choose the text field with --text-key")
@@ -514,6 +514,24 @@ def record_from_mapping(
         return _bad(doc_id, source, problem)
     meta = {str(key): _meta_value(item) for key, item in value.items() if key != text_key and key != id_key}
     return Record(doc_id, text, meta, source)
+
+
+def _id_text(value: Any) -> str:
+    """A document id as text: strings as they are, anything else as its JSON text, so a JSON or
+    Parquet number, a boolean or a list reads as it would in JSON, not in Python's spelling.
+    Whole floats lose their ``.0`` (pandas stores a column of int ids with a gap as floats).
+
+    >>> _id_text("a1"), _id_text(7), _id_text(7.0), _id_text(2.5), _id_text(True), _id_text(["a", 1])
+    ('a1', '7', '7', '2.5', 'true', '["a", 1]')
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    try:
+        return json.dumps(_meta_value(value), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _meta_value(value: Any) -> Any:
