@@ -203,7 +203,8 @@ class TableWriter:
     ``{"text", "count"}`` everywhere and CSV writes ``json`` and ``variants`` values as JSON
     text. CSV text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
     ``-``, ``@``, tab or carriage return) get a leading ``'``, as OWASP recommends.
-    ``stored_as_text`` maps each Parquet column whose numbers were written as text (an integer
+    Repeated column names get ``meta_`` in front until unique (:attr:`columns` has the names
+    written). ``stored_as_text`` maps each Parquet column whose numbers were written as text (an integer
     beyond 64 bits, or numbers mixed with other values) to the reason. Use as a context manager;
     the file is complete only after :meth:`close`.
 
@@ -227,10 +228,9 @@ class TableWriter:
     ) -> None:
         output_suffix(format)
         self.path = Path(path)
-        self.columns = tuple(columns)
-        repeated = sorted({column for column in self.columns if self.columns.count(column) > 1})
-        if repeated:  # a second column of one name would silently overwrite the first in JSONL
-            raise InputError(f"column names repeated: {', '.join(repeated)}; give each column its own name")
+        # A second column of one name would overwrite the first in JSONL and break Parquet:
+        # a repeated name gets ``meta_`` in front until it is unique (see meta_column_names).
+        self.columns = tuple(_unique(columns))
         self.stored_as_text: dict[str, str] = {}
         self.format = format
         self.types = tuple(types) if types is not None else ("json",) * len(self.columns)
@@ -364,6 +364,19 @@ def meta_column_names(meta_keys: Sequence[str], taken: Sequence[str] = MENTION_C
         name = key
         if key in taken:
             name = f"meta_{key}"
+            while name in used:
+                name = f"meta_{name}"
+            used.add(name)
+        names.append(name)
+    return names
+
+
+def _unique(columns: Sequence[str]) -> list[str]:
+    used = set(columns)
+    names: list[str] = []
+    for column in columns:
+        name = column
+        if name in names:
             while name in used:
                 name = f"meta_{name}"
             used.add(name)
