@@ -437,3 +437,10 @@ def test_parquet_float_ids_are_written_without_a_python_repr(tmp_path):
     path = tmp_path / "news.parquet"
     pq.write_table(pa.table({"id": [1.0, None, 3.0], "text": ["Minsk", "Moskau", "Kiew"]}), path)
     assert [r.doc_id for r in read_records([path])] == ["1", f"{path.as_posix()}:2", "3"]
+
+
+def test_a_utf16_jsonl_file_is_one_error_naming_utf16(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_bytes('{"id": "a", "text": "Minsk"}\n{"id": "b", "text": "Moskau"}\n'.encode("utf-16"))
+    (record,) = read_records([path])
+    assert record.error.startswith("UTF-16 text, not UTF-8; convert the file to UTF-8")

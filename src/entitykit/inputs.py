@@ -463,6 +463,10 @@ def _jsonl_items(path: Path, options: dict) -> Iterator[Record | Callable[[], Re
     try:
         for line in iter_lines(path):
             number = line.number
+            if number == 1 and _looks_utf16(line.data):
+                yield _bad(f"{display}:1", f"{display} line 1", "UTF-16 text, not UTF-8; convert the file to UTF-8 "
+                           "(e.g. iconv -f UTF-16 -t UTF-8); nothing of it was read")
+                return
             if not line.blank:
                 yield partial(_jsonl_record, line, display, options)
     except (OSError, EOFError, zlib.error) as error:  # a broken .gz stream
