@@ -323,7 +323,7 @@ def test_unreadable_folders_are_error_records(tmp_path, monkeypatch):
     real_scandir = os.scandir
 
     def scandir(path="."):
-        if Path(path).name == "b":
+        if isinstance(path, (str, os.PathLike)) and Path(path).name == "b":
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_scandir(path)
 
