@@ -280,3 +280,10 @@ def test_an_empty_registry_file_is_a_warning_in_check_and_at_load(tmp_path, capl
         registry = AliasRegistry.from_sources(path)
     assert len(registry) == 0
     assert f"{path}: empty registry file: no records" in caplog.text
+
+
+def test_checking_the_bundled_files_themselves_reports_their_own_problems():
+    from entitykit.aliases import default_registry_paths
+
+    paths = default_registry_paths()
+    assert check_files(paths) == check_files(paths, against_default=False)

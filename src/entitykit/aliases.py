@@ -426,17 +426,20 @@ def check_files(paths: Iterable[str | Path], *, against_default: bool = True) ->
     /...a.jsonl:2: error: missing field 'aliases'; every record needs id, label, name, aliases
     """
     problems: list[Problem] = []
-    bundled = default_registry_paths() if against_default else []
-    registry = AliasRegistry.from_sources(*bundled) if bundled else AliasRegistry()
-    bundled_ids = {entity.id for entity in registry}
-    bundled_files = {str(path) for path in bundled}
-    for path in paths:
-        path = Path(path)
+    listed = []
+    for path in map(Path, paths):
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
         if path.is_dir() and not files:
             problems.append(Problem(str(path), 0, "error", "directory has no *.jsonl registry files"))
-        for file in files:
-            problems.extend(_check_file(file, registry, bundled_ids))
+        listed.extend(files)
+    checked = {file.resolve() for file in listed}
+    # the bundled files under check are checked as files, not taken as the base
+    bundled = [path for path in default_registry_paths() if path.resolve() not in checked] if against_default else []
+    registry = AliasRegistry.from_sources(*bundled) if bundled else AliasRegistry()
+    bundled_ids = {entity.id for entity in registry}
+    bundled_files = {str(path) for path in bundled}
+    for file in listed:
+        problems.extend(_check_file(file, registry, bundled_ids))
     problems.extend(problem for problem in registry.lint()
                     if problem not in problems and problem.source not in bundled_files)
     return problems
