@@ -249,3 +249,41 @@ def test_check_files_words_encoding_and_json_errors_as_every_reader_does(tmp_pat
     assert [str(problem) for problem in check_files([path])] == [
         f"{path}:2: error: not UTF-8 at byte 114; convert the file to UTF-8"  # and only once
     ]
+
+
+def test_check_files_reports_a_label_conflict_with_a_bundled_id_as_run_would(tmp_path):
+    from entitykit.aliases import build_registry
+
+    path = write_jsonl(tmp_path / "extra.jsonl", [
+        {"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": ["Mensk"]},  # adds an alias: fine
+        {"id": "per:alexander-lukaschenko", "label": "ORG", "name": "Lukaschenko AG", "aliases": []},
+    ])
+    with pytest.raises(RegistryError, match="is PER at .* but ORG here"):
+        build_registry([path])  # what run does
+    problems = check_files([path])
+    assert [(problem.line, problem.severity) for problem in problems if problem.severity == "error"] == [(2, "error")]
+    (conflict,) = [problem for problem in problems if problem.severity == "error"]
+    assert str(conflict).startswith(f"{path}:2: error: id 'per:alexander-lukaschenko' is PER at ")
+    assert str(conflict).endswith("but ORG here; a later file may add aliases to an entity, not change its label")
+    assert [p for p in check_files([path], against_default=False) if p.severity == "error"] == []
+
+
+def test_an_empty_registry_file_is_a_warning_in_check_and_at_load(tmp_path, caplog):
+    import logging
+
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n", encoding="utf-8")
+    assert [str(problem) for problem in check_files([path])] == [
+        f"{path}:0: warning: empty registry file: no records; add JSONL records or leave the file out"
+    ]
+    with caplog.at_level(logging.WARNING, logger="entitykit"):
+        registry = AliasRegistry.from_sources(path)
+    assert len(registry) == 0
+    assert f"{path}: empty registry file: no records" in caplog.text
+
+
+def test_checking_the_bundled_files_themselves_reports_their_own_problems():
+    from entitykit.aliases import default_registry_paths
+
+    paths = default_registry_paths()
+    assert check_files(paths) == check_files(paths, against_default=False)

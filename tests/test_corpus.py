@@ -126,7 +126,7 @@ def test_run_writes_mentions_entities_errors_and_run_json(tmp_path, nlp):
     assert Counter(m["entity_id"] for m in mentions) == {i: e["mentions"] for i, e in by_id.items()}
     for entity_id, entity in by_id.items():
         own = [m for m in mentions if m["entity_id"] == entity_id]
-        assert Counter(m["text"] for m in own) == entity["variants"]
+        assert Counter(m["text"] for m in own) == {v["text"]: v["count"] for v in entity["variants"]}
         assert {m["canonical"] for m in own} == {entity["canonical"]}
         assert len({m["doc_id"] for m in own}) == entity["documents"]
     assert [e["mentions"] for e in entities] == sorted((e["mentions"] for e in entities), reverse=True)

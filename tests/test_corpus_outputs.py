@@ -61,7 +61,10 @@ def test_a_coreferent_surname_keeps_method_coref_and_its_own_score(tmp_path, nlp
     full = rows[("b", "Imangali Tasmagambetow")]
     assert (full["entity_id"], full["method"], full["score"]) == (person[0], "new", 100.0)
     entities = {e["entity_id"]: e for e in read_jsonl(tmp_path / "out" / "entities.jsonl")}
-    assert entities[person[0]]["variants"] == {"Imangali Tasmagambetow": 2, "Imangali Tasmagambetov": 1, "Tasmagambetow": 1}
+    assert entities[person[0]]["variants"] == [
+        {"text": "Imangali Tasmagambetow", "count": 2}, {"text": "Imangali Tasmagambetov", "count": 1},
+        {"text": "Tasmagambetow", "count": 1},
+    ]
     assert entities[person[0]]["documents"] == 3
 
 

@@ -52,3 +52,22 @@ def test_spacy_docbin_input(tmp_path, rule_pipeline_path):
 def test_missing_file_is_a_clear_error(tmp_path, rule_pipeline_path):
     with pytest.raises(CorpusFormatError, match="no such file"):
         evaluate_ner(tmp_path / "missing.tsv", str(rule_pipeline_path))
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        # the official GermEval 2014 test split: lines ending with an empty column
+        ("NER-de-test.tsv", '#\thttp://example.org\t[2010-01-01]\t\n1\tLukaschenko\tB-PER\tO\t\n2\t"\tO\tO\t\n3\tMinsk\tB-LOC\tO\t\n\n'),
+        # two-column CoNLL-2002 under its usual names
+        ("deu.conll02", 'Lukaschenko B-PER\n" O\nMinsk B-LOC\n\n'),
+        ("deu.conll", 'Lukaschenko B-PER\n" O\nMinsk B-LOC\n\n'),
+    ],
+)
+def test_gold_files_of_the_official_formats_load(tmp_path, name, content):
+    from entitykit.evaluate import read_gold_docs
+
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    (doc,) = read_gold_docs(path, spacy.blank("de").vocab)
+    assert [(ent.text, ent.label_) for ent in doc.ents] == [("Lukaschenko", "PER"), ("Minsk", "LOC")]

@@ -130,8 +130,8 @@ def test_mention_tables_round_trip_in_every_format(tmp_path, format):
 
 
 @pytest.mark.parametrize("format", ["jsonl", "csv", "parquet"])
-def test_entity_variants_survive_every_format(tmp_path, format):
-    rows = [EntityRow("per:w", "Alexander Wolfowitsch", "PER", 3, 2, {"Wolfowitsch": 2, "Wolfowutsch": 1})]
+def test_entity_variants_have_one_shape_in_every_format(tmp_path, format):
+    rows = [EntityRow("per:w", "Alexander Wolfowitsch", "PER", 3, 2, {"Wolfowutsch": 1, "Wolfowitsch": 2})]
     path = tmp_path / f"entities.{format}"
     assert write_entities(path, rows, format=format) == 1
     if format == "jsonl":
@@ -144,9 +144,10 @@ def test_entity_variants_survive_every_format(tmp_path, format):
         assert back["mentions"] == "3"
     else:
         back = pq.read_table(path).to_pylist()[0]
-        variants = {item["text"]: item["count"] for item in back["variants"]}
+        variants = back["variants"]
     assert list(back) == list(ENTITY_COLUMNS)
-    assert variants == {"Wolfowitsch": 2, "Wolfowutsch": 1}
+    # a list of {text, count}, most frequent first; in CSV that list's JSON text
+    assert variants == [{"text": "Wolfowitsch", "count": 2}, {"text": "Wolfowutsch", "count": 1}]
 
 
 def test_parquet_writes_row_groups_as_it_goes(tmp_path, monkeypatch):
@@ -161,3 +162,45 @@ def test_parquet_writes_row_groups_as_it_goes(tmp_path, monkeypatch):
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(InputError, match="unknown output format 'xlsx'; use one of jsonl, csv, parquet"):
         write_mentions(tmp_path / "m.xlsx", [], format="xlsx")
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\")", "+49 30 1234", "-Minsk", "@SUM(A1)", "\tMinsk"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped(tmp_path, value):
+    record = MentionRecord(value, 0, 5, value, "LOC", "loc:minsk", value, 100.0, "exact")
+    path = tmp_path / "m.csv"
+    write_mentions(path, [record], format="csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        back = next(csv.DictReader(handle))
+    assert back["doc_id"] == back["text"] == back["canonical"] == "'" + value
+    assert back["start_char"] == "0"
+    jsonl = tmp_path / "m.jsonl"
+    write_mentions(jsonl, [record], format="jsonl")
+    assert json.loads(jsonl.read_text(encoding="utf-8"))["doc_id"] == value  # only CSV is escaped
+
+
+def test_a_metadata_integer_beyond_64_bits_is_stored_as_text_and_said_so(tmp_path):
+    from entitykit.export import meta_type, value_kind
+
+    values = [3, 2**64, None]
+    kind = meta_type({value_kind(v) for v in values} - {None})
+    assert kind == "json"
+    path = tmp_path / "m.parquet"
+    with TableWriter(path, ("doc_id", "big"), format="parquet", types=("string", kind)) as writer:
+        for i, value in enumerate(values):
+            writer.write((f"d{i}", value))
+    assert pq.read_table(path).column("big").to_pylist() == ["3", "18446744073709551616", None]
+    assert writer.stored_as_text == {"big": "integers beyond the 64-bit range, stored as text"}
+
+
+def test_metadata_keys_that_collide_with_output_columns_keep_their_values(tmp_path):
+    from entitykit.export import meta_column_names
+
+    names = meta_column_names(["doc_id", "meta_doc_id", "label", "date"])
+    assert names == ["meta_meta_doc_id", "meta_doc_id", "meta_label", "date"]
+    assert len(set(names) | set(MENTION_COLUMNS)) == len(names) + len(MENTION_COLUMNS)
+    # a writer given one name twice keeps both values under unique names
+    path = tmp_path / "m.jsonl"
+    with TableWriter(path, ("doc_id", "meta_doc_id", "meta_doc_id")) as writer:
+        writer.write(("a", "x", "y"))
+    assert writer.columns == ("doc_id", "meta_doc_id", "meta_meta_doc_id")
+    assert json.loads(path.read_text(encoding="utf-8")) == {"doc_id": "a", "meta_doc_id": "x", "meta_meta_doc_id": "y"}

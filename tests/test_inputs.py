@@ -309,3 +309,138 @@ def test_text_lines_keep_blank_lines_so_line_numbers_match(tmp_path):
     path.write_text("Minsk\r\n\nMoskau\n", encoding="utf-8")
     assert list(text_lines(path)) == ["Minsk", "", "Moskau"]
     assert Line(1, 0, b"Minsk\r\n").text() == "Minsk"
+
+
+def test_unreadable_folders_are_error_records(tmp_path, monkeypatch):
+    # Root is not stopped by chmod: make os.walk fail to list "b" and report it as it would.
+    import os
+
+    folder = tmp_path / "corpus"
+    (folder / "a").mkdir(parents=True)
+    (folder / "b").mkdir()
+    (folder / "a" / "1.txt").write_text("Minsk", encoding="utf-8")
+    (folder / "b" / "2.txt").write_text("Moskau", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if isinstance(path, (str, os.PathLike)) and Path(path).name == "b":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    records = list(read_records([folder]))
+    assert [(r.doc_id, r.error) for r in records] == [
+        (f"{folder.as_posix()}/a/1.txt", None),
+        (f"{folder.as_posix()}/b", "cannot read the folder (Permission denied); its files were skipped; check its permissions"),
+    ]
+    assert count_records([folder]) == 2
+
+
+def test_an_unreadable_top_folder_is_an_error_record(tmp_path, monkeypatch):
+    import os
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "1.txt").write_text("Minsk", encoding="utf-8")
+
+    def scandir(path="."):
+        raise PermissionError(13, "Permission denied", os.fspath(path))
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    (record,) = read_records([folder])
+    assert record.doc_id == folder.as_posix() and record.error.startswith("cannot read the folder")
+
+
+def test_a_file_symlink_pointing_outside_the_folder_is_not_read(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Geheim in Minsk", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Moskau", encoding="utf-8")
+    (folder / "b.txt").symlink_to(outside)
+    (folder / "c.txt").symlink_to(folder / "a.txt")  # inside the folder: read
+    records = {r.doc_id: r for r in read_records([folder])}
+    bad = records[f"{folder.as_posix()}/b.txt"]
+    assert bad.text is None and "outside the input folder; not read" in bad.error
+    assert records[f"{folder.as_posix()}/c.txt"].text == "Moskau"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_are_named_as_utf16(tmp_path, encoding):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes("Lukaschenko empfing ihn in Minsk.".encode(encoding))
+    (record,) = read_records([folder])
+    assert record.error.startswith("UTF-16 text, not UTF-8; convert the file to UTF-8")
+
+
+def test_a_corrupt_parquet_row_group_is_an_error_record_and_the_others_are_read(tmp_path):
+    path = tmp_path / "news.parquet"
+    table = pa.table({"id": [f"d{i}" for i in range(9)], "text": [f"Bericht {i} aus Minsk" for i in range(9)]})
+    pq.write_table(table, path, row_group_size=3)
+    # Overwrite every column chunk of the 2nd of 3 row groups.
+    meta = pq.ParquetFile(path).metadata
+    data = bytearray(path.read_bytes())
+    for column in range(meta.num_columns):
+        chunk = meta.row_group(1).column(column)
+        start = chunk.dictionary_page_offset or chunk.data_page_offset
+        data[start:start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
+    path.write_bytes(bytes(data))
+    got = list(read_records([path]))
+    assert [r.doc_id for r in got] == ["d0", "d1", "d2", f"{path.as_posix()}:row-group-2", "d6", "d7", "d8"]
+    bad = got[3]
+    assert bad.text is None and bad.source == f"{path.as_posix()} row group 2 (rows 4-6)"
+    assert bad.error.startswith("unreadable row group 2 of 3: rows 4-6 lost (")
+    assert got[4].source == f"{path.as_posix()} row 7"
+
+
+def test_an_unclosed_quote_names_every_record_it_swallowed(tmp_path):
+    path = tmp_path / "news.csv"
+    rows = [f"n{i},Bericht {i} aus Minsk,2023-01-{i:02d}" for i in range(1, 21)]
+    rows[10] = 'n11,"Lukaschenko sagte,2023-01-11'  # the quote is never closed
+    rows[14] = 'n15,Treffen in "Moskau",2023-01-15'  # a later quote ends the runaway field
+    path.write_text("id,text,date\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    got = list(read_records([path]))
+    display = path.as_posix()
+    errors = {r.doc_id: r for r in got if r.error}
+    assert [r.doc_id for r in got if not r.error] == [f"n{i}" for i in (*range(1, 11), *range(16, 21))]
+    assert errors["n11"].source == f"{display} line 12"
+    assert errors["n11"].error == (
+        "unclosed quote: this record runs over lines 12-16 and swallowed 4 records (n12, n13, n14, n15); "
+        "close the quote in line 12 and rerun"
+    )
+    for i, line in zip(range(12, 16), range(13, 17)):
+        assert errors[f"n{i}"].source == f"{display} line {line}"
+        assert errors[f"n{i}"].error == "not read: swallowed by the unclosed quote in line 12; close that quote and rerun"
+
+
+def test_an_unclosed_quote_running_to_the_end_names_the_rest(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_text('id,text\na,Minsk\nb,"Moskau\nc,Kiew\nd,Wien\n', encoding="utf-8")
+    got = [(r.doc_id, r.error is None) for r in read_records([path])]
+    assert got == [("a", True), ("b", False), ("c", False), ("d", False)]
+
+
+@pytest.mark.parametrize(
+    "raw_id, doc_id",
+    [(7, "7"), (7.0, "7"), (2.5, "2.5"), (True, "true"), (["a", 1], '["a", 1]'), ({"n": 1}, '{"n": 1}'), ("a1", "a1")],
+)
+def test_non_string_ids_are_written_as_their_json_text(raw_id, doc_id):
+    import json
+
+    stdin = io.BytesIO(json.dumps({"id": raw_id, "text": "Minsk"}).encode() + b"\n")
+    (record,) = read_records(["-"], stdin=stdin)
+    assert record.doc_id == doc_id
+
+
+def test_parquet_float_ids_are_written_without_a_python_repr(tmp_path):
+    path = tmp_path / "news.parquet"
+    pq.write_table(pa.table({"id": [1.0, None, 3.0], "text": ["Minsk", "Moskau", "Kiew"]}), path)
+    assert [r.doc_id for r in read_records([path])] == ["1", f"{path.as_posix()}:2", "3"]
+
+
+def test_a_utf16_jsonl_file_is_one_error_naming_utf16(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_bytes('{"id": "a", "text": "Minsk"}\n{"id": "b", "text": "Moskau"}\n'.encode("utf-16"))
+    (record,) = read_records([path])
+    assert record.error.startswith("UTF-16 text, not UTF-8; convert the file to UTF-8")

@@ -101,3 +101,33 @@ def test_repair_iob_turns_orphan_inside_tags_into_begin():
 def test_unknown_extension_is_a_clear_error(tmp_path):
     with pytest.raises(CorpusFormatError, match="unknown NER file type"):
         read_ner_file(tmp_path / "corpus.xml")
+
+
+def test_germeval_accepts_trailing_empty_columns(tmp_path):
+    # The official GermEval 2014 test split ends some lines with a tab.
+    path = tmp_path / "NER-de-test.tsv"
+    path.write_text('#\thttp://example.org\t[2010-01-01]\t\n1\t"\tO\tO\t\n2\tMinsk\tB-LOC\tO\t\n\n', encoding="utf-8")
+    assert list(read_germeval(path)) == [(['"', "Minsk"], ["O", "B-LOC"])]
+    (sentence,) = list(read_ner_file(path))
+    assert sentence.tags == ["O", "B-LOC"]
+
+
+def test_conll2003_accepts_trailing_empty_columns(tmp_path):
+    path = tmp_path / "train.conll2003"
+    path.write_text("Minsk\tNE\tI-NP\tB-location-city\t\n", encoding="utf-8")
+    assert list(read_conll2003(path)) == [(["Minsk"], ["B-LOC"])]
+
+
+@pytest.mark.parametrize("name", ["deu.conll02", "deu.conll", "deu.conll2002", "deu.CONLL"])
+def test_two_column_conll2002_is_recognised_by_content(tmp_path, name):
+    path = tmp_path / name
+    path.write_text("Lukaschenko B-PER\nbesuchte O\nMinsk B-LOC\n. O\n\n", encoding="utf-8")
+    (sentence,) = list(read_ner_file(path))
+    assert sentence == (["Lukaschenko", "besuchte", "Minsk", "."], ["B-PER", "O", "B-LOC", "O"])
+
+
+def test_conll_of_unknown_shape_names_the_line(tmp_path):
+    path = tmp_path / "deu.conll"
+    path.write_text("\nLukaschenko\n", encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"deu.conll:2: cannot tell the format"):
+        list(read_ner_file(path))

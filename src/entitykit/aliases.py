@@ -23,6 +23,7 @@ lists such keys and :meth:`AliasRegistry.lint` reports them.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,8 @@ from typing import Any, Literal, NamedTuple, Union, get_args
 
 from .errors import RegistryError
 from .normalize import normalize
+
+logger = logging.getLogger("entitykit")
 
 __all__ = [
     "LABELS",
@@ -174,8 +177,12 @@ def _read_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
 
     if not path.is_file():
         raise RegistryError(f"{path}: no such registry file; give a .jsonl file or a directory of them")
+    empty = True
     for number, record in read_jsonl(path, error=RegistryError):
+        empty = False
         yield f"{path}:{number}", record
+    if empty:
+        logger.warning("%s: empty registry file: no records; add JSONL records or leave the file out", path)
 
 
 def _expand(source: Source) -> Iterator[tuple[str, Any]]:
@@ -401,11 +408,14 @@ class AliasRegistry:
         return problems
 
 
-def check_files(paths: Iterable[str | Path]) -> list[Problem]:
+def check_files(paths: Iterable[str | Path], *, against_default: bool = True) -> list[Problem]:
     """Lint registry files together: every error and warning, each with file and line.
 
     Unlike :meth:`AliasRegistry.from_sources` this does not stop at the first error: each bad
-    record is reported and skipped, so one run lists everything to fix.
+    record is reported and skipped, so one run lists everything to fix. With
+    ``against_default`` (the default) the files are checked as ``run`` reads them, on top of the
+    bundled registry: a record may add aliases to a bundled id, and one that gives it another
+    label is an error. An empty file is a warning.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -416,31 +426,48 @@ def check_files(paths: Iterable[str | Path]) -> list[Problem]:
     /...a.jsonl:2: error: missing field 'aliases'; every record needs id, label, name, aliases
     """
     problems: list[Problem] = []
-    registry = AliasRegistry()
-    for path in paths:
-        path = Path(path)
+    listed = []
+    for path in map(Path, paths):
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
         if path.is_dir() and not files:
             problems.append(Problem(str(path), 0, "error", "directory has no *.jsonl registry files"))
-        for file in files:
-            problems.extend(_check_file(file, registry))
-    problems.extend(problem for problem in registry.lint() if problem not in problems)
+        listed.extend(files)
+    checked = {file.resolve() for file in listed}
+    # the bundled files under check are checked as files, not taken as the base
+    bundled = [path for path in default_registry_paths() if path.resolve() not in checked] if against_default else []
+    registry = AliasRegistry.from_sources(*bundled) if bundled else AliasRegistry()
+    bundled_ids = {entity.id for entity in registry}
+    bundled_files = {str(path) for path in bundled}
+    for file in listed:
+        problems.extend(_check_file(file, registry, bundled_ids))
+    problems.extend(problem for problem in registry.lint()
+                    if problem not in problems and problem.source not in bundled_files)
     return problems
 
 
-def _check_file(path: Path, registry: AliasRegistry) -> list[Problem]:
+def _check_file(path: Path, registry: AliasRegistry, bundled_ids: set[str]) -> list[Problem]:
     from .inputs import LineError, iter_lines
 
     problems: list[Problem] = []
     if not path.is_file():
         return [Problem(str(path), 0, "error", "no such file")]
+    records = 0
+    extended: dict[str, str] = {}  # bundled id -> where this file first named it
     for line in iter_lines(path):
         if line.blank:
             continue
+        records += 1
         where = f"{path}:{line.number}"
         try:
             entity, warnings = _parse_record(line.json(), where)
-            registry._add(entity)
+            if entity.id in extended:
+                raise RegistryError(f"duplicate id {entity.id!r} (first defined at {extended[entity.id]}); "
+                                    "ids must be unique across all registry files")
+            if entity.id in bundled_ids:
+                registry._extend(entity)  # as run reads it: extra aliases of a bundled entity
+                extended[entity.id] = where
+            else:
+                registry._add(entity)
         except LineError as error:
             problems.append(Problem(str(path), line.number, "error", str(error)))
             if "UTF-8" in str(error):
@@ -452,6 +479,8 @@ def _check_file(path: Path, registry: AliasRegistry) -> list[Problem]:
             problems.append(Problem(str(path), line.number, "error", message))
             continue
         problems.extend(Problem(str(path), line.number, "warning", message) for message in warnings)
+    if not records:
+        problems.append(Problem(str(path), 0, "warning", "empty registry file: no records; add JSONL records or leave the file out"))
     return problems
 
 

@@ -30,9 +30,13 @@ FORMATS = ("jsonl", "csv", "parquet")
 MENTION_COLUMNS = ("doc_id", "start_char", "end_char", "text", "label", "entity_id", "canonical", "score", "method")
 ENTITY_COLUMNS = ("entity_id", "canonical", "label", "mentions", "documents", "variants")
 # Column types for Parquet: string, int, float, bool, json (any JSON value, stored as text)
-# and variants ({text: count}, stored as a list of (text, count) structs).
+# and variants ({text: count}, written in every format as a list of {"text", "count"}, most
+# frequent first: Parquet structs, JSONL objects, CSV the JSON text of that list).
 MENTION_TYPES = ("string", "int", "int", "string", "string", "string", "string", "float", "string")
 ENTITY_TYPES = ("string", "string", "string", "int", "int", "variants")
+INT64_RANGE = (-(2**63), 2**63 - 1)
+# A CSV cell starting with one of these is a formula to Excel/LibreOffice (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +199,14 @@ class TableWriter:
     """Writes rows (sequences in ``columns`` order) to a JSONL, CSV or Parquet file.
 
     ``types`` gives each column's type for Parquet (see ``MENTION_TYPES``); JSONL and CSV
-    ignore it, except that CSV writes ``json`` and ``variants`` values as JSON text. Use as a
-    context manager; the file is complete only after :meth:`close`.
+    ignore it, except that ``variants`` (``{text: count}``) are written as a list of
+    ``{"text", "count"}`` everywhere and CSV writes ``json`` and ``variants`` values as JSON
+    text. CSV text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return) get a leading ``'``, as OWASP recommends.
+    Repeated column names get ``meta_`` in front until unique (:attr:`columns` has the names
+    written). ``stored_as_text`` maps each Parquet column whose numbers were written as text (an integer
+    beyond 64 bits, or numbers mixed with other values) to the reason. Use as a context manager;
+    the file is complete only after :meth:`close`.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
@@ -218,7 +228,10 @@ class TableWriter:
     ) -> None:
         output_suffix(format)
         self.path = Path(path)
-        self.columns = tuple(columns)
+        # A second column of one name would overwrite the first in JSONL and break Parquet:
+        # a repeated name gets ``meta_`` in front until it is unique (see meta_column_names).
+        self.columns = tuple(_unique(columns))
+        self.stored_as_text: dict[str, str] = {}
         self.format = format
         self.types = tuple(types) if types is not None else ("json",) * len(self.columns)
         if len(self.types) != len(self.columns):
@@ -238,6 +251,7 @@ class TableWriter:
                 self._csv = csv.writer(self._file)
                 self._csv.writerow(self.columns)
                 self._text_columns = [i for i, kind in enumerate(self.types) if kind in ("json", "variants")]
+            self._variant_columns = [i for i, kind in enumerate(self.types) if kind == "variants"]
 
     def __enter__(self) -> "TableWriter":
         return self
@@ -248,16 +262,19 @@ class TableWriter:
     def write(self, row: Sequence[Any]) -> None:
         """Append one row."""
         self.rows += 1
+        if self.format != "parquet" and self._variant_columns:
+            row = list(row)
+            for i in self._variant_columns:
+                row[i] = variant_list(row[i])
         if self.format == "jsonl":
             self._file.write(json.dumps(dict(zip(self.columns, row)), ensure_ascii=False) + "\n")
         elif self.format == "csv":
-            if self._text_columns:
-                row = list(row)
-                for i in self._text_columns:
-                    value = row[i]
-                    if value is not None and not isinstance(value, str):
-                        row[i] = json.dumps(value, ensure_ascii=False)
-            self._csv.writerow(row)
+            row = list(row)
+            for i in self._text_columns:
+                value = row[i]
+                if value is not None and not isinstance(value, str):
+                    row[i] = json.dumps(value, ensure_ascii=False)
+            self._csv.writerow([csv_safe(value) for value in row])
         else:
             self._pending.append(row)
             if len(self._pending) >= self.parquet_rows:
@@ -272,9 +289,12 @@ class TableWriter:
         for i, (kind, field) in enumerate(zip(self.types, self._schema)):
             values = [row[i] for row in self._pending]
             if kind == "json":
+                reason = _text_reason(values)
+                if reason and field.name not in self.stored_as_text:
+                    self.stored_as_text[field.name] = reason
                 values = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in values]
             elif kind == "variants":
-                values = [[{"text": t, "count": c} for t, c in v.items()] for v in values]
+                values = [variant_list(v) for v in values]
             arrays.append(pa.array(values, type=field.type))
         self._parquet.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
         self._pending = []
@@ -289,6 +309,79 @@ class TableWriter:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
+
+
+def _text_reason(values: Sequence[Any]) -> str | None:
+    """Why numbers in a ``json`` column are written as text, if there are numbers."""
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not numbers:
+        return None
+    low, high = INT64_RANGE
+    if any(isinstance(v, int) and not low <= v <= high for v in numbers):
+        return "integers beyond the 64-bit range, stored as text"
+    return "numbers mixed with other values, stored as JSON text"
+
+
+def variant_list(variants: Any) -> list[dict[str, Any]] | None:
+    """The one shape of a ``variants`` cell: a list of ``{"text", "count"}``, most frequent
+    first (ties by text), from ``{text: count}`` or from that list itself.
+
+    >>> variant_list({"OVKAS": 1, "OVKS": 2})
+    [{'text': 'OVKS', 'count': 2}, {'text': 'OVKAS', 'count': 1}]
+    """
+    if variants is None:
+        return None
+    if isinstance(variants, dict):
+        variants = [{"text": text, "count": count} for text, count in variants.items()]
+    return sorted(({"text": item["text"], "count": item["count"]} for item in variants),
+                  key=lambda item: (-item["count"], item["text"]))
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return gets a leading ``'`` (OWASP's advice); other values
+    are left as they are.
+
+    >>> csv_safe("=SUMME(A1)"), csv_safe("-Minsk"), csv_safe("Minsk"), csv_safe(-3)
+    ("'=SUMME(A1)", "'-Minsk", 'Minsk', -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def meta_column_names(meta_keys: Sequence[str], taken: Sequence[str] = MENTION_COLUMNS) -> list[str]:
+    """Unique output column names for metadata keys: a key that is an output column's name
+    (``taken``) gets ``meta_`` in front, again until the name is used by no column and no other
+    key, so ``doc_id`` and ``meta_doc_id`` both keep their values.
+
+    >>> meta_column_names(["doc_id", "meta_doc_id", "date"])
+    ['meta_meta_doc_id', 'meta_doc_id', 'date']
+    """
+    used = set(taken) | set(meta_keys)
+    names = []
+    for key in meta_keys:
+        name = key
+        if key in taken:
+            name = f"meta_{key}"
+            while name in used:
+                name = f"meta_{name}"
+            used.add(name)
+        names.append(name)
+    return names
+
+
+def _unique(columns: Sequence[str]) -> list[str]:
+    used = set(columns)
+    names: list[str] = []
+    for column in columns:
+        name = column
+        if name in names:
+            while name in used:
+                name = f"meta_{name}"
+            used.add(name)
+        names.append(name)
+    return names
 
 
 def _arrow_schema(columns: Sequence[str], types: Sequence[str]):
@@ -333,7 +426,7 @@ def write_entities(path: str | Path, rows: Iterable[EntityRow], *, format: str =
     >>> write_entities(path, [EntityRow("ovks", "OVKS", "ORG", 3, 2, {"OVKS": 2, "OVKAS": 1})], format="csv")
     1
     >>> path.read_text(encoding="utf-8").splitlines()[1]
-    'ovks,OVKS,ORG,3,2,"{""OVKS"": 2, ""OVKAS"": 1}"'
+    'ovks,OVKS,ORG,3,2,"[{""text"": ""OVKS"", ""count"": 2}, {""text"": ""OVKAS"", ""count"": 1}]"'
     """
     with TableWriter(path, ENTITY_COLUMNS, format=format, types=ENTITY_TYPES) as writer:
         for row in rows:
@@ -343,12 +436,16 @@ def write_entities(path: str | Path, rows: Iterable[EntityRow], *, format: str =
 
 def meta_type(kinds_seen: Iterable[str]) -> str:
     """The column type for a metadata key from the kinds of value seen (see :func:`value_kind`):
-    one kind keeps it, ints and floats make float, anything else mixed is ``json``.
+    one kind keeps it, ints and floats make float, anything else mixed is ``json``; an integer
+    beyond 64 bits (``bigint``) makes ``json``, stored as the number's text in Parquet (see
+    :attr:`TableWriter.stored_as_text`).
 
-    >>> meta_type({"int", "float"}), meta_type({"string"}), meta_type({"string", "int"})
-    ('float', 'string', 'json')
+    >>> meta_type({"int", "float"}), meta_type({"string"}), meta_type({"string", "int"}), meta_type({"int", "bigint"})
+    ('float', 'string', 'json', 'json')
     """
     kinds = set(kinds_seen)
+    if "bigint" in kinds:
+        return "json"
     if len(kinds) == 1:
         return next(iter(kinds))
     if kinds == {"int", "float"}:
@@ -359,15 +456,15 @@ def meta_type(kinds_seen: Iterable[str]) -> str:
 def value_kind(value: Any) -> str | None:
     """The kind of a metadata value for :func:`meta_type` (``None`` for a missing value).
 
-    >>> value_kind(True), value_kind(3), value_kind("x"), value_kind([1])
-    ('bool', 'int', 'string', 'json')
+    >>> value_kind(True), value_kind(3), value_kind(2**64), value_kind("x"), value_kind([1])
+    ('bool', 'int', 'bigint', 'string', 'json')
     """
     if value is None:
         return None
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
-        return "int"
+        return "int" if INT64_RANGE[0] <= value <= INT64_RANGE[1] else "bigint"
     if isinstance(value, float):
         return "float"
     if isinstance(value, str):

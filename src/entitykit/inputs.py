@@ -325,7 +325,7 @@ def count_records(inputs: Sequence[str | Path] | Sequence[Source], *, text_key: 
         if source.kind == "stdin":
             return None
         if source.kind == "dir":
-            total += sum(1 for _ in _walk_txt(source.path))
+            total += sum(1 for _ in _dir_items(source.path, MAX_CHARS))
         elif source.kind == "txt":
             total += 1
         elif source.kind == "parquet":
@@ -350,7 +350,7 @@ def count_records(inputs: Sequence[str | Path] | Sequence[Source], *, text_key: 
 
 def _read_source(source: Source, stdin: IO[bytes] | None, options: dict) -> Iterator[Record | Callable[[], Record]]:
     if source.kind == "dir":
-        return (partial(_txt_record, path, options["max_chars"]) for path in _walk_txt(source.path))
+        return _dir_items(source.path, options["max_chars"])
     if source.kind == "txt":
         return iter([partial(_txt_record, source.path, options["max_chars"])])
     if source.kind == "jsonl":
@@ -362,13 +362,45 @@ def _read_source(source: Source, stdin: IO[bytes] | None, options: dict) -> Iter
     return _stdin_items(stdin if stdin is not None else sys.stdin.buffer, options)
 
 
-def _walk_txt(root: Path) -> Iterator[Path]:
+def _walk_txt(root: Path, onerror: Callable[[OSError], None] | None = None) -> Iterator[Path]:
     # os.walk streams one directory at a time; sorting makes the order (and resume) stable.
-    for folder, dirs, files in os.walk(root):
+    # Folder symlinks are not followed (os.walk's default); file symlinks are yielded and
+    # judged by _dir_items.
+    for folder, dirs, files in os.walk(root, onerror=onerror):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
             if name.lower().endswith(".txt") and not name.startswith("."):
                 yield Path(folder) / name
+
+
+def _dir_items(root: Path, max_chars: int) -> Iterator[Record | Callable[[], Record]]:
+    """The documents of a folder, in walk order, with an error record for each folder that
+    cannot be listed (the top one included) and each file symlink that points outside ``root``
+    (not read: folder symlinks are not followed either, and a corpus should not reach beyond
+    its folder; copy the file in or give it as an input of its own)."""
+    unreadable: list[OSError] = []
+    inside = root.resolve()
+    for path in _walk_txt(root, onerror=unreadable.append):
+        yield from _folder_errors(unreadable)
+        if path.is_symlink() and not _is_within(path.resolve(), inside):
+            doc_id = path.as_posix()
+            yield _bad(doc_id, doc_id, f"symlink to {path.resolve().as_posix()}, outside the input folder; not read "
+                       "(copy the file into the folder or give it as an input of its own)")
+        else:
+            yield partial(_txt_record, path, max_chars)
+    yield from _folder_errors(unreadable)
+
+
+def _folder_errors(unreadable: list[OSError]) -> Iterator[Record]:
+    while unreadable:
+        error = unreadable.pop(0)
+        folder = Path(error.filename or "?").as_posix()
+        yield _bad(folder, folder, f"cannot read the folder ({error.strerror or error}); its files were skipped; "
+                   "check its permissions")
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _bad(doc_id: str, source: str, reason: str) -> Record:
@@ -392,6 +424,9 @@ def _txt_record(path: Path, max_chars: int) -> Record:
         data = path.read_bytes()
     except OSError as error:
         return _bad(doc_id, doc_id, f"cannot read the file ({error.strerror})")
+    if _looks_utf16(data):
+        return _bad(doc_id, doc_id, "UTF-16 text, not UTF-8; convert the file to UTF-8 "
+                    "(e.g. iconv -f UTF-16 -t UTF-8)")
     nul = data.find(b"\x00")
     if nul >= 0:
         return _bad(doc_id, doc_id, f"binary file (NUL byte at byte {nul}), not text")
@@ -404,12 +439,34 @@ def _txt_record(path: Path, max_chars: int) -> Record:
     return _bad(doc_id, doc_id, problem) if problem else Record(doc_id, text, {}, doc_id)
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """Whether bytes are UTF-16: a UTF-16 byte order mark, or (without one) a NUL in every other
+    byte of the start, as ASCII letters have in UTF-16.
+
+    >>> _looks_utf16("Minsk".encode("utf-16")), _looks_utf16("Minsk".encode("utf-16-le")), _looks_utf16(b"Minsk")
+    (True, True, False)
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:200]
+    if len(head) < 4:
+        return False
+    for zeros in (head[1::2], head[0::2]):  # little-endian, big-endian
+        if zeros.count(0) >= 0.9 * len(zeros) and data.count(0) < len(data) // 2 + 2:
+            return True
+    return False
+
+
 def _jsonl_items(path: Path, options: dict) -> Iterator[Record | Callable[[], Record]]:
     display = path.as_posix()
     number = 0
     try:
         for line in iter_lines(path):
             number = line.number
+            if number == 1 and _looks_utf16(line.data):
+                yield _bad(f"{display}:1", f"{display} line 1", "UTF-16 text, not UTF-8; convert the file to UTF-8 "
+                           "(e.g. iconv -f UTF-16 -t UTF-8); nothing of it was read")
+                return
             if not line.blank:
                 yield partial(_jsonl_record, line, display, options)
     except (OSError, EOFError, zlib.error) as error:  # a broken .gz stream
@@ -448,7 +505,7 @@ def record_from_mapping(
     "no 'text' field (fields: body); choose the text field with --text-key"
     """
     raw_id = value.get(id_key)
-    doc_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
+    doc_id = fallback_id if raw_id is None or raw_id == "" else _id_text(raw_id)
     if text_key not in value:
         fields = ", ".join(map(str, value)) or "none"
         return _bad(doc_id, source, f"no {text_key!r} field (fields: {fields}); choose the text field with --text-key")
@@ -461,6 +518,24 @@ def record_from_mapping(
         return _bad(doc_id, source, problem)
     meta = {str(key): _meta_value(item) for key, item in value.items() if key != text_key and key != id_key}
     return Record(doc_id, text, meta, source)
+
+
+def _id_text(value: Any) -> str:
+    """A document id as text: strings as they are, anything else as its JSON text, so a JSON or
+    Parquet number, a boolean or a list reads as it would in JSON, not in Python's spelling.
+    Whole floats lose their ``.0`` (pandas stores a column of int ids with a gap as floats).
+
+    >>> _id_text("a1"), _id_text(7), _id_text(7.0), _id_text(2.5), _id_text(True), _id_text(["a", 1])
+    ('a1', '7', '7', '2.5', 'true', '["a", 1]')
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    try:
+        return json.dumps(_meta_value(value), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _meta_value(value: Any) -> Any:
@@ -509,18 +584,45 @@ def _csv_records(path: Path, delimiter: str, options: dict) -> Iterator[Record]:
     limit = options["max_chars"] * 8
     # surrogateescape keeps a bad byte from stopping the file: only its record is bad.
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        consumed: list[str] = []  # the physical lines of the record being read
+
+        def lines() -> Iterator[str]:
+            for text in handle:
+                consumed.append(text)
+                yield text
+
+        reader = csv.reader(lines(), delimiter=delimiter)
         with _field_limit(limit):
             header = next(reader, None)
         if header is None:
             return
+        id_index = header.index(options["id_key"]) if options["id_key"] in header else None
         number = 0
+        consumed.clear()
         for line, row, error in _csv_rows(reader, limit):
+            record_lines, consumed[:] = consumed[:], []
             if row == []:  # a blank line
                 continue
             number += 1
             fallback_id, source = f"{display}:{number}", f"{display} line {line}"
-            if error is not None:
+            bad_shape = error is not None or len(row) != len(header)
+            swallowed = []
+            if len(record_lines) > 1 and (bad_shape or not _strict_csv(record_lines, delimiter)):
+                swallowed = _swallowed(record_lines[1:], line + 1, header, delimiter, id_index)
+            if swallowed or (bad_shape and len(record_lines) > 1):
+                # A quote opened and not closed ran over the lines after it: name each record it swallowed.
+                head = next(csv.reader([record_lines[0]], delimiter=delimiter), [])
+                doc_id = head[id_index] if id_index is not None and id_index < len(head) - 1 and head[id_index] else fallback_id
+                ids = ", ".join(row_id or f"line {row_line}" for row_line, row_id in swallowed)
+                last = line + len(record_lines) - 1
+                yield _bad(doc_id, source,
+                           f"unclosed quote: this record runs over lines {line}-{last} and swallowed "
+                           f"{len(swallowed)} records ({ids or 'none complete'}); close the quote in line {line} and rerun")
+                for row_line, row_id in swallowed:
+                    number += 1
+                    yield _bad(row_id or f"{display}:{number}", f"{display} line {row_line}",
+                               f"not read: swallowed by the unclosed quote in line {line}; close that quote and rerun")
+            elif error is not None:
                 yield _bad(fallback_id, source, f"malformed CSV ({error})")
             elif len(row) != len(header):
                 yield _bad(fallback_id, source, f"{len(row)} fields, the header has {len(header)}")
@@ -529,6 +631,39 @@ def _csv_records(path: Path, delimiter: str, options: dict) -> Iterator[Record]:
                 yield _bad(fallback_id, source, f"field {field!r} is not UTF-8; convert the file to UTF-8")
             else:
                 yield record_from_mapping(dict(zip(header, row)), fallback_id, source, **options)
+
+
+def _strict_csv(lines: list[str], delimiter: str) -> bool:
+    """Whether the lines of one record read as CSV with every quote closed where it should be: a
+    field quoted over several lines is fine; a quote that ran on to the end of the file, or closed
+    only in a later record's ``"..."``, is not.
+
+    >>> _strict_csv(['a,"Zwei Zeilen\\n', 'in Moskau"\\n'], ","), _strict_csv(['b,"Moskau\\n', 'c,Kiew\\n'], ",")
+    (True, False)
+    """
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1
+
+
+def _swallowed(lines: list[str], first: int, header: list[str], delimiter: str,
+               id_index: int | None) -> list[tuple[int, str | None]]:
+    """``(line number, id or None)`` of each line that reads alone as a whole record of the table.
+
+    >>> _swallowed(['2,Moskau,2023\\n', 'zweite Zeile\\n'], 5, ["id", "text", "date"], ",", 0)
+    [(5, '2')]
+    """
+    found = []
+    for offset, text in enumerate(lines):
+        try:
+            row = next(csv.reader([text], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(row) == len(header):
+            found.append((first + offset, (row[id_index] or None) if id_index is not None else None))
+    return found
 
 
 def _is_utf8(text: str) -> bool:
@@ -543,11 +678,27 @@ def _parquet_records(path: Path, options: dict) -> Iterator[Record]:
     import pyarrow.parquet as pq
 
     display = path.as_posix()
-    number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
-        for row in batch.to_pylist():
-            number += 1
-            yield record_from_mapping(row, f"{display}:{number}", f"{display} row {number}", **options)
+    table = pq.ParquetFile(path)
+    number = 0  # rows before the current row group
+    for group in range(table.num_row_groups):
+        size = table.metadata.row_group(group).num_rows
+        done = 0
+        try:
+            for batch in table.iter_batches(row_groups=[group], batch_size=256):
+                for row in batch.to_pylist():
+                    done += 1
+                    yield record_from_mapping(row, f"{display}:{number + done}", f"{display} row {number + done}", **options)
+        except Exception as error:  # pyarrow raises OSError, ArrowInvalid... for a damaged row group
+            # Like a broken .gz stream: one error record for what is lost, and the rest is read.
+            first, last = number + done + 1, number + size
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            yield _bad(
+                f"{display}:row-group-{group + 1}",
+                f"{display} row group {group + 1} (rows {first}-{last})",
+                f"unreadable row group {group + 1} of {table.num_row_groups}: rows {first}-{last} lost ({reason}); "
+                "the other row groups were read; rewrite the file from its source",
+            )
+        number += size
 
 
 def _stdin_items(stream: IO[bytes], options: dict) -> Iterator[Callable[[], Record]]:

@@ -86,19 +86,32 @@ def _blocks(path: Path) -> Iterator[tuple[int, list[tuple[int, list[str]]]]]:
     with _open_text(path) as handle:
         try:
             for number, line in enumerate(handle, 1):
-                line = line.rstrip("\n")
+                line = line.rstrip("\r\n")
                 if not line.strip():
                     if block:
                         yield block[0][0], block
                         block = []
                     continue
-                block.append((number, line.split("\t")))
+                block.append((number, _columns(line)))
         except UnicodeDecodeError as error:
             raise CorpusFormatError(
                 f"{path}: not UTF-8 at byte {error.start}; convert the file to UTF-8"
             ) from None
     if block:
         yield block[0][0], block
+
+
+def _columns(line: str) -> list[str]:
+    """The tab-separated columns of a line without trailing empty ones: the official GermEval
+    2014 test split ends some lines with a tab (``1<TAB>"<TAB>O<TAB>O<TAB>``).
+
+    >>> _columns('1\\t"\\tO\\tO\\t')
+    ['1', '"', 'O', 'O']
+    """
+    columns = line.split("\t")
+    while len(columns) > 1 and not columns[-1].strip():
+        columns.pop()
+    return columns
 
 
 def _is_tag(value: str) -> bool:
@@ -204,24 +217,53 @@ def read_smartdata(path: str | Path) -> Iterator[CharSpanDoc]:
         yield CharSpanDoc(text, spans)
 
 
-def read_ner_file(path: str | Path) -> Iterator[Sentence]:
-    """Read any supported labelled file, choosing the reader by its name.
+_CONLL_SUFFIXES = (".conll", ".conll02", ".conll2002", ".conll03", ".conll2003", ".txt")
 
-    ``.tsv`` and ``.iob2`` are GermEval 2014; ``.conll2003``/``.conll`` are CoNLL-2003 style;
-    ``.bio`` is whitespace-separated ``token tag``.
+
+def read_ner_file(path: str | Path) -> Iterator[Sentence]:
+    """Read any supported labelled file, choosing the reader by its name where the name is
+    decisive and by its content where it is not.
+
+    ``.tsv`` and ``.iob2`` are GermEval 2014; ``.bio`` is whitespace-separated ``token tag``.
+    ``.conll``, ``.conll02``/``.conll2002``, ``.conll03``/``.conll2003`` and ``.txt`` are read by
+    their first data line: two columns (``token tag``, CoNLL-2002) as ``.bio``, an index and
+    three or four tab-separated columns as GermEval, more columns as CoNLL-2003.
     """
     path = Path(path)
-    name = path.name.removesuffix(".gz")
+    name = path.name.lower().removesuffix(".gz")
     if name.endswith((".tsv", ".iob2")):
         return read_germeval(path)
-    if name.endswith((".conll2003", ".conll")):
-        return read_conll2003(path)
     if name.endswith(".bio"):
         return read_bio(path)
+    if name.endswith(_CONLL_SUFFIXES):
+        return {"bio": read_bio, "germeval": read_germeval, "conll2003": read_conll2003}[_sniff(path)](path)
     raise CorpusFormatError(
-        f"{path}: unknown NER file type; use GermEval .tsv/.iob2, CoNLL .conll2003, "
+        f"{path}: unknown NER file type; use GermEval .tsv/.iob2, CoNLL .conll/.conll2002/.conll2003, "
         ".bio or a spaCy .spacy file"
     )
+
+
+def _sniff(path: Path) -> str:
+    """``bio``, ``germeval`` or ``conll2003`` by the first line that holds a token."""
+    try:
+        with _open_text(path) as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip() or line.startswith(("# ", "#\t", "-DOCSTART-")):
+                    continue
+                tabbed = _columns(line.rstrip("\r\n"))
+                if len(tabbed) == 4 and tabbed[0].isdigit():
+                    return "germeval"
+                if len(tabbed) >= 3:
+                    return "conll2003"
+                if len(line.split()) == 2:
+                    return "bio"
+                raise CorpusFormatError(
+                    f"{path}:{number}: cannot tell the format from this line ({len(line.split())} columns); "
+                    "expected 'token tag' (CoNLL-2002), 'token POS chunk tag' (CoNLL-2003) or GermEval columns"
+                )
+    except UnicodeDecodeError as error:
+        raise CorpusFormatError(f"{path}: not UTF-8 at byte {error.start}; convert the file to UTF-8") from None
+    raise CorpusFormatError(f"{path}: no tokens in the file")
 
 
 def sentences_to_docs(vocab, sentences: Iterable[Sentence]):
