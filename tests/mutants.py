@@ -110,9 +110,9 @@ MUTANTS = [
     ),
     Mutant(
         8, "corpus: document fields that clash with output columns lose their meta_ prefix",
-        CORPUS,
-        'meta_columns = [f"meta_{key}" if key in taken else key for key in meta_keys]',
-        "meta_columns = list(meta_keys)",
+        "src/entitykit/export.py",
+        "        if key in taken:\n            name = f\"meta_{key}\"\n",
+        "        if False:\n            name = f\"meta_{key}\"\n",
         ("tests/test_corpus_outputs.py::test_document_fields_named_like_output_columns_get_a_meta_prefix",),
     ),
     # --- a few more, cheap to check -------------------------------------------------------------

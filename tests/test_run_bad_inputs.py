@@ -45,6 +45,8 @@ def test_a_metadata_integer_beyond_64_bits_is_stored_as_text_in_parquet(tmp_path
     table = pq.read_table(tmp_path / "out" / "mentions.parquet")
     assert table.schema.field("n").type == pa.string()
     assert table.column("n").to_pylist() == ["3", "3", str(2**64)]
+    report = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert report["stored_as_text"] == {"n": "integers beyond the 64-bit range, stored as text"}
 
 
 def test_a_corrupt_parquet_row_group_goes_to_errors_and_the_run_goes_on(tmp_path, nlp):

@@ -286,6 +286,12 @@ def run(
             f"{errors}; {summary.seconds:,.1f} s{resumed} -> {summary.out}",
             err=True,
         )
+    if summary.duplicate_ids:
+        typer.echo(
+            f"entitykit: warning: {summary.duplicate_ids:,} document id(s) occur more than once "
+            "(counted in run.json); choose a unique --id-key",
+            err=True,
+        )
 
 
 # --- entry point ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from .export import (
     MentionRecord,
     TableWriter,
     doc_mentions,
+    meta_column_names,
     meta_type,
     output_suffix,
     write_entities,
@@ -285,7 +286,7 @@ def run_corpus(
     >>> summary.documents, summary.mentions, summary.entities, summary.errors
     (2, 3, 1, 0)
     >>> json.loads(open(f"{out}/entities.jsonl", encoding="utf-8").readline())["variants"]
-    {'Minsk': 3}
+    [{'text': 'Minsk', 'count': 3}]
     """
     started = time.time()
     if isinstance(inputs, (str, Path)):
@@ -371,7 +372,7 @@ def _run_locked(
     if state.errors and not state.documents:
         _fail_every_document(state, out)
     clusterer = resolver.clusterer if resolver is not None else _clusterer(nlp)
-    files, entity_count = _finish(state, out, format, suffix, clusterer)
+    files, entity_count, stored_as_text = _finish(state, out, format, suffix, clusterer)
     finished = time.time()
     seconds = state.seconds_before + finished - started
     report = {
@@ -384,6 +385,7 @@ def _run_locked(
             "documents": state.documents, "mentions": state.mentions, "entities": entity_count,
             "errors": state.errors, "unknown_forms": len(state.forms), "duplicate_ids": state.duplicate_ids,
         },
+        "stored_as_text": stored_as_text,  # metadata columns whose values did not fit their type
         "timings": {  # seconds; a resumed run adds up its sessions in "total"
             "total": round(seconds, 3),
             "documents_per_second": round(state.documents / seconds, 2) if seconds else None,
@@ -548,13 +550,15 @@ def _skip_same_stdin(records: Iterator[Record], state: RunState) -> Iterator[Rec
     return records
 
 
-def _finish(state: RunState, out: Path, format: str, suffix: str, clusterer: FormClusterer) -> tuple[dict[str, Path], int]:
-    """Cluster the unknown forms once, then write the final tables from the part files."""
+def _finish(
+    state: RunState, out: Path, format: str, suffix: str, clusterer: FormClusterer
+) -> tuple[dict[str, Path], int, dict[str, str]]:
+    """Cluster the unknown forms once, then write the final tables from the part files.
+
+    Returns the files, the number of entities and the metadata columns stored as text."""
     clusters = clusterer.cluster(state.forms) if len(state.forms) else {}
     meta_keys = list(state.meta_kinds)
-    taken = set(MENTION_COLUMNS)
-    meta_columns = [f"meta_{key}" if key in taken else key for key in meta_keys]
-    columns = MENTION_COLUMNS + tuple(meta_columns)
+    columns = MENTION_COLUMNS + tuple(meta_column_names(meta_keys))
     types = MENTION_TYPES + tuple(meta_type(state.meta_kinds[key]) for key in meta_keys)
     work = state.work
     table = EntityTable()
@@ -583,7 +587,7 @@ def _finish(state: RunState, out: Path, format: str, suffix: str, clusterer: For
         os.replace(path, target)
         files[name] = target
     fsync_dir(out)
-    return files, len(table)
+    return files, len(table), writer.stored_as_text
 
 
 def _require_pyarrow() -> None:
