@@ -108,3 +108,30 @@ def assert_one_line_error(stderr: str, *fragments: str) -> None:
     assert stderr.startswith("entitykit: error: ") and stderr.endswith("\n") and stderr.count("\n") == 1, stderr
     for fragment in fragments:
         assert fragment in stderr, stderr
+
+
+def corrupt_row_group(path: Path, index: int) -> None:
+    """Overwrite every column chunk of row group ``index`` of a Parquet file with junk."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    data = bytearray(path.read_bytes())
+    for column in range(meta.num_columns):
+        chunk = meta.row_group(index).column(column)
+        start = chunk.dictionary_page_offset or chunk.data_page_offset
+        data[start:start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
+    path.write_bytes(bytes(data))
+
+
+def unreadable_folders(monkeypatch, name: str) -> None:
+    """Make every folder called ``name`` fail to list as an unreadable one would (root ignores chmod)."""
+    import os
+
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if isinstance(path, (str, os.PathLike)) and Path(path).name == name:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import corrupt_row_group, unreadable_folders
 
 from entitykit.errors import InputError, RegistryError
 from entitykit.inputs import (
@@ -312,22 +313,12 @@ def test_text_lines_keep_blank_lines_so_line_numbers_match(tmp_path):
 
 
 def test_unreadable_folders_are_error_records(tmp_path, monkeypatch):
-    # Root is not stopped by chmod: make os.walk fail to list "b" and report it as it would.
-    import os
-
     folder = tmp_path / "corpus"
     (folder / "a").mkdir(parents=True)
     (folder / "b").mkdir()
     (folder / "a" / "1.txt").write_text("Minsk", encoding="utf-8")
     (folder / "b" / "2.txt").write_text("Moskau", encoding="utf-8")
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if isinstance(path, (str, os.PathLike)) and Path(path).name == "b":
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    unreadable_folders(monkeypatch, "b")
     records = list(read_records([folder]))
     assert [(r.doc_id, r.error) for r in records] == [
         (f"{folder.as_posix()}/a/1.txt", None),
@@ -378,14 +369,7 @@ def test_a_corrupt_parquet_row_group_is_an_error_record_and_the_others_are_read(
     path = tmp_path / "news.parquet"
     table = pa.table({"id": [f"d{i}" for i in range(9)], "text": [f"Bericht {i} aus Minsk" for i in range(9)]})
     pq.write_table(table, path, row_group_size=3)
-    # Overwrite every column chunk of the 2nd of 3 row groups.
-    meta = pq.ParquetFile(path).metadata
-    data = bytearray(path.read_bytes())
-    for column in range(meta.num_columns):
-        chunk = meta.row_group(1).column(column)
-        start = chunk.dictionary_page_offset or chunk.data_page_offset
-        data[start:start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
-    path.write_bytes(bytes(data))
+    corrupt_row_group(path, 1)  # the 2nd of 3
     got = list(read_records([path]))
     assert [r.doc_id for r in got] == ["d0", "d1", "d2", f"{path.as_posix()}:row-group-2", "d6", "d7", "d8"]
     bad = got[3]

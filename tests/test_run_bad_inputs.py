@@ -8,13 +8,13 @@ The pipeline is an entity ruler named "ner" followed by entitykit's own componen
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import spacy
+from conftest import corrupt_row_group, unreadable_folders
 
 import entitykit
 from entitykit.corpus import run_corpus
@@ -52,13 +52,7 @@ def test_a_metadata_integer_beyond_64_bits_is_stored_as_text_in_parquet(tmp_path
 def test_a_corrupt_parquet_row_group_goes_to_errors_and_the_run_goes_on(tmp_path, nlp):
     path = tmp_path / "news.parquet"
     pq.write_table(pa.table({"id": [f"d{i}" for i in range(6)], "text": ["Minsk"] * 6}), path, row_group_size=2)
-    meta = pq.ParquetFile(path).metadata
-    data = bytearray(path.read_bytes())
-    for column in range(meta.num_columns):
-        chunk = meta.row_group(1).column(column)
-        start = chunk.dictionary_page_offset or chunk.data_page_offset
-        data[start:start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
-    path.write_bytes(bytes(data))
+    corrupt_row_group(path, 1)
     run_corpus([str(path)], tmp_path / "out", nlp=nlp, progress=False)
     mentions = [json.loads(line) for line in (tmp_path / "out" / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [m["doc_id"] for m in mentions] == ["d0", "d1", "d4", "d5"]
@@ -72,14 +66,7 @@ def test_an_unreadable_sub_folder_goes_to_errors(tmp_path, nlp, monkeypatch):
     (folder / "locked").mkdir()
     (folder / "ok" / "a.txt").write_text("Minsk", encoding="utf-8")
     (folder / "locked" / "b.txt").write_text("Minsk", encoding="utf-8")
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if isinstance(path, (str, os.PathLike)) and Path(path).name == "locked":
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    unreadable_folders(monkeypatch, "locked")
     run_corpus([str(folder)], tmp_path / "out", nlp=nlp, progress=False)
     (error,) = errors(tmp_path / "out")
     assert f"{folder.as_posix()}/locked" in json.dumps(error) and "cannot read the folder" in json.dumps(error)
