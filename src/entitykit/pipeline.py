@@ -123,6 +123,21 @@ def annotate(nlp: Language, text: str, *, max_chars: int = MAX_CHUNK_CHARS, batc
 
 # --- shared helpers ------------------------------------------------------------------------
 
+# An entity or token longer than this is no name (the longest name in the bundled registry has
+# 64 characters): NER on scraped text can tag a run of letters without spaces as PER. Such a
+# "name" is no mention, so that no step after NER spends time or memory on it.
+MAX_NAME_CHARS = 300
+
+
+def is_overlong(text: str) -> bool:
+    """Whether ``text`` is too long to be a name (more than :data:`MAX_NAME_CHARS` characters).
+
+    >>> is_overlong("Organisation des Vertrags über kollektive Sicherheit"), is_overlong("x" * 301)
+    (False, True)
+    """
+    return len(text) > MAX_NAME_CHARS
+
+
 # Short all-capital words that start German hyphen compounds but name no entity
 # (PKW-Maut, SMS-Nachricht, KI-Modell). Users extend the list through the config.
 NON_ENTITY_ACRONYMS = (
@@ -253,7 +268,8 @@ class MentionFinder:
     *OVKS* / *-* / *Generalsekretär* (the last piece keeps the token's syntactic head). The new
     entity then covers exactly the entity part: its text, character offsets, displaCy markup
     and ``kb_id_`` are right everywhere. NER entities are never changed: where a candidate
-    overlaps one, the NER entity wins.
+    overlaps one, the NER entity wins. An NER entity or a token of more than
+    :data:`MAX_NAME_CHARS` characters is no name: the entity is dropped, the token skipped.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
@@ -364,7 +380,9 @@ class MentionFinder:
     def __call__(self, doc: Doc) -> Doc:
         # A statistical NER may tag a whole compound ("OVKAS-Generalsekretär" as ORG); such an
         # entity gives way to its entity part, found below like any other compound.
-        doc.ents = [ent for ent in split_at_line_breaks(doc.ents) if not self._splits(ent)]
+        doc.ents = [
+            ent for ent in split_at_line_breaks(doc.ents) if not is_overlong(ent.text) and not self._splits(ent)
+        ]
         taken = [False] * len(doc)
         for ent in doc.ents:
             for i in range(ent.start, ent.end):
@@ -374,7 +392,7 @@ class MentionFinder:
         i = 0
         while i < len(doc):
             token = doc[i]
-            if taken[i] or not token.text[:1].isupper():
+            if taken[i] or not token.text[:1].isupper() or is_overlong(token.text):
                 i += 1
                 continue
             if "-" in token.text[1:]:
@@ -563,7 +581,8 @@ class EntityResolver:
     are the :class:`~entitykit.resolver.Resolver`'s settings. The registry arrives in
     :meth:`initialize` (or :meth:`from_disk`) and is saved with the pipeline. Once entities are
     resolved the tok2vec output ``doc.tensor`` is freed (most of a Doc's memory); set
-    ``keep_tensor`` in the component's config to keep it.
+    ``keep_tensor`` in the component's config to keep it. An entity of more than
+    :data:`MAX_NAME_CHARS` characters is no name and is removed from ``doc.ents``.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
@@ -667,6 +686,8 @@ class EntityResolver:
         window = self.cfg["context_window"]
         mentions, places = [], []
         for number, doc in enumerate(docs):
+            if any(is_overlong(ent.text) for ent in doc.ents):  # no name: no mention
+                doc.ents = [ent for ent in doc.ents if not is_overlong(ent.text)]
             for ent in doc.ents:
                 # NER can tag a lone symbol ("$"): no name, and the resolver refuses it
                 if ent.label_ in LABELS and _norm(ent.text):
