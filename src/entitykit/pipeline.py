@@ -517,6 +517,13 @@ def _split_attrs(token, pieces: list[str]) -> dict:
         attrs["DEP"] = ["pnc" if p != "-" else "punct" for p in pieces[:-1]] + [token.dep_]
     if doc.has_annotation("LEMMA"):
         attrs["LEMMA"] = pieces[:-1] + [token.lemma_.rsplit("-", 1)[-1] if "-" in token.lemma_ else pieces[-1]]
+    # retokenizer.split stores only the hashes of these strings: a string missing from the
+    # StringStore makes token.lemma_, doc.to_bytes() and doc.to_json() fail with E018.
+    strings = doc.vocab.strings
+    for name, values in attrs.items():
+        if name != "POS":
+            for value in values:
+                strings.add(value)
     return attrs
 
 
