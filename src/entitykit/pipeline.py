@@ -32,8 +32,12 @@ def load(
 
     ``model`` is an installed spaCy package (``"de_core_news_md"``) or a pipeline directory;
     by default ``de_core_news_md`` when installed, else the pipeline bundled with entitykit.
-    Which one was chosen is in ``nlp.meta["entitykit"]``. Extra keyword arguments go to
-    :func:`spacy.load` (e.g. ``exclude=["parser"]``).
+    Which one was chosen is in ``nlp.meta["entitykit"]``. Only what NER needs is loaded: the
+    tagger, morphologizer, lemmatizer, attribute ruler and (when a ``senter`` can set the
+    sentences) the parser of a pipeline such as ``de_core_news_md`` are left out and a
+    ``sentencizer`` is added where nothing else sets sentence boundaries
+    (:func:`entitykit.models.load_pipeline`; ``exclude=[]`` loads the whole pipeline). Extra
+    keyword arguments go to :func:`spacy.load`.
 
     Two components follow the NER: ``entitykit_mentions`` (names inside compounds such as
     *OVKS-Generalsekretär*, and known names NER missed) and ``entitykit_resolver`` (sets
@@ -54,9 +58,7 @@ def load(
     """
     paths = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
     registry = build_registry(paths, default_aliases=default_aliases)  # bad files fail fast
-    nlp = load_pipeline(model, **kwargs)
-    if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
-        nlp.add_pipe("sentencizer", first=True)
+    nlp = load_pipeline(model, **kwargs)  # with a sentence boundary source, as evaluate_ner uses it
     keep_saved = default_aliases and not paths
     for name in ("entitykit_mentions", "entitykit_resolver"):
         if nlp.has_pipe(name):
