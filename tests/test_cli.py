@@ -201,3 +201,14 @@ def test_readme_opens_with_the_two_commands_that_ci_runs():
     assert (ROOT / "examples" / "belta-2023-01-10-ovks.txt").is_file()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert tests.strip() in ci
+
+
+def test_info_lists_every_component_with_what_it_does(rule_pipeline_path, cli):
+    result = cli("info", "--model", rule_pipeline_path)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"^pipeline\s+sentencizer, ner, entitykit_mentions, entitykit_resolver$", result.stdout, re.M)
+    for name, role in [
+        ("sentencizer", "sentence boundaries"), ("ner", "named entities from patterns"),
+        ("entitykit_mentions", "names inside compounds"), ("entitykit_resolver", "canonical entity"),
+    ]:
+        assert re.search(rf"^\s+{name}\s+.*{role}", result.stdout, re.M), (name, result.stdout)

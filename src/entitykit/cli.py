@@ -73,12 +73,19 @@ def read_text_arg(path: str) -> str:
 
 @app.command()
 def info(model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path.")):
-    """Show which German pipeline entitykit uses and what it contains."""
+    """Show which German pipeline entitykit uses and what each of its components does."""
     from .aliases import default_registry, default_registry_paths
     from .models import describe
+    from .pipeline import describe_components, load
 
-    for key, value in describe(model).items():
+    nlp = load(model)
+    for key, value in describe(nlp=nlp).items():
         typer.echo(f"{key:<12} {value}")
+        if key == "pipeline":
+            components = describe_components(nlp)
+            width = max(len(name) for name, _ in components)
+            for name, role in components:
+                typer.echo(f"{'':<12}   {name:<{width}}  {role}")
     registry = default_registry()
     names = ", ".join(path.name for path in default_registry_paths())
     typer.echo(f"{'registry':<12} {len(registry)} entities, bundled default ({names})")

@@ -196,11 +196,13 @@ def load_pipeline(model: str | Path | ModelChoice | None = None, *, exclude: lis
     return nlp
 
 
-def describe(model: str | Path | None = None) -> dict[str, str]:
-    """A short, printable description of the pipeline entitykit would use."""
+def describe(model: str | Path | None = None, *, nlp: Any = None) -> dict[str, str]:
+    """A short, printable description of the pipeline entitykit would use (or of ``nlp``, a
+    pipeline loaded by :func:`load_pipeline` or :func:`entitykit.load`)."""
     import spacy
 
-    nlp = load_pipeline(model)
+    if nlp is None:
+        nlp = load_pipeline(model)
     meta = nlp.meta
     info = {
         "model": meta["entitykit"]["model"],

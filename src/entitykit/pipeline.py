@@ -70,6 +70,36 @@ def load(
     return nlp
 
 
+# What each component of a pipeline does, by factory, for `entitykit info`.
+COMPONENT_ROLES = {
+    "sentencizer": "sentence boundaries from punctuation (NER never crosses one)",
+    "senter": "sentence boundaries, statistical (NER never crosses one)",
+    "parser": "dependency parse, kept for its sentence boundaries (NER never crosses one)",
+    "tok2vec": "token vectors that the NER reads",
+    "transformer": "transformer token vectors that the NER reads",
+    "ner": "named entities PER, ORG, LOC, MISC (statistical)",
+    "entity_ruler": "named entities from patterns",
+    "span_ruler": "named entities from patterns",
+    "entitykit_mentions": "adds names inside compounds (OVKS-Generalsekretär) and registry names NER missed",
+    "entitykit_resolver": "gives each mention its canonical entity: registry, coreference, clustering (ent.kb_id_)",
+}
+
+
+def describe_components(nlp: Language) -> list[tuple[str, str]]:
+    """Each component of ``nlp``, in order, with what it does.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("de"); _ = nlp.add_pipe("sentencizer")
+    >>> describe_components(nlp)
+    [('sentencizer', 'sentence boundaries from punctuation (NER never crosses one)')]
+    """
+    described = []
+    for name in nlp.pipe_names:
+        factory = nlp.get_pipe_meta(name).factory
+        described.append((name, COMPONENT_ROLES.get(factory, f"component of factory {factory!r}")))
+    return described
+
+
 # Texts longer than this are processed in pieces: spaCy's NER needs memory in proportion to
 # the text it sees at once (a 2 MB text in one piece takes about 9 GB).
 MAX_CHUNK_CHARS = 100_000
