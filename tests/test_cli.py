@@ -212,3 +212,18 @@ def test_info_lists_every_component_with_what_it_does(rule_pipeline_path, cli):
         ("entitykit_mentions", "names inside compounds"), ("entitykit_resolver", "canonical entity"),
     ]:
         assert re.search(rf"^\s+{name}\s+.*{role}", result.stdout, re.M), (name, result.stdout)
+
+
+def test_extract_and_run_say_once_which_pipeline_they_use_unless_quiet(rule_pipeline_path, cli, tmp_path):
+    said = f"entitykit: using path pipeline de_pipeline ({rule_pipeline_path})"
+    result = cli("extract", "-", "--json", "--model", rule_pipeline_path, input="Minsk.")
+    assert result.exit_code == 0 and result.stderr.splitlines() == [said], result.stderr
+    result = cli("extract", "-", "--json", "-q", "--model", rule_pipeline_path, input="Minsk.")
+    assert result.exit_code == 0 and result.stderr == ""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Lukaschenko in Minsk.", encoding="utf-8")
+    result = cli("run", tmp_path / "in", "--out", tmp_path / "out", "--model", rule_pipeline_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == said and result.stderr.count("using path pipeline") == 1
+    result = cli("run", tmp_path / "in", "--out", tmp_path / "out2", "--model", rule_pipeline_path, "-q")
+    assert result.exit_code == 0 and result.stderr == ""
