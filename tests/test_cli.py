@@ -227,3 +227,16 @@ def test_extract_and_run_say_once_which_pipeline_they_use_unless_quiet(rule_pipe
     assert result.stderr.splitlines()[0] == said and result.stderr.count("using path pipeline") == 1
     result = cli("run", tmp_path / "in", "--out", tmp_path / "out2", "--model", rule_pipeline_path, "-q")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_pipeline_that_fails_to_load_names_the_bundled_one_in_one_line(tmp_path, cli):
+    import spacy
+
+    nlp = spacy.blank("de")
+    nlp.add_pipe("ner")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "de_core_news_md")
+    (tmp_path / "de_core_news_md" / "ner" / "model").unlink()  # a broken install, as reported
+    result = cli("extract", EXAMPLE, "--model", tmp_path / "de_core_news_md")
+    assert result.exit_code == 1
+    assert_one_line_error(result.stderr, "could not load the pipeline", "--model de_entitykit_ner")
