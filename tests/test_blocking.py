@@ -56,3 +56,33 @@ def test_token_index_finds_one_edit_neighbours_of_the_rarest_word():
     assert index.candidates(parse("Pinsk").skels) == {3}  # proposed; the rules of names.py refuse it
     assert index.candidates(parse("Pinsk").skels, fuzzy=[False]) == set()
     assert index.candidates(parse("Alexander Wolfowutsch").skels, only=0) == {0, 1}
+
+
+# --- memory: a word's variants must not grow with the square of its length (issue 11, item 2)
+
+
+@pytest.mark.parametrize("length", [5_000, 20_000])
+def test_an_overlong_word_costs_memory_in_proportion_to_its_length(length):
+    import tracemalloc
+
+    word = "a" * length
+    tracemalloc.start()
+    index = TokenIndex()
+    index.add(0, [word])
+    found = index.candidates([word])
+    acronyms = AcronymIndex()
+    acronyms.add_acronym(word, "org:long")
+    near = acronyms.near(word + "b", long_forms=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert found == {0} and near == {}  # an overlong word still matches itself exactly
+    assert peak < 20 * length + 1_000_000  # today: length * length bytes (25 MB, 400 MB)
+
+
+def test_words_up_to_the_bound_keep_their_one_edit_neighbours():
+    from entitykit.blocking import MAX_VARIANT_LENGTH
+
+    index = TokenIndex()
+    word = "b" * (MAX_VARIANT_LENGTH - 1) + "c"
+    index.add(0, [word])
+    assert index.candidates(["b" * (MAX_VARIANT_LENGTH - 1) + "d"]) == {0}

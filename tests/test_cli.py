@@ -201,3 +201,42 @@ def test_readme_opens_with_the_two_commands_that_ci_runs():
     assert (ROOT / "examples" / "belta-2023-01-10-ovks.txt").is_file()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert tests.strip() in ci
+
+
+def test_info_lists_every_component_with_what_it_does(rule_pipeline_path, cli):
+    result = cli("info", "--model", rule_pipeline_path)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"^pipeline\s+sentencizer, ner, entitykit_mentions, entitykit_resolver$", result.stdout, re.M)
+    for name, role in [
+        ("sentencizer", "sentence boundaries"), ("ner", "named entities from patterns"),
+        ("entitykit_mentions", "names inside compounds"), ("entitykit_resolver", "canonical entity"),
+    ]:
+        assert re.search(rf"^\s+{name}\s+.*{role}", result.stdout, re.M), (name, result.stdout)
+
+
+def test_extract_and_run_say_once_which_pipeline_they_use_unless_quiet(rule_pipeline_path, cli, tmp_path):
+    said = f"entitykit: using path pipeline de_pipeline ({rule_pipeline_path})"
+    result = cli("extract", "-", "--json", "--model", rule_pipeline_path, input="Minsk.")
+    assert result.exit_code == 0 and result.stderr.splitlines() == [said], result.stderr
+    result = cli("extract", "-", "--json", "-q", "--model", rule_pipeline_path, input="Minsk.")
+    assert result.exit_code == 0 and result.stderr == ""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Lukaschenko in Minsk.", encoding="utf-8")
+    result = cli("run", tmp_path / "in", "--out", tmp_path / "out", "--model", rule_pipeline_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == said and result.stderr.count("using path pipeline") == 1
+    result = cli("run", tmp_path / "in", "--out", tmp_path / "out2", "--model", rule_pipeline_path, "-q")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_pipeline_that_fails_to_load_names_the_bundled_one_in_one_line(tmp_path, cli):
+    import spacy
+
+    nlp = spacy.blank("de")
+    nlp.add_pipe("ner")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "de_core_news_md")
+    (tmp_path / "de_core_news_md" / "ner" / "model").unlink()  # a broken install, as reported
+    result = cli("extract", EXAMPLE, "--model", tmp_path / "de_core_news_md")
+    assert result.exit_code == 1
+    assert_one_line_error(result.stderr, "could not load the pipeline", "--model de_entitykit_ner")

@@ -178,6 +178,41 @@ def test_split_keeps_the_syntactic_head_of_the_compound():
     assert doc[1].head.text == doc[2].head.text == "Generalsekretär"
 
 
+def annotated_doc(nlp, words_tags_deps_heads_lemmas):
+    """A Doc as a pipeline with tagger, parser and lemmatizer leaves it (set by hand)."""
+    from spacy.tokens import Doc
+
+    words, tags, deps, heads, lemmas = map(list, zip(*words_tags_deps_heads_lemmas))
+    return Doc(nlp.vocab, words=words, tags=tags, deps=deps, heads=heads, lemmas=lemmas)
+
+
+def test_split_of_a_tagged_parsed_lemmatised_compound_leaves_a_sound_doc():
+    # md's lemmatizer changes the inflected head (-kräften -> -kraft); a string the split
+    # produces ("Schnellreaktionskraft", "OVKS", "NE", "$(", "pnc") was never in the StringStore.
+    nlp = spacy.blank("de")
+    doc = annotated_doc(nlp, [
+        ("Die", "ART", "nk", 1, "der"),
+        ("OVKS-Schnellreaktionskräften", "NN", "sb", 2, "OVKS-Schnellreaktionskraft"),
+        ("kamen", "VVFIN", "ROOT", 2, "kommen"),
+    ])
+    assert doc.has_annotation("TAG") and doc.has_annotation("DEP") and doc.has_annotation("LEMMA")
+    mentions = nlp.add_pipe("entitykit_mentions")
+    mentions.initialize(default_aliases=False)
+    doc = mentions(doc)
+    assert [(t.text, t.tag_, t.dep_, t.lemma_) for t in doc] == [
+        ("Die", "ART", "nk", "der"),
+        ("OVKS", "NE", "pnc", "OVKS"),
+        ("-", "$(", "punct", "-"),
+        ("Schnellreaktionskräften", "NN", "sb", "Schnellreaktionskraft"),
+        ("kamen", "VVFIN", "ROOT", "kommen"),
+    ]
+    assert ents(doc) == [("OVKS", "ORG")]
+    from spacy.tokens import Doc
+
+    assert [t.lemma_ for t in Doc(nlp.vocab).from_bytes(doc.to_bytes())] == [t.lemma_ for t in doc]
+    assert doc.to_json()["tokens"][3]["lemma"] == "Schnellreaktionskraft"
+
+
 def test_mention_config_is_validated():
     from entitykit.errors import InputError
 

@@ -366,3 +366,27 @@ def test_plot_top_entities_keeps_namesakes_apart(nlp):
     axis = viz.plot_top_entities(doc).axes[0]
     assert [patch.get_width() for patch in axis.patches] == [1, 2]
     assert [label.get_text() for label in axis.get_yticklabels()] == ["Minsk", "Minsk"]
+
+
+def test_mentions_frame_takes_what_extract_yields():
+    import entitykit
+
+    nlp = spacy.blank("de")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    nlp.add_pipe("entitykit_mentions")
+    nlp.add_pipe("entitykit_resolver")
+    nlp.initialize()  # the default registry; the ruler's patterns come after (initialize empties it)
+    ruler.add_patterns([{"label": "LOC", "pattern": "Minsk"}, {"label": "PER", "pattern": "Lukaschenko"}])
+    records = [
+        {"id": "a", "text": "Lukaschenko in Minsk.", "source": "belta"},
+        {"id": "b", "text": "Minsk.", "source": "tass"},
+    ]
+    frame = viz.mentions_frame(entitykit.extract(records, nlp=nlp))  # a generator, read once
+    assert list(frame.columns) == [*viz.MENTION_COLUMNS, "source"]
+    assert frame[["doc_id", "text", "entity_id", "source"]].values.tolist() == [
+        ["a", "Lukaschenko", "per:alexander-lukaschenko", "belta"],
+        ["a", "Minsk", "loc:minsk", "belta"],
+        ["b", "Minsk", "loc:minsk", "tass"],
+    ]
+    entities = viz.entities_frame(list(entitykit.extract(records, nlp=nlp)))
+    assert entities[["entity_id", "mentions", "documents"]].values.tolist()[0] == ["loc:minsk", 2, 2]

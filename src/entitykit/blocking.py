@@ -24,17 +24,25 @@ from typing import Generic, TypeVar
 from .names import SHORTEST_ACRONYM_SLIP, acronym_slip
 from .normalize import FUNCTION_WORDS
 
-__all__ = ["TokenIndex", "AcronymIndex", "deletions"]
+__all__ = ["TokenIndex", "AcronymIndex", "deletions", "MAX_VARIANT_LENGTH"]
 
 Owner = TypeVar("Owner", bound=Hashable)
 
+# Longer words only match exactly: the one-deletion variants of a word of n letters take n
+# strings of n-1 letters (a 60,000-letter "word" would need 3.6 GB). The longest word of a
+# name in the bundled registry has 24 letters; German compounds of real names stay below 40.
+MAX_VARIANT_LENGTH = 40
+
 
 def deletions(token: str) -> list[str]:
-    """Every form of ``token`` with one letter left out.
+    """Every form of ``token`` with one letter left out; none for a word longer than
+    :data:`MAX_VARIANT_LENGTH` (such a word only matches exactly).
 
-    >>> deletions("ovks")
-    ['vks', 'oks', 'ovs', 'ovk']
+    >>> deletions("ovks"), deletions("x" * 41)
+    (['vks', 'oks', 'ovs', 'ovk'], [])
     """
+    if len(token) > MAX_VARIANT_LENGTH:
+        return []
     return [token[:index] + token[index + 1 :] for index in range(len(token))]
 
 
@@ -44,7 +52,8 @@ class TokenIndex:
     Two words within one edit share the word or a one-letter deletion of it, so a lookup
     finds every such form without comparing against all of them (SymSpell's idea). Long
     words are also keyed by their first and last three letters, which finds two edits in
-    the middle (*Kirgisistan* / *Kirgistan*).
+    the middle (*Kirgisistan* / *Kirgistan*). Words longer than :data:`MAX_VARIANT_LENGTH`
+    letters only match exactly, so memory stays linear in the length of a word.
 
     >>> index = TokenIndex()
     >>> index.add(0, ["aleksander", "lukasenko"]); index.add(1, ["lukasenka"])

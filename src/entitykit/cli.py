@@ -19,8 +19,10 @@ rule:
 from __future__ import annotations
 
 import json
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, NoReturn, Optional
 
@@ -68,17 +70,44 @@ def read_text_arg(path: str) -> str:
         raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
 
 
+@contextmanager
+def model_announced(quiet: bool) -> Iterator[None]:
+    """Print the pipeline's name and source on stderr when it is loaded (the INFO lines of
+    :mod:`entitykit.models`), unless ``quiet``."""
+    if quiet:
+        yield
+        return
+    logger = logging.getLogger("entitykit.models")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 # --- foundation ------------------------------------------------------------------------------
 
 
 @app.command()
 def info(model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path.")):
-    """Show which German pipeline entitykit uses and what it contains."""
+    """Show which German pipeline entitykit uses and what each of its components does."""
     from .aliases import default_registry, default_registry_paths
     from .models import describe
+    from .pipeline import describe_components, load
 
-    for key, value in describe(model).items():
+    nlp = load(model)
+    for key, value in describe(nlp=nlp).items():
         typer.echo(f"{key:<12} {value}")
+        if key == "pipeline":
+            components = describe_components(nlp)
+            width = max(len(name) for name, _ in components)
+            for name, role in components:
+                typer.echo(f"{'':<12}   {name:<{width}}  {role}")
     registry = default_registry()
     names = ", ".join(path.name for path in default_registry_paths())
     typer.echo(f"{'registry':<12} {len(registry)} entities, bundled default ({names})")
@@ -91,13 +120,18 @@ def extract(
     aliases: Optional[List[Path]] = typer.Option(None, "--aliases", "-a", help="Extra alias registry (JSONL); repeatable."),
     no_aliases: bool = typer.Option(False, "--no-aliases", help="Do not use the bundled default registry."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per entity (JSON lines)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not say which pipeline was loaded."),
 ):
-    """Print the entities of one text: text, label, offsets and canonical entity."""
+    """Print the entities of one text: text, label, offsets and canonical entity.
+
+    Which pipeline was loaded (name and source) is said once on stderr, unless --quiet.
+    """
     from .export import doc_mentions
     from .pipeline import annotate, load
 
     text = read_text_arg(path)
-    nlp = load(model, aliases=aliases or (), default_aliases=not no_aliases)
+    with model_announced(quiet):
+        nlp = load(model, aliases=aliases or (), default_aliases=not no_aliases)
     records = doc_mentions(annotate(nlp, text), None if path == "-" else path)
     if as_json:
         for record in records:
@@ -264,20 +298,22 @@ def run(
     max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Longer documents go to errors.jsonl."),
     force: bool = typer.Option(False, "--force", help="Overwrite the outputs of an earlier run in --out."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad document (exit code 2)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; print only errors."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no pipeline line; print only errors."),
 ):
     """Find and resolve the entities of a corpus; write mention and entity tables to --out.
 
-    A killed run continues where it stopped when the same command is run again.
+    A killed run continues where it stopped when the same command is run again. Which
+    pipeline was loaded (name and source) is said once on stderr, unless --quiet.
     """
     from .corpus import run_corpus
 
-    summary = run_corpus(
-        inputs, out, format=format.lower(), model=model, aliases=aliases or [],
-        default_aliases=not no_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
-        n_process=processes, max_chars=max_chars, force=force, strict=strict,
-        progress=False if quiet else None,
-    )
+    with model_announced(quiet):
+        summary = run_corpus(
+            inputs, out, format=format.lower(), model=model, aliases=aliases or [],
+            default_aliases=not no_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
+            n_process=processes, max_chars=max_chars, force=force, strict=strict,
+            progress=False if quiet else None,
+        )
     resumed = f", resumed after {summary.resumed_at:,} records" if summary.resumed_at else ""
     errors = f"{summary.errors:,} error(s) (see {summary.files['errors']})" if summary.errors else "0 errors"
     if not quiet or summary.errors:

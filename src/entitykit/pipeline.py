@@ -32,8 +32,12 @@ def load(
 
     ``model`` is an installed spaCy package (``"de_core_news_md"``) or a pipeline directory;
     by default ``de_core_news_md`` when installed, else the pipeline bundled with entitykit.
-    Which one was chosen is in ``nlp.meta["entitykit"]``. Extra keyword arguments go to
-    :func:`spacy.load` (e.g. ``exclude=["parser"]``).
+    Which one was chosen is in ``nlp.meta["entitykit"]``. Only what NER needs is loaded: the
+    tagger, morphologizer, lemmatizer, attribute ruler and (when a ``senter`` can set the
+    sentences) the parser of a pipeline such as ``de_core_news_md`` are left out and a
+    ``sentencizer`` is added where nothing else sets sentence boundaries
+    (:func:`entitykit.models.load_pipeline`; ``exclude=[]`` loads the whole pipeline). Extra
+    keyword arguments go to :func:`spacy.load`.
 
     Two components follow the NER: ``entitykit_mentions`` (names inside compounds such as
     *OVKS-Generalsekretär*, and known names NER missed) and ``entitykit_resolver`` (sets
@@ -54,9 +58,7 @@ def load(
     """
     paths = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
     registry = build_registry(paths, default_aliases=default_aliases)  # bad files fail fast
-    nlp = load_pipeline(model, **kwargs)
-    if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
-        nlp.add_pipe("sentencizer", first=True)
+    nlp = load_pipeline(model, **kwargs)  # with a sentence boundary source, as evaluate_ner uses it
     keep_saved = default_aliases and not paths
     for name in ("entitykit_mentions", "entitykit_resolver"):
         if nlp.has_pipe(name):
@@ -66,6 +68,36 @@ def load(
             nlp.add_pipe(name, after="ner" if name == "entitykit_mentions" else None)
         nlp.get_pipe(name).initialize(registry=registry, default_aliases=False)
     return nlp
+
+
+# What each component of a pipeline does, by factory, for `entitykit info`.
+COMPONENT_ROLES = {
+    "sentencizer": "sentence boundaries from punctuation (NER never crosses one)",
+    "senter": "sentence boundaries, statistical (NER never crosses one)",
+    "parser": "dependency parse, kept for its sentence boundaries (NER never crosses one)",
+    "tok2vec": "token vectors that the NER reads",
+    "transformer": "transformer token vectors that the NER reads",
+    "ner": "named entities PER, ORG, LOC, MISC (statistical)",
+    "entity_ruler": "named entities from patterns",
+    "span_ruler": "named entities from patterns",
+    "entitykit_mentions": "adds names inside compounds (OVKS-Generalsekretär) and registry names NER missed",
+    "entitykit_resolver": "gives each mention its canonical entity: registry, coreference, clustering (ent.kb_id_)",
+}
+
+
+def describe_components(nlp: Language) -> list[tuple[str, str]]:
+    """Each component of ``nlp``, in order, with what it does.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("de"); _ = nlp.add_pipe("sentencizer")
+    >>> describe_components(nlp)
+    [('sentencizer', 'sentence boundaries from punctuation (NER never crosses one)')]
+    """
+    described = []
+    for name in nlp.pipe_names:
+        factory = nlp.get_pipe_meta(name).factory
+        described.append((name, COMPONENT_ROLES.get(factory, f"component of factory {factory!r}")))
+    return described
 
 
 # Texts longer than this are processed in pieces: spaCy's NER needs memory in proportion to
@@ -122,6 +154,21 @@ def annotate(nlp: Language, text: str, *, max_chars: int = MAX_CHUNK_CHARS, batc
 
 
 # --- shared helpers ------------------------------------------------------------------------
+
+# An entity or token longer than this is no name (the longest name in the bundled registry has
+# 64 characters): NER on scraped text can tag a run of letters without spaces as PER. Such a
+# "name" is no mention, so that no step after NER spends time or memory on it.
+MAX_NAME_CHARS = 300
+
+
+def is_overlong(text: str) -> bool:
+    """Whether ``text`` is too long to be a name (more than :data:`MAX_NAME_CHARS` characters).
+
+    >>> is_overlong("Organisation des Vertrags über kollektive Sicherheit"), is_overlong("x" * 301)
+    (False, True)
+    """
+    return len(text) > MAX_NAME_CHARS
+
 
 # Short all-capital words that start German hyphen compounds but name no entity
 # (PKW-Maut, SMS-Nachricht, KI-Modell). Users extend the list through the config.
@@ -253,7 +300,8 @@ class MentionFinder:
     *OVKS* / *-* / *Generalsekretär* (the last piece keeps the token's syntactic head). The new
     entity then covers exactly the entity part: its text, character offsets, displaCy markup
     and ``kb_id_`` are right everywhere. NER entities are never changed: where a candidate
-    overlaps one, the NER entity wins.
+    overlaps one, the NER entity wins. An NER entity or a token of more than
+    :data:`MAX_NAME_CHARS` characters is no name: the entity is dropped, the token skipped.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
@@ -364,7 +412,9 @@ class MentionFinder:
     def __call__(self, doc: Doc) -> Doc:
         # A statistical NER may tag a whole compound ("OVKAS-Generalsekretär" as ORG); such an
         # entity gives way to its entity part, found below like any other compound.
-        doc.ents = [ent for ent in split_at_line_breaks(doc.ents) if not self._splits(ent)]
+        doc.ents = [
+            ent for ent in split_at_line_breaks(doc.ents) if not is_overlong(ent.text) and not self._splits(ent)
+        ]
         taken = [False] * len(doc)
         for ent in doc.ents:
             for i in range(ent.start, ent.end):
@@ -374,7 +424,7 @@ class MentionFinder:
         i = 0
         while i < len(doc):
             token = doc[i]
-            if taken[i] or not token.text[:1].isupper():
+            if taken[i] or not token.text[:1].isupper() or is_overlong(token.text):
                 i += 1
                 continue
             if "-" in token.text[1:]:
@@ -499,6 +549,13 @@ def _split_attrs(token, pieces: list[str]) -> dict:
         attrs["DEP"] = ["pnc" if p != "-" else "punct" for p in pieces[:-1]] + [token.dep_]
     if doc.has_annotation("LEMMA"):
         attrs["LEMMA"] = pieces[:-1] + [token.lemma_.rsplit("-", 1)[-1] if "-" in token.lemma_ else pieces[-1]]
+    # retokenizer.split stores only the hashes of these strings: a string missing from the
+    # StringStore makes token.lemma_, doc.to_bytes() and doc.to_json() fail with E018.
+    strings = doc.vocab.strings
+    for name, values in attrs.items():
+        if name != "POS":
+            for value in values:
+                strings.add(value)
     return attrs
 
 
@@ -563,7 +620,8 @@ class EntityResolver:
     are the :class:`~entitykit.resolver.Resolver`'s settings. The registry arrives in
     :meth:`initialize` (or :meth:`from_disk`) and is saved with the pipeline. Once entities are
     resolved the tok2vec output ``doc.tensor`` is freed (most of a Doc's memory); set
-    ``keep_tensor`` in the component's config to keep it.
+    ``keep_tensor`` in the component's config to keep it. An entity of more than
+    :data:`MAX_NAME_CHARS` characters is no name and is removed from ``doc.ents``.
 
     >>> import spacy
     >>> nlp = spacy.blank("de")
@@ -667,6 +725,8 @@ class EntityResolver:
         window = self.cfg["context_window"]
         mentions, places = [], []
         for number, doc in enumerate(docs):
+            if any(is_overlong(ent.text) for ent in doc.ents):  # no name: no mention
+                doc.ents = [ent for ent in doc.ents if not is_overlong(ent.text)]
             for ent in doc.ents:
                 # NER can tag a lone symbol ("$"): no name, and the resolver refuses it
                 if ent.label_ in LABELS and _norm(ent.text):

@@ -35,7 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
     from spacy.tokens import Doc
 
-    Source = Union[Doc, Iterable[Doc], pandas.DataFrame, str, Path]
+    from .corpus import DocumentMentions
+
+    Source = Union[Doc, Iterable[Doc], Iterable[DocumentMentions], pandas.DataFrame, str, Path]
 
 __all__ = [
     "LABEL_COLORS",
@@ -183,7 +185,26 @@ def _mentions(source: Any):
     folder = _run_dir(source)
     if folder is not None:
         return _read_table(folder, "mentions")
+    from .corpus import DocumentMentions
+
+    if isinstance(source, DocumentMentions):
+        source = [source]
+    elif isinstance(source, Iterable) and not isinstance(source, (str, bytes)) and not hasattr(source, "vocab"):
+        source = list(source)  # a generator (entitykit.extract) is read once
+    if source and all(isinstance(item, DocumentMentions) for item in source):
+        return _extracted_frame(source)
     return _frame_from(_doc_records(_as_docs(source)), MENTION_COLUMNS)
+
+
+def _extracted_frame(documents: list):
+    """A mentions frame from what :func:`entitykit.extract` yields: the mention columns, then
+    each document's metadata (keys that are not mention columns), as in a run's mentions file."""
+    pd = _require("pandas")
+    meta_columns = list(dict.fromkeys(key for doc in documents for key in doc.meta if key not in MENTION_COLUMNS))
+    rows = [
+        (*record.row(), *(doc.meta.get(key) for key in meta_columns)) for doc in documents for record in doc.mentions
+    ]
+    return pd.DataFrame(rows, columns=[*MENTION_COLUMNS, *meta_columns])
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -194,7 +215,8 @@ def mentions_frame(source: Source) -> pandas.DataFrame:
     canonical, score, method`` (score 0-100), as the batch ``mentions`` file.
 
     ``source`` is a ``Doc``, an iterable of Docs (``doc_id`` is ``doc.user_data["doc_id"]`` or
-    the position), or the output folder of a corpus run (its ``mentions`` file, metadata
+    the position), what :func:`entitykit.extract` yields (``DocumentMentions``, metadata
+    columns included), or the output folder of a corpus run (its ``mentions`` file, metadata
     columns included).
 
     >>> import spacy
