@@ -91,7 +91,9 @@ def test_run_writes_the_tables_and_prints_a_summary(tmp_path, model, entitykit_r
         entities = list(csv.DictReader(handle))
     assert list(entities[0]) == ["entity_id", "canonical", "label", "mentions", "documents", "variants"]
     documents = len({m["doc_id"] for m in mentions})
-    assert result.stderr.startswith(f"10 documents, {len(mentions)} mentions, {len(entities)} entities, 0 errors;")
+    used, summary = result.stderr.splitlines()
+    assert used == f"entitykit: using path pipeline de_pipeline ({model})"
+    assert summary.startswith(f"10 documents, {len(mentions)} mentions, {len(entities)} entities, 0 errors;")
     assert documents == 10  # every fixture document names a person, organisation or place
     report = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert report["registry"] == {"entities": 4, "aliases": [str(ALIASES)], "default_aliases": False}
@@ -124,7 +126,9 @@ def test_bad_documents_are_counted_and_the_run_succeeds(tmp_path, model, entityk
 def test_strict_stops_with_exit_code_2(tmp_path, model, entitykit_run):
     result = entitykit_run(*bad_corpus(tmp_path), "--out", str(tmp_path / "out"), "--strict", model=model)
     assert result.exit_code == 2, result.stderr
-    assert_one_line_error(result.stderr, "binary.txt: binary file (NUL byte at byte 8), not text (--strict: stopped;")
+    used, error = result.stderr.split("\n", 1)  # which pipeline was used, then the one-line error
+    assert used.startswith("entitykit: using path pipeline")
+    assert_one_line_error(error, "binary.txt: binary file (NUL byte at byte 8), not text (--strict: stopped;")
 
 
 def test_missing_input_is_one_line_before_any_work(tmp_path, entitykit_run):
