@@ -198,9 +198,13 @@ def test_metadata_keys_that_collide_with_output_columns_keep_their_values(tmp_pa
     names = meta_column_names(["doc_id", "meta_doc_id", "label", "date"])
     assert names == ["meta_meta_doc_id", "meta_doc_id", "meta_label", "date"]
     assert len(set(names) | set(MENTION_COLUMNS)) == len(names) + len(MENTION_COLUMNS)
-    # a writer given one name twice keeps both values under unique names
     path = tmp_path / "m.jsonl"
-    with TableWriter(path, ("doc_id", "meta_doc_id", "meta_doc_id")) as writer:
-        writer.write(("a", "x", "y"))
-    assert writer.columns == ("doc_id", "meta_doc_id", "meta_meta_doc_id")
-    assert json.loads(path.read_text(encoding="utf-8")) == {"doc_id": "a", "meta_doc_id": "x", "meta_meta_doc_id": "y"}
+    with TableWriter(path, ("doc_id", *names)) as writer:
+        writer.write(("a", "x", "y", "Politik", "2023-01-10"))
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "doc_id": "a", "meta_meta_doc_id": "x", "meta_doc_id": "y", "meta_label": "Politik", "date": "2023-01-10"}
+
+
+def test_a_writer_refuses_repeated_column_names(tmp_path):
+    with pytest.raises(ValueError, match="repeated column name.s. label; make them unique"):
+        TableWriter(tmp_path / "m.jsonl", ("doc_id", "label", "label"))

@@ -228,9 +228,12 @@ class TableWriter:
     ) -> None:
         output_suffix(format)
         self.path = Path(path)
-        # A second column of one name would overwrite the first in JSONL and break Parquet:
-        # a repeated name gets ``meta_`` in front until it is unique (see meta_column_names).
-        self.columns = tuple(_unique(columns))
+        # A second column of one name would overwrite the first in JSONL and break Parquet;
+        # callers make names unique first (meta_column_names for document metadata).
+        repeated = sorted({column for column in columns if list(columns).count(column) > 1})
+        if repeated:
+            raise ValueError(f"repeated column name(s) {', '.join(repeated)}; make them unique with meta_column_names()")
+        self.columns = tuple(columns)
         self.stored_as_text: dict[str, str] = {}
         self.format = format
         self.types = tuple(types) if types is not None else ("json",) * len(self.columns)
@@ -364,19 +367,6 @@ def meta_column_names(meta_keys: Sequence[str], taken: Sequence[str] = MENTION_C
         name = key
         if key in taken:
             name = f"meta_{key}"
-            while name in used:
-                name = f"meta_{name}"
-            used.add(name)
-        names.append(name)
-    return names
-
-
-def _unique(columns: Sequence[str]) -> list[str]:
-    used = set(columns)
-    names: list[str] = []
-    for column in columns:
-        name = column
-        if name in names:
             while name in used:
                 name = f"meta_{name}"
             used.add(name)
