@@ -287,3 +287,15 @@ def test_checking_the_bundled_files_themselves_reports_their_own_problems():
 
     paths = default_registry_paths()
     assert check_files(paths) == check_files(paths, against_default=False)
+
+
+@pytest.mark.parametrize(
+    ("aliases", "warning"),
+    [
+        (["BelTA"], "alias 'BelTA' is listed twice for 'org:belta'; one spelling is enough (case is ignored)"),
+        (["Belta"], "alias 'Belta' repeats 'BelTA' in another case for 'org:belta'; one spelling is enough (case is ignored)"),
+    ],
+)
+def test_a_repeated_alias_is_named_with_the_spelling_it_repeats(tmp_path, aliases, warning):
+    path = write_jsonl(tmp_path / "reg.jsonl", [{"id": "org:belta", "label": "ORG", "name": "BelTA", "aliases": aliases}])
+    assert [str(problem) for problem in check_files([path], against_default=False)] == [f"{path}:1: warning: {warning}"]

@@ -152,12 +152,15 @@ def _parse_record(record: Any, where: str) -> tuple[Entity, list[str]]:
     wikidata = record.get("wikidata")
     if wikidata is not None and not _WIKIDATA.match(wikidata):
         warnings.append(f"wikidata {wikidata!r} is not a Q-number like 'Q26245'")
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # casefolded -> the spelling first listed
     for alias in (name, *aliases):
-        folded = alias.strip().casefold()
-        if folded in seen:
-            warnings.append(f"alias {alias!r} is listed twice for {entity_id!r}")
-        seen.add(folded)
+        spelling = alias.strip()
+        first = seen.get(spelling.casefold())
+        if first is None:
+            seen[spelling.casefold()] = spelling
+            continue
+        again = "is listed twice" if first == spelling else f"repeats {first!r} in another case"
+        warnings.append(f"alias {spelling!r} {again} for {entity_id!r}; one spelling is enough (case is ignored)")
     entity = Entity(
         id=entity_id,
         label=label,
