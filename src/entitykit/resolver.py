@@ -47,7 +47,7 @@ from .clustering import FormClusterer, FormTable, deciding_form, final_resolutio
 from .coref import link_surnames
 from .errors import InputError
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
-from .names import Name, Verdict, compare, compare_names, initials, parse, parse_key, same_skeleton, too_short_for_skeleton
+from .names import Name, Verdict, compare, initials, parse, parse_key, same_skeleton, too_short_for_skeleton
 from .normalize import (
     FUNCTION_WORDS,
     compound_head,
@@ -59,10 +59,7 @@ from .normalize import (
     transliterate_en,
 )
 
-__all__ = [
-    "Mention", "Resolution", "Candidate", "Resolver", "Linked", "Explanation", "explain",
-    "compare_names", "Verdict", "new_entity_id", "METHODS",
-]
+__all__ = ["Mention", "Resolution", "Candidate", "Resolver", "Linked", "Explanation", "explain", "new_entity_id", "METHODS"]
 
 _COMPATIBLE = {
     "PER": ("PER",),
