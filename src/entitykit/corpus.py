@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import time
-import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,9 +43,9 @@ from .inputs import (
     Record,
     Source,
     check_inputs,
+    check_text_key,
     count_records,
     folder_listing,
-    iter_lines,
     read_records,
     record_from_mapping,
 )
@@ -295,8 +294,9 @@ def run_corpus(
     suffix = output_suffix(format)
     if format == "parquet":
         _require_pyarrow()
-    if batch_size < 1 or n_process < 1 or max_chars < 1:
-        raise InputError("batch_size, n_process and max_chars must be at least 1")
+    _check_batching(batch_size, n_process)
+    if max_chars < 1:
+        raise InputError(f"max_chars must be a whole number of at least 1, got {max_chars!r}")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a directory; give a folder for --out")
@@ -308,7 +308,7 @@ def run_corpus(
                 raise InputError(f"{path}: folder has no *.jsonl alias files")
         elif not Path(path).is_file():
             raise InputError(f"{path}: no such alias file or folder")
-    stdin = _check_text_key(sources, text_key, stdin)
+    stdin = check_text_key(sources, text_key, stdin)
     given = nlp is not None
     if not given:
         from .models import resolve_model
@@ -415,46 +415,6 @@ def _fail_every_document(state: RunState, out: Path) -> None:
         f"every document failed ({state.errors:,}; the first: {first['source']}: {first['reason']}); "
         f"see {out / 'errors.jsonl'}"
     )
-
-
-def _check_text_key(sources: Sequence[Source], text_key: str, stdin: IO[bytes] | None) -> Any:
-    """Refuse a ``text_key`` that the first record of a JSONL input (or of JSON lines on stdin)
-    lacks, before any output. Returns the stdin to read from then (its first lines were read)."""
-    for source in sources:
-        if source.kind == "jsonl":
-            lines = iter_lines(source.path)
-            try:
-                first = next(((line.number, line.data) for line in lines if not line.blank), None)
-            except (OSError, EOFError, ValueError, zlib.error):
-                continue  # a broken .gz: reported in errors.jsonl by the run
-            finally:
-                lines.close()
-            _check_first_record(source.path.as_posix(), first, text_key)
-        elif source.kind == "stdin":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            peeked = []
-            for data in stream:
-                peeked.append(data)
-                if data.strip():
-                    break
-            first = (len(peeked), peeked[-1].removeprefix(b"\xef\xbb\xbf")) if peeked and peeked[-1].strip() else None
-            if first is not None and first[1].lstrip().startswith(b"{"):
-                _check_first_record("<stdin>", first, text_key)
-            stdin = itertools.chain(peeked, stream)
-    return stdin
-
-
-def _check_first_record(display: str, first: tuple[int, bytes] | None, text_key: str) -> None:
-    if first is None:
-        return
-    number, data = first
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return  # a bad line: reported in errors.jsonl
-    if isinstance(value, dict) and text_key not in value:
-        fields = ", ".join(map(str, value)) or "none"
-        raise InputError(f"{display} line {number}: no {text_key!r} field (fields: {fields}); choose the text field with --text-key")
 
 
 def _process(

@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
+import itertools
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any, Callable, Literal, NamedTuple
@@ -265,6 +266,50 @@ def _parquet_columns(path: Path) -> list[str]:
         return list(pq.read_schema(path).names)
     except Exception as error:  # pyarrow raises ArrowInvalid, OSError... for broken files
         raise InputError(f"{path}: not a readable Parquet file ({str(error).splitlines()[0]})") from None
+
+
+def check_text_key(sources: Sequence[Source], text_key: str, stdin: IO[bytes] | None) -> Any:
+    """Refuse a ``text_key`` that the first record of a JSONL input (or of JSON lines on stdin)
+    lacks, before any output. Returns the stdin to read from then (its first lines were read)."""
+    for source in sources:
+        if source.kind == "jsonl":
+            lines = iter_lines(source.path)
+            try:
+                first = next(((line.number, line.data) for line in lines if not line.blank), None)
+            except (OSError, EOFError, ValueError, zlib.error):
+                continue  # a broken .gz: reported in errors.jsonl by the run
+            finally:
+                lines.close()
+            _check_first_record(source.path.as_posix(), first, text_key)
+        elif source.kind == "stdin":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            peeked = []
+            for data in stream:
+                peeked.append(data)
+                if data.strip():
+                    break
+            first = (len(peeked), peeked[-1].removeprefix(b"\xef\xbb\xbf")) if peeked and peeked[-1].strip() else None
+            if first is not None and first[1].lstrip().startswith(b"{"):
+                _check_first_record("<stdin>", first, text_key)
+            stdin = itertools.chain(peeked, stream)
+    return stdin
+
+
+def _check_first_record(display: str, first: tuple[int, bytes] | None, text_key: str) -> None:
+    if first is None:
+        return
+    number, data = first
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return  # a bad line: reported in errors.jsonl
+    if isinstance(value, dict) and text_key not in value:
+        raise InputError(f"{display} line {number}: {_no_text_field(value, text_key)}")
+
+
+def _no_text_field(value: Mapping[str, Any], text_key: str) -> str:
+    fields = ", ".join(map(str, value)) or "none"
+    return f"no {text_key!r} field (fields: {fields}); choose the text field with --text-key"
 
 
 def read_records(
@@ -507,8 +552,7 @@ def record_from_mapping(
     raw_id = value.get(id_key)
     doc_id = fallback_id if raw_id is None or raw_id == "" else _id_text(raw_id)
     if text_key not in value:
-        fields = ", ".join(map(str, value)) or "none"
-        return _bad(doc_id, source, f"no {text_key!r} field (fields: {fields}); choose the text field with --text-key")
+        return _bad(doc_id, source, _no_text_field(value, text_key))
     text = value[text_key]
     if not isinstance(text, str):
         kind = "null" if text is None else f"a {type(text).__name__}"
