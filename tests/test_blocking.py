@@ -13,8 +13,6 @@ def acronyms() -> AcronymIndex:
     index = AcronymIndex()
     for letters, owner in [("ovks", "org:ovks"), ("ovat", "org:ovat"), ("osze", "org:osze"), ("eu", "org:eu")]:
         index.add_acronym(letters, owner)
-    index.add_long_form("ovks", "org:ovks")  # Organisation des Vertrags über kollektive Sicherheit
-    index.add_long_form("nvk", "org:nationale-vertriebs-kammer")
     return index
 
 
@@ -34,18 +32,10 @@ def test_acronyms_one_slip_away(acronyms, letters, near):
     assert acronyms.near(letters) == near
 
 
-def test_exact_hits_cover_acronyms_and_initials_and_long_forms_are_marked(acronyms):
+def test_exact_hits_are_acronyms_only(acronyms):
     assert acronyms.exact("ovks") == {"org:ovks"}
-    assert acronyms.exact("nvk") == {"org:nationale-vertriebs-kammer"}
-    assert acronyms.long_forms == {"org:ovks", "org:nationale-vertriebs-kammer"}
-
-
-def test_initials_are_slip_targets_only_when_asked_and_only_for_one_letter_more():
-    index = AcronymIndex()
-    index.add_long_form("ovks", 0)
-    assert index.near("ovkas") == {}
-    assert index.near("ovkas", long_forms=True) == {0: "ovks"}
-    assert index.near("ovkt", long_forms=True) == {}  # a changed letter is another organisation
+    assert acronyms.exact("eu") == {"org:eu"}
+    assert acronyms.exact("nvk") == set()
 
 
 def test_token_index_finds_one_edit_neighbours_of_the_rarest_word():
@@ -72,7 +62,7 @@ def test_an_overlong_word_costs_memory_in_proportion_to_its_length(length):
     found = index.candidates([word])
     acronyms = AcronymIndex()
     acronyms.add_acronym(word, "org:long")
-    near = acronyms.near(word + "b", long_forms=True)
+    near = acronyms.near(word + "b")
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert found == {0} and near == {}  # an overlong word still matches itself exactly

@@ -58,12 +58,12 @@ def test_an_initial_joins_the_only_full_name_it_fits():
          {"OVKS": "new:org:ovks", "OVAT": "new:org:ovat", "OVKT": "new:org:ovkt"}),
         ([("OVKS", "ORG", 5), ("OVAT", "ORG", 3), ("OVKT", "ORG", 1)],
          {"OVKS": "new:org:ovks", "OVAT": "new:org:ovat", "OVKT": "new:org:ovkt"}),
-        # one slip towards one acronym only: joins it
+        # a slip towards one acronym only: still no evidence without the registry (issue 9)
         ([("OVKS", "ORG", 12), ("OVKAS", "ORG", 1), ("OSZE", "ORG", 3)],
-         {"OVKS": "new:org:ovks", "OVKAS": "new:org:ovks", "OSZE": "new:org:osze"}),
+         {"OVKS": "new:org:ovks", "OVKAS": "new:org:ovkas", "OSZE": "new:org:osze"}),
     ],
 )
-def test_acronym_slips_join_only_a_single_close_acronym(forms, expected):
+def test_acronym_slips_never_join_across_documents_without_a_registry(forms, expected):
     assert ids(forms) == expected
 
 
@@ -148,13 +148,14 @@ def test_clustering_without_registry_merges_variants_and_keeps_negatives_apart()
         ("Imangali Tasmagambetow", "Imangali Tasmagambetov", "Tasmagambetow"),
         ("Stanislaw Sas", "Stanislav Zas"),
         ("Alexander Wolfowitsch", "Alexander Wolfowutsch"),
-        ("OVKS", "OVKAS", "Organisation des Vertrags über kollektive Sicherheit"),
         ("Lukaschenko", "Lukaschenkos", "Лукашенко"),
     ]
     for group in same:
         assert len({ids[text] for text in group}) == 1, group
     for a, b in [("Alexander Wolfowitsch", "Alexander Wolfowitz"), ("Alexander Wolfowitz", "Paul Wolfowitz"),
-                 ("Minsk", "Pinsk"), ("OVKS", "OSZE"), ("Lukas", "Luka")]:
+                 ("Minsk", "Pinsk"), ("OVKS", "OSZE"), ("Lukas", "Luka"),
+                 # across documents, initials and slips are no evidence without a registry (issue 9)
+                 ("OVKS", "OVKAS"), ("OVKS", "Organisation des Vertrags über kollektive Sicherheit")]:
         assert ids[a] != ids[b], (a, b)
     assert ids["Imangali Tasmagambetow"] == "new:per:imangali-tasmagambetow"
     assert result[("Tasmagambetow", "PER")].canonical == "Imangali Tasmagambetow"  # full name, most frequent
@@ -205,7 +206,7 @@ def test_tables_of_parts_add_up_to_the_table_of_the_whole():
     assert clusterer.cluster(first) == clusterer.cluster(whole)
     ids = {text: resolution.entity_id for (text, _), resolution in clusterer.cluster(whole).items()}
     assert ids["Alexander Wolfowutsch"] == ids["Wolfowitsch"] == "new:per:alexander-wolfowitsch"
-    assert ids["OVKAS"] == "new:org:ovks" and ids["Minsk"] != ids["Pinsk"]
+    assert ids["OVKAS"] == "new:org:ovkas" and ids["Minsk"] != ids["Pinsk"]  # a slip needs the registry
 
 
 def test_link_counts_unknown_forms_once_per_document_and_never_coreferent_surnames():

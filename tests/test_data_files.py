@@ -309,7 +309,8 @@ def test_pairs_size_and_balance():
 
 def test_pairs_needing_the_registry_are_in_it():
     for row in pairs():
-        if row["same"] == "1" and row["needs_registry"] == "1":
+        # a typo (OVKAS) meets the registry's spelling by the rules; the other side is listed
+        if row["same"] == "1" and row["needs_registry"] == "1" and row["kind"] != "typo":
             left = registry_ids(row["left"], row["label"])
             right = registry_ids(row["right"], row["label"])
             assert left and left == right, f"{PAIRS_FILE.name}:{row['line']}: {row['left']} / {row['right']}"

@@ -6,8 +6,8 @@ cluster numbers) is up to them.
 
 * :class:`TokenIndex`: forms by the skeletons of their words, with a one-deletion
   neighbourhood (SymSpell's idea) and first-and-last-three-letters keys for long words.
-* :class:`AcronymIndex`: acronyms by their letters and long forms by their initials, with the
-  acronyms one slip away (:func:`entitykit.names.acronym_slip`).
+* :class:`AcronymIndex`: acronyms by their letters, with the acronyms one slip away
+  (:func:`entitykit.names.acronym_slip`).
 
 >>> index = AcronymIndex()
 >>> index.add_acronym("ovks", "org:ovks"); index.add_acronym("ovat", "org:ovat")
@@ -152,40 +152,29 @@ class TokenIndex:
 
 
 class AcronymIndex(Generic[Owner]):
-    """Owners (entity ids, cluster numbers) by their acronyms and by the initials of their long forms.
-
-    :meth:`exact` finds both; :meth:`near` finds acronyms one slip away (never initials: a
-    long form whose initials are a letter off is another organisation).
+    """Owners (entity ids, cluster numbers) by their acronyms: :meth:`exact` finds an acronym,
+    :meth:`near` the acronyms one slip away. Long forms are not indexed by their initials:
+    initials alone are no evidence (*US* is not the *UN-Sicherheitsrat*); an acronym meets its
+    long form through the registry or a definition in the text (:mod:`entitykit.coref`).
     """
 
     def __init__(self) -> None:
-        self._letters: dict[str, set[Owner]] = defaultdict(set)  # acronym letters or initials -> owners
         self._acronyms: dict[str, set[Owner]] = defaultdict(set)  # acronym letters -> owners
         self._deletions: dict[str, set[str]] = defaultdict(set)  # a deletion -> acronyms it comes from
-        self._initials: set[str] = set()  # initials of long forms
-        self.long_forms: set[Owner] = set()  # owners with a long form of their own
 
     def add_acronym(self, letters: str, owner: Owner) -> None:
         """Index an acronym (letters without spaces: ``ovks``)."""
-        self._letters[letters].add(owner)
         if letters not in self._acronyms and len(letters) >= SHORTEST_ACRONYM_SLIP:
             for variant in deletions(letters):
                 self._deletions[variant].add(letters)
         self._acronyms[letters].add(owner)
 
-    def add_long_form(self, initials: str, owner: Owner) -> None:
-        """Index a long form by its initials (``ovks`` for *Organisation des Vertrags über …*)."""
-        self._letters[initials].add(owner)
-        self._initials.add(initials)
-        self.long_forms.add(owner)
-
     def exact(self, letters: str) -> set[Owner]:
-        """Owners of this acronym or of a long form with these initials."""
-        return self._letters.get(letters, set())
+        """Owners of this acronym."""
+        return self._acronyms.get(letters, set())
 
-    def near(self, letters: str, *, long_forms: bool = False) -> dict[Owner, str]:
-        """Owners of an acronym one slip away from ``letters``, each with that acronym;
-        ``long_forms``: also long forms whose initials are ``letters`` with one letter left out."""
+    def near(self, letters: str) -> dict[Owner, str]:
+        """Owners of an acronym one slip away from ``letters``, each with that acronym."""
         if len(letters) < SHORTEST_ACRONYM_SLIP:
             return {}
         keys: set[str] = set(self._deletions.get(letters, ()))  # one letter more than the query
@@ -198,9 +187,4 @@ class AcronymIndex(Generic[Owner]):
             if acronym_slip(key, letters):
                 for owner in self._acronyms[key]:
                     found.setdefault(owner, key)
-        if long_forms:
-            for key in sorted(set(deletions(letters)) & self._initials):
-                if acronym_slip(key, letters):
-                    for owner in self._letters[key]:
-                        found.setdefault(owner, key)
         return found

@@ -12,14 +12,16 @@ Two steps, the same for every caller (``nlp.pipe`` batches, ``entitykit cluster`
    mention its final entity (:func:`deciding_form` says which form decides it).
 
 >>> table = FormTable()
->>> table.add_document([("OVKS", "ORG"), ("OVKS", "ORG"), ("OSZE", "ORG")])
->>> table.add_document([("OVKAS", "ORG")])
+>>> table.add_document([("Alexander Wolfowitsch", "PER"), ("Wolfowitz", "PER"), ("Minsk", "LOC")])
+>>> table.add_document([("Alexander Wolfowutsch", "PER"), ("Minsk", "LOC")])
 >>> clusters = FormClusterer().cluster(table)
->>> clusters[("OVKAS", "ORG")].entity_id, clusters[("OSZE", "ORG")].entity_id
-('new:org:ovks', 'new:org:osze')
+>>> clusters[("Alexander Wolfowutsch", "PER")].entity_id, clusters[("Wolfowitz", "PER")].entity_id
+('new:per:alexander-wolfowitsch', 'new:per:wolfowitz')
 """
 
 from __future__ import annotations
+
+import re
 
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
@@ -29,8 +31,8 @@ from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
 from .mentions import Method, Resolution, check_mention, new_entity_id
-from .names import Name, compare, initials, parse_key, too_short_for_skeleton
-from .normalize import compound_head, display_form, genitive_stem, has_cyrillic, is_acronym, normalize
+from .names import Name, compare, parse_key, token_skeleton, too_short_for_skeleton
+from .normalize import FUNCTION_WORDS, compound_head, display_form, genitive_stem, has_cyrillic, is_acronym, normalize
 
 __all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
 
@@ -38,24 +40,37 @@ __all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "U
 UNKNOWN_METHODS: frozenset[Method] = frozenset({"new", "cluster"})
 
 Form = tuple[str, str]  # (text as written, label)
+_WORDS = re.compile(r"[ -]")
+
+
+# The co-occurring names kept per form: enough to tell whether two forms share a context, and
+# bounded, so that a form seen in a million documents costs no more than one seen in a hundred.
+PARTNER_LIMIT = 24
 
 
 class FormTable:
-    """Distinct unknown forms ``(text, label)`` with their mention and document counts.
+    """Distinct unknown forms ``(text, label)`` with their mention and document counts, and the
+    names they co-occur with (their *partners*).
 
     Memory is one entry per distinct form, not per mention; two tables of parts of a corpus
-    add up (:meth:`update`) to the table of the whole.
+    add up (:meth:`update`) to the table of the whole. A form's partners are the normalised
+    unknown forms and the registry entities of the documents it occurs in, the
+    :data:`PARTNER_LIMIT` most frequent kept: clustering asks them to agree before it merges two
+    forms on weak evidence (a typo, a surname alone).
 
     >>> a, b = FormTable(), FormTable()
-    >>> a.add_document([("Wolfowutsch", "PER"), ("Wolfowutsch", "PER")])
-    >>> b.add_document([("Wolfowutsch", "PER")])
+    >>> a.add_document([("Wolfowutsch", "PER"), ("Wolfowutsch", "PER"), ("Minsk", "LOC")])
+    >>> b.add_document([("Wolfowutsch", "PER")], context=["org:ovks"])
     >>> a.update(b)
     >>> a.counts(), a.documents(("Wolfowutsch", "PER"))
-    ([('Wolfowutsch', 'PER', 3)], 2)
+    ([('Wolfowutsch', 'PER', 3), ('Minsk', 'LOC', 1)], 2)
+    >>> sorted(a.partners(("Wolfowutsch", "PER")))
+    ['minsk', 'org:ovks']
     """
 
     def __init__(self) -> None:
         self._forms: dict[Form, list[int]] = {}  # form -> [mentions, documents]
+        self._partners: dict[Form, Counter] = {}  # form -> partner -> documents together
 
     def __len__(self) -> int:
         return len(self._forms)
@@ -72,15 +87,33 @@ class FormTable:
             entry[0] += mentions
             entry[1] += documents
 
-    def add_document(self, forms: Iterable[Form]) -> None:
-        """Count the unknown mentions of one document: each mention once, each form's document once."""
-        for (text, label), mentions in Counter(forms).items():
+    def add_document(self, forms: Iterable[Form], context: Iterable[str] = ()) -> None:
+        """Count the unknown mentions of one document: each mention once, each form's document
+        once; ``context``: what else the document names (registry entity ids)."""
+        counted = Counter(forms)
+        names = {form: normalize(form[0]) for form in counted}
+        present = set(names.values()) | set(context)
+        for (text, label), mentions in counted.items():
             self.add(text, label, mentions=mentions)
+            partners = present - {names[(text, label)]}
+            if partners:
+                self._add_partners((text, label), Counter(dict.fromkeys(partners, 1)))
 
     def update(self, other: FormTable) -> None:
         """Add the counts of another table (of another part of the corpus)."""
         for (text, label), (mentions, documents) in other._forms.items():
             self.add(text, label, mentions=mentions, documents=documents)
+        for form, partners in other._partners.items():
+            self._add_partners(form, partners)
+
+    def _add_partners(self, form: Form, partners: Counter) -> None:
+        kept = self._partners.get(form)
+        if kept is None:
+            kept = self._partners[form] = Counter()
+        kept.update(partners)
+        if len(kept) > 2 * PARTNER_LIMIT:
+            top = sorted(kept.items(), key=lambda item: (-item[1], item[0]))[:PARTNER_LIMIT]
+            self._partners[form] = Counter(dict(top))
 
     def counts(self) -> list[tuple[str, str, int]]:
         """``(text, label, mentions)`` for every form, in the order first seen."""
@@ -89,6 +122,10 @@ class FormTable:
     def documents(self, form: Form) -> int:
         """In how many documents a form was counted."""
         return self._forms[form][1]
+
+    def partners(self, form: Form) -> Counter:
+        """What a form co-occurs with: normalised forms and registry ids -> documents together."""
+        return self._partners.get(form, Counter())
 
 
 class _Decided(Protocol):
@@ -139,6 +176,7 @@ class _Entry(NamedTuple):
     count: int
     texts: Counter  # display text -> mentions
     acronym: bool
+    partners: frozenset  # what the form co-occurs with (FormTable.partners), if known
 
 
 class FormClusterer:
@@ -150,9 +188,9 @@ class FormClusterer:
     agrees with the cluster's leader too (no chaining A~B~C), and never when it fits two
     clusters about equally well.
 
-    >>> result = FormClusterer().cluster([("OVKS", "ORG", 12), ("OVKAS", "ORG", 1), ("OSZE", "ORG", 3)])
-    >>> result[("OVKAS", "ORG")]
-    Resolution(entity_id='new:org:ovks', canonical='OVKS', label='ORG', score=85.0, method='cluster', matched='OVKS')
+    >>> result = FormClusterer().cluster([("Minsk", "LOC", 12), ("Minsks", "LOC", 1), ("Pinsk", "LOC", 3)])
+    >>> result[("Minsks", "LOC")]
+    Resolution(entity_id='new:loc:minsk', canonical='Minsk', label='LOC', score=90.9, method='cluster', matched='Minsk')
     """
 
     def __init__(self, *, score_cutoff: float = 80.0, min_typo_length: int = 7) -> None:
@@ -164,6 +202,7 @@ class FormClusterer:
         ``(text, label, count)`` rows); the canonical form of a cluster is its most frequent
         well-formed variant (``method`` ``new``), the others get ``cluster``."""
         rows = forms.counts() if isinstance(forms, FormTable) else forms
+        partners = forms.partners if isinstance(forms, FormTable) else None
         table: dict[Form, _Entry] = {}  # (normalised key, label) -> entry
         originals: dict[Form, Form] = {}
         for number, row in enumerate(rows, 1):
@@ -179,8 +218,12 @@ class FormClusterer:
             entry = table.get((key, label))
             texts = entry.texts if entry else Counter()
             texts[clean] += count
+            known = frozenset(partners((text, label))) if partners else frozenset()
             table[(key, label)] = _Entry(
-                (entry.count if entry else 0) + count, texts, (entry.acronym if entry else False) or is_acronym(clean)
+                (entry.count if entry else 0) + count,
+                texts,
+                (entry.acronym if entry else False) or is_acronym(clean),
+                entry.partners | known if entry else known,
             )
             originals[(text, label)] = (key, label)
         by_label: dict[str, list[str]] = defaultdict(list)
@@ -239,7 +282,18 @@ class _LabelClustering:
         self.form_keys: list[str] = []
         self.form_cluster: list[int] = []
         self.acronyms: AcronymIndex[int] = AcronymIndex()
+        # acronyms by script and skeleton: a Cyrillic acronym meets its romanisation (БелАЗ / BelAZ)
+        self.cyrillic = {key for key in keys if has_cyrillic(_display(key, label, table))}
+        self.acronym_skels: dict[tuple[bool, str], set[int]] = defaultdict(set)
         self.clusters: list[_Cluster] = []
+        # what each form's company says: the words of its partners, by skeleton, so that partners
+        # spelt differently still agree (*Serdar Berdimuchamedow* / *Serdar Berdimuhamedow*)
+        self.context = {key: _context_words(table[(key, label)].partners) for key in keys}
+        self.contexts: list[set[str]] = []  # cluster -> its members' context words
+        # words most forms share (the country, the capital) say nothing about one entity
+        spread = Counter(word for words in self.context.values() for word in words)
+        with_context = sum(1 for words in self.context.values() if words)
+        self.common = {word for word, forms in spread.items() if forms > max(20, with_context // 50)}
 
     def run(self) -> list[_Cluster]:
         parent = self._shorter_forms()
@@ -252,6 +306,7 @@ class _LabelClustering:
             if target is None:
                 target = len(self.clusters)
                 self.clusters.append(_Cluster(self.label, group_root, [], {}))
+                self.contexts.append(set())
                 matched, score = group_root, 100.0
             self._add(target, group_root, members, matched, score)
         return self.clusters
@@ -338,20 +393,13 @@ class _LabelClustering:
 
         for name in members:
             if name.acronym:
-                letters = name.letters
-                for cluster in self.acronyms.exact(letters):
-                    offer(cluster, 100.0, letters)
-                near = self.acronyms.near(letters, long_forms=True)
-                if len(near) > 1:
-                    return None, None, None  # a slip, but towards several acronyms: keep apart
-                for cluster, other in near.items():
-                    offer(cluster, 85.0, other)
+                # only the same letters: a slip needs the registry's support, and initials alone
+                # never join a long form across documents (a text's own definitions do, in coref)
+                for cluster in self.acronyms.exact(name.letters):
+                    offer(cluster, 100.0, name.letters)
+                for cluster in self.acronym_skels.get((name.key not in self.cyrillic, name.skel), ()):
+                    offer(cluster, 95.0, name.key)
                 continue
-            letters = initials(name)
-            if letters and label != "PER":
-                # a cluster with a long form of its own takes only variants of it (found below)
-                for cluster in self.acronyms.exact(letters) - self.acronyms.long_forms:
-                    offer(cluster, 95.0, letters)
             only = len(name.tokens) - 1 if label == "PER" else None
             for form_id in self.index.candidates(name.skels, only=only):
                 other = parse_key(self.form_keys[form_id], False)
@@ -363,6 +411,8 @@ class _LabelClustering:
                 leader = self.names[self.clusters[cluster].leader]
                 if leader.key != other.key and not compare(name, leader, label, settings.min_typo_length).ok:
                     continue
+                if _weak(name, other, verdict.typos, label) and not self._share_context(members, cluster):
+                    continue  # a typo or a surname alone, in other company: another entity
                 if verdict.score > options.get(cluster, (0.0, ""))[0]:
                     options[cluster] = (verdict.score, other.key)
         if not options:
@@ -374,11 +424,26 @@ class _LabelClustering:
         cluster, (score, matched) = ranked[0]
         return cluster, matched, score
 
+    def _share_context(self, members: list[Name], cluster: int) -> bool:
+        """Whether forms and a cluster appear in one document or with a name in common (beyond
+        the :attr:`common` ones). Without partners on either side (name lists, documents of one
+        name) nothing contradicts the string: True."""
+        label, table = self.label, self.table
+        partners = set().union(*(table[(name.key, label)].partners for name in members))
+        mine = set().union(*(self.context[name.key] for name in members))
+        theirs = self.contexts[cluster]
+        if not mine or not theirs:
+            return True
+        if partners & set(self.clusters[cluster].members):
+            return True  # in one document
+        return bool((mine & theirs) - self.common)
+
     def _add(self, target: int, group_root: str, members: list[str], matched: str, score: float) -> None:
         cluster = self.clusters[target]
         for key in members:
             name = self.names[key]
             cluster.members.append(key)
+            self.contexts[target] |= self.context[key]
             if key == group_root:
                 cluster.links[key] = (matched, score)
             else:
@@ -389,11 +454,43 @@ class _LabelClustering:
             self.form_cluster.append(target)
             if name.acronym:
                 self.acronyms.add_acronym(name.letters, target)
+                self.acronym_skels[(key in self.cyrillic, name.skel)].add(target)
                 continue
-            letters = initials(name)
-            if letters and self.label != "PER":
-                self.acronyms.add_long_form(letters, target)
             self.index.add(form_id, name.skels)
+
+
+# A typo in a word at least this long is strong evidence on its own (*Berdimuchamedow* /
+# *Berdimuhamedow*); in a shorter one it needs the corpus's support (*Freiberg* / *Freiburg*).
+LONG_TYPO = 10
+# One-word names shorter than this that read the same only once transliterated (*Busch* /
+# *Bush*, *Mack* / *Maack*) need support too.
+LONG_SKELETON = 7
+
+
+def _weak(name: Name, other: Name, typos: tuple[tuple[str, str], ...], label: str) -> bool:
+    """Whether a merge the rules allow rests on weak evidence: a surname alone against a full
+    name, a typo in a short word, or a short one-word name equal only by its skeleton."""
+    if label == "PER" and (len(name.tokens) == 1) != (len(other.tokens) == 1):
+        return True
+    if any(min(len(a), len(b)) < LONG_TYPO for a, b in typos):
+        return True
+    return (
+        len(name.tokens) == len(other.tokens) == 1
+        and name.key != other.key
+        and min(len(name.key), len(other.key)) < LONG_SKELETON
+    )
+
+
+def _context_words(partners: Iterable[str]) -> frozenset[str]:
+    """A form's partners as context words: registry ids as they are, unknown names as the
+    skeletons of their content words of four letters or more."""
+    words = set()
+    for partner in partners:
+        if ":" in partner:
+            words.add(partner)
+            continue
+        words.update(token_skeleton(token) for token in _WORDS.split(partner) if len(token) >= 4 and token not in FUNCTION_WORDS)
+    return frozenset(words)
 
 
 def _display(key: str, label: str, table: dict[Form, _Entry]) -> str:

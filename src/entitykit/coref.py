@@ -1,9 +1,14 @@
-"""Linking mentions within one document: a surname alone names the full name it follows.
+"""Linking mentions within one document: a surname alone names the full name it follows, and
+an acronym the long form the text defines it by.
 
 >>> from entitykit.mentions import Mention
 >>> link_surnames([Mention("Alexander Lukaschenko", "PER", doc="a"), Mention("Lukaschenkos", "PER", doc="a"),
 ...                Mention("Lukaschenko", "PER", doc="b")])
 {1: (0, 100.0)}
+>>> link_acronyms([Mention("Europäische Zentralbank", "ORG", doc="a"),
+...                Mention("EZB", "ORG", doc="a", context="die Europäische Zentralbank (EZB) hob den Leitzins"),
+...                Mention("EZB", "ORG", doc="b")])
+{1: (0, 90.0)}
 """
 
 from __future__ import annotations
@@ -12,10 +17,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from .mentions import Mention
-from .names import compare, parse
+from .names import SHORTEST_ACRONYM_SLIP, Name, acronym_slip, compare, content_positions, initials, parse
 from .normalize import display_form, genitive_stem, normalize
 
-__all__ = ["link_surnames"]
+__all__ = ["link_surnames", "link_acronyms", "LEGAL_FORM_ACRONYMS"]
+
+# Acronyms of legal forms and titles: they follow names (*Apogenix AG*), they never name one.
+LEGAL_FORM_ACRONYMS = frozenset(
+    {"ag", "se", "kg", "gmbh", "ev", "eg", "ug", "ohg", "gbr", "kgaa", "sa", "nv", "bv", "plc", "inc", "llc",
+     "ltd", "co", "oao", "ooo", "zao", "pao", "oy", "ab", "as", "spa", "srl", "dr", "prof"}
+)
 
 
 def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> dict[int, tuple[int, float]]:
@@ -54,3 +65,97 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
             antecedent, score = before[-1] if before else fits[0]
             links[index] = (antecedent, round(min(100.0, score / 0.95), 1))
     return links
+
+
+def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
+    """Acronyms -> the long form (or the acronym) of the same ``doc`` that the text defines them by.
+
+    Returns ``{mention index: (antecedent index, score 0-100)}``. Initials are no evidence on
+    their own across documents (*US* is not the *UN-Sicherheitsrat*); inside one document:
+
+    * a definition in the mention's context, *Europäische Zentralbank (EZB)* or *EZB
+      (Europäische Zentralbank)*, when the letters spell the long form (each letter in order,
+      the first at the start of the first word, every word giving one) — score 90;
+    * an acronym of :data:`~entitykit.names.SHORTEST_ACRONYM_SLIP` or more letters and the one
+      long form of the document whose initials it is — score 95;
+    * an acronym one slip from the one such acronym of the document (*OVKAS* / *OVKS*) — 85.
+
+    Persons never, legal forms (*AG*, *GmbH*) never, and never when two long forms (or two
+    acronyms) fit: the document does not say which.
+    """
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for index, mention in enumerate(mentions):
+        if mention.doc is not None and mention.label != "PER":
+            by_doc[mention.doc].append(index)
+    links: dict[int, tuple[int, float]] = {}
+    for indices in by_doc.values():
+        names = {index: parse(mentions[index].text) for index in indices}
+        acronyms = [index for index in indices if names[index].acronym and names[index].letters not in LEGAL_FORM_ACRONYMS]
+        if not acronyms:
+            continue
+        long_forms = [(index, mentions[index], names[index]) for index in indices
+                      if not names[index].acronym and initials(names[index])]
+        for index in acronyms:
+            found = _defined(mentions[index], names[index], long_forms)
+            if found is not None:
+                links[index] = found
+        for index in acronyms:  # slips follow the acronym they slip from
+            if index in links:
+                continue
+            letters = names[index].letters
+            slips = {names[other].letters: other for other in acronyms
+                     if other != index and acronym_slip(names[other].letters, letters)}
+            if len(slips) == 1:
+                other = next(iter(slips.values()))
+                antecedent = links[other][0] if other in links else other
+                links[index] = (antecedent, 85.0)
+    return links
+
+
+def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, Name]]) -> tuple[int, float] | None:
+    """The one long form that defines an acronym mention, with the score, or None."""
+    letters = name.letters
+    if mention.context:
+        defined = {
+            long_name.key: index for index, other, long_name in long_forms
+            if _spells(letters, long_name) and _bracketed(mention.text, other.text, mention.context)
+        }
+        if len(defined) == 1:
+            return next(iter(defined.values())), 90.0
+    if len(letters) < SHORTEST_ACRONYM_SLIP:
+        return None
+    matching = {long_name.key: index for index, _, long_name in long_forms if initials(long_name) == letters}
+    if len(matching) == 1:
+        return next(iter(matching.values())), 95.0
+    return None
+
+
+def _bracketed(acronym: str, long_form: str, context: str) -> bool:
+    """Whether the context writes *long form (ACRONYM)* or *ACRONYM (long form)*."""
+    squeezed = " ".join(context.split())
+    return f"{long_form} ({acronym})" in squeezed or f"{acronym} ({long_form}" in squeezed
+
+
+def _spells(letters: str, long_name: Name) -> bool:
+    """Whether an acronym's letters spell a long form: each letter in order, the first at the start
+    of the first content word, and every content word giving at least one (*EZB* / *Europäische
+    Zentralbank*, *UdSSR*'s kind of spelling; not *AG* / *Apogenix GmbH Deutschland*)."""
+    words = [long_name.tokens[index] for index in content_positions(long_name.tokens)]
+    if not words or len(letters) < len(words):
+        return False
+
+    def place(letter_index: int, word_index: int, position: int) -> bool:
+        if letter_index == len(letters):
+            return word_index == len(words) - 1 and position > 0
+        if word_index == len(words):
+            return False
+        word = words[word_index]
+        if position == 0:  # a word starts with its first letter
+            return word[:1] == letters[letter_index] and place(letter_index + 1, word_index, 1)
+        # the next letter inside this word, or the start of the next word
+        for inner in range(position, len(word)):
+            if word[inner] == letters[letter_index] and place(letter_index + 1, word_index, inner + 1):
+                return True
+        return place(letter_index, word_index + 1, 0)
+
+    return place(0, 0, 0)

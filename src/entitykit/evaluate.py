@@ -294,8 +294,8 @@ def evaluate_clusters(
 
     >>> import tempfile, pathlib
     >>> gold = pathlib.Path(tempfile.mkdtemp()) / "gold.jsonl"
-    >>> _ = gold.write_text("".join(f'{{"text": "{t}", "label": "ORG", "cluster": "{c}"}}\\n'
-    ...     for t, c in [("OVKS", "ovks"), ("OVKAS", "ovks"), ("OSZE", "osze")]), encoding="utf-8")
+    >>> _ = gold.write_text("".join(f'{{"text": "{t}", "label": "PER", "cluster": "{c}"}}\\n'
+    ...     for t, c in [("Wolfowitsch", "w"), ("Wolfowutsch", "w"), ("Wolfowitz", "z")]), encoding="utf-8")
     >>> report = evaluate_clusters(gold, default_aliases=False)
     >>> report.entitykit.bcubed.f, report.entitykit.wrongly_merged
     (1.0, 0)

@@ -46,6 +46,9 @@ class Verdict(NamedTuple):
     ok: bool
     score: float  # 0-100
     reason: str
+    # the word pairs that agree only as typos of each other (not equal, not the same skeleton):
+    # the weakest evidence, which clustering asks to be supported by the corpus
+    typos: tuple[tuple[str, str], ...] = ()
 
 
 class Name(NamedTuple):
@@ -298,7 +301,7 @@ def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
             return Verdict(True, 95.0, "same words, other case endings")
         if sorted(stems_a) == sorted(stems_b):
             return Verdict(True, 90.0, "same words in another order")
-    typos = 0
+    typos: list[tuple[str, str]] = []
     for index_a, index_b in zip(content_a, content_b):
         token_a, token_b = a.tokens[index_a], b.tokens[index_b]
         if len(content_a) > 1 and inflection_stem(token_a) == inflection_stem(token_b):
@@ -306,10 +309,12 @@ def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
         reason = typo_reason(token_a, token_b, a.skels[index_a], b.skels[index_b], min_typo_length)
         if reason:
             return Verdict(False, fuzz.ratio(a.key, b.key), reason)
-        typos += a.skels[index_a] != b.skels[index_b]
-    if typos > max(1, len(content_a) // 3):
-        return Verdict(False, fuzz.ratio(a.key, b.key), f"{typos} words misspelt")
-    return Verdict(True, max(fuzz.ratio(a.key, b.key), fuzz.ratio(a.skel, b.skel)), "spelling variant")
+        if a.skels[index_a] != b.skels[index_b]:
+            typos.append((token_a, token_b))
+    if len(typos) > max(1, len(content_a) // 3):
+        return Verdict(False, fuzz.ratio(a.key, b.key), f"{len(typos)} words misspelt")
+    score = max(fuzz.ratio(a.key, b.key), fuzz.ratio(a.skel, b.skel))
+    return Verdict(True, score, "spelling variant", tuple(typos))
 
 
 def _compare_persons(a: Name, b: Name, min_typo_length: int) -> Verdict:
@@ -318,20 +323,22 @@ def _compare_persons(a: Name, b: Name, min_typo_length: int) -> Verdict:
     reason = typo_reason(surname_a, surname_b, skel_a, skel_b, min_typo_length, surname=True)
     if reason:
         return Verdict(False, fuzz.ratio(a.key, b.key), f"surnames differ: {reason}")
+    typos: tuple[tuple[str, str], ...] = ()
     if surname_a == surname_b:
         surname_score = 100.0
     elif skel_a == skel_b:
         surname_score = 97.0
     else:
         surname_score = max(fuzz.ratio(surname_a, surname_b), fuzz.ratio(skel_a, skel_b))
+        typos = ((surname_a, surname_b),)
     if len(a.tokens) == 1 or len(b.tokens) == 1:
         if len(a.tokens) == len(b.tokens):
-            return Verdict(True, round(surname_score, 1), "spelling variant")
-        return Verdict(True, round(surname_score * 0.95, 1), "surname only")
+            return Verdict(True, round(surname_score, 1), "spelling variant", typos)
+        return Verdict(True, round(surname_score * 0.95, 1), "surname only", typos)
     given_reason, given_score = _given_reason(a.tokens[0], b.tokens[0], a.skels[0], b.skels[0])
     if given_reason:
         return Verdict(False, fuzz.ratio(a.key, b.key), given_reason)
-    return Verdict(True, round(0.7 * surname_score + 0.3 * given_score, 1), "spelling variant")
+    return Verdict(True, round(0.7 * surname_score + 0.3 * given_score, 1), "spelling variant", typos)
 
 
 def _compare_acronyms(a: Name, b: Name) -> Verdict:

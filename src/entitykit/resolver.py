@@ -4,16 +4,20 @@ Order of evidence for one mention (:meth:`Resolver.resolve`):
 
 1. ``exact`` / ``alias``: the normalised text (or its compound head or genitive stem) is a
    name or alias in the registry. Exact hits never pay for fuzzy scoring.
-2. ``translit``: a Cyrillic mention, or one whose :func:`~entitykit.normalize.skeleton` equals
-   a registry spelling (*Lukashenko* ~ *Lukaschenko*).
-3. ``acronym``: an acronym against acronyms and the initials of long forms; a one-letter slip
-   in an acronym of at least 4 letters only when no other candidate is that close.
+2. ``translit``: a mention whose :func:`~entitykit.normalize.skeleton` equals a registry
+   spelling, between scripts (*Лукашенко* ~ *Lukaschenko*) or between romanisations of an
+   entity with a Cyrillic name (*Lukashenko* ~ *Lukaschenko*); never two Latin spellings of
+   an entity the registry gives no Cyrillic name (*Meyer* ~ *Meier*).
+3. ``acronym``: an acronym against the registry's acronyms; a one-letter slip in an acronym
+   of at least 4 letters only when no other candidate is that close. Initials alone never
+   link an acronym and a long form (*US* is not the *UN-Sicherheitsrat*).
 4. ``fuzzy``: RapidFuzz scores on the few candidates a token index proposes (never a scan of
    the registry), judged by the rules of :mod:`entitykit.names`.
 5. ``new``: none of the above; the id is a slug of the name (``new:per:imangali-tasmagambetow``).
 
 :meth:`Resolver.resolve_mentions` adds ``coref`` (:mod:`entitykit.coref`: a surname-only
-mention takes the entity of a full name in the same document) and ``cluster``
+mention takes the entity of a full name in the same document, an acronym the long form the
+document defines it by) and ``cluster``
 (:mod:`entitykit.clustering`: unknown variants merged across the whole input). Persons only
 match persons; ORG, LOC and MISC match each other with a penalty. Scores are 0-100.
 
@@ -44,10 +48,10 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS, AliasRegistry, build_registry
 from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
-from .coref import link_surnames
+from .coref import link_acronyms, link_surnames
 from .errors import InputError
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
-from .names import Name, Verdict, compare, initials, parse, parse_key, same_skeleton, too_short_for_skeleton
+from .names import Name, Verdict, compare, parse, parse_key, same_skeleton, too_short_for_skeleton
 from .normalize import (
     FUNCTION_WORDS,
     compound_head,
@@ -92,7 +96,11 @@ class _RegistryIndex:
         self.owners: list[tuple[str, ...]] = []  # form id -> entity ids
         self.last_skels: list[str] = []  # form id -> skeleton of its last word
         self.weak_forms: set[int] = set()  # a surname alone or with an initial
+        # transliteration matches only between scripts, or between romanisations of a Cyrillic
+        # name: skeletons of every spelling (for Cyrillic mentions), and of the spellings of
+        # entities with a Cyrillic name (for Latin mentions)
         self.skeletons: dict[str, set[str]] = defaultdict(set)
+        self.romanised: dict[str, set[str]] = defaultdict(set)
         self.full_names: dict[str, list[str]] = defaultdict(list)  # PER id -> keys with first names
         self.acronyms: AcronymIndex[str] = AcronymIndex()
         self.tokens = TokenIndex()
@@ -100,6 +108,7 @@ class _RegistryIndex:
             normalize(alias) for entity in registry for alias in entity.names if is_acronym(display_form(alias))
         }
         labels = {entity.id: entity.label for entity in registry}
+        cyrillic = {entity.id for entity in registry if any(has_cyrillic(alias) for alias in entity.names)}
         for key, ids in registry.keys():
             form_id = len(self.forms)
             self.forms.append(key)
@@ -111,14 +120,10 @@ class _RegistryIndex:
                     self.acronyms.add_acronym(name.letters, entity_id)
                 continue
             for entity_id in ids:
-                self.skeletons[name.skel].add(entity_id)
-                if name.alt:
-                    self.skeletons[name.alt].add(entity_id)
-            letters = initials(name)
-            if letters:
-                for entity_id in ids:
-                    if labels[entity_id] != "PER":
-                        self.acronyms.add_long_form(letters, entity_id)
+                for skel in (name.skel, name.alt) if name.alt else (name.skel,):
+                    self.skeletons[skel].add(entity_id)
+                    if entity_id in cyrillic:
+                        self.romanised[skel].add(entity_id)
             self.tokens.add(form_id, name.skels)
             self.last_skels.append(name.skels[-1] if name.skels else "")
             if len(name.tokens) < 2 or len(name.tokens[0]) == 1:
@@ -274,8 +279,8 @@ class Resolver:
                 method = "alias"
             return _Match(entity_id, score - penalty, method, registry.spelling(entity_id, candidate_key))
         name = parse_key(key, is_acronym(clean))
-        # 2. transliteration: equal skeletons
-        skeletons = self._index.skeletons
+        # 2. transliteration: equal skeletons, between scripts or romanisations of one Cyrillic name
+        skeletons = self._index.skeletons if cyrillic else self._index.romanised
         for candidate_key, _, _ in keys:
             candidate = parse_key(candidate_key, name.acronym)
             if candidate.acronym or too_short_for_skeleton(candidate):
@@ -287,10 +292,10 @@ class Resolver:
                     entity_id, penalty = picked
                     matched = self._spelling_by_skeleton(entity_id, candidate.skel)
                     return _Match(entity_id, 92.0 - penalty, "translit", matched)
-        # 3. acronyms; 4. surname only and fuzzy; 5. a long form by its initials (weakest evidence)
+        # 3. an acronym one slip from a registry acronym; 4. surname only and fuzzy
         if name.acronym:
             return self._match_acronym(name, label, context)
-        return self._match_fuzzy(name, label, context) or self._match_acronym(name, label, context)
+        return self._match_fuzzy(name, label, context)
 
     def _spelling_by_skeleton(self, entity_id: str, skel: str) -> str:
         entity = self.registry[entity_id]
@@ -301,29 +306,21 @@ class Resolver:
         return entity.name
 
     def _match_acronym(self, name: Name, label: str, context: str | None) -> _Match | None:
+        """An acronym against the registry's acronyms: its letters (*O.V.K.S.*), or one slip away
+        from exactly one of them. A long form never matches by its initials alone (*Wiener
+        Marktamt* is not *WM*): the registry lists the long forms it knows, and a text defines
+        the ones it uses (:func:`entitykit.coref.link_acronyms`)."""
         acronyms = self._index.acronyms
-        if name.acronym:
-            ids = acronyms.exact(name.letters)
-            if ids:
-                picked = self._pick(ids, label, context, name.key)
-                if picked:
-                    return _Match(picked[0], 95.0 - picked[1], "acronym", self.registry[picked[0]].name)
-            options = self._labelled(acronyms.near(name.letters), label)
-            best = [option for option in options if option[1] == options[0][1]] if options else []
-            if len(best) == 1:  # a slip only when no other acronym is that close
-                entity_id, penalty = best[0]
-                return _Match(entity_id, 85.0 - penalty, "acronym", self._acronym_spelling(entity_id))
-            return None
-        letters = initials(name)
-        if letters and len(letters) >= 2:
-            # an entity with a long form of its own would have matched it above: a different
-            # long form with the same initials is a different organisation
-            ids = sorted(acronyms.exact(letters) - acronyms.long_forms)
-            if ids:
-                picked = self._pick(ids, label, context, letters)
-                if picked and len(self._labelled(ids, label)) == 1:
-                    entity_id, penalty = picked
-                    return _Match(entity_id, 90.0 - penalty, "acronym", self._acronym_spelling(entity_id))
+        ids = acronyms.exact(name.letters)
+        if ids:
+            picked = self._pick(ids, label, context, name.key)
+            if picked:
+                return _Match(picked[0], 95.0 - picked[1], "acronym", self.registry[picked[0]].name)
+        options = self._labelled(acronyms.near(name.letters), label)
+        best = [option for option in options if option[1] == options[0][1]] if options else []
+        if len(best) == 1:  # a slip only when no other acronym is that close
+            entity_id, penalty = best[0]
+            return _Match(entity_id, 85.0 - penalty, "acronym", self._acronym_spelling(entity_id))
         return None
 
     def _acronym_spelling(self, entity_id: str) -> str:
@@ -482,20 +479,26 @@ class Resolver:
     def _link(self, items: list[Mention]) -> Linked:
         results = [self.resolve(m.text, m.label, context=m.context) if m.context else self.resolve(m.text, m.label)
                    for m in items]
-        for index, (antecedent, score) in link_surnames(items, min_typo_length=self.min_typo_length).items():
+        links = link_surnames(items, min_typo_length=self.min_typo_length)
+        # an acronym the registry does not know takes the long form its document defines it by
+        links.update((index, link) for index, link in link_acronyms(items).items() if results[index].method == "new")
+        for index, (antecedent, score) in links.items():
             target = results[antecedent]
             results[index] = Resolution(
                 target.entity_id, target.canonical, target.label, score, "coref", items[antecedent].text
             )
         forms = FormTable()
         by_doc: dict[object, list[tuple[str, str]]] = defaultdict(list)
+        known: dict[object, set[str]] = defaultdict(set)  # registry entities of each document
         for number, (mention, result) in enumerate(zip(items, results)):
+            doc = mention.doc if mention.doc is not None else number  # no doc: a document of its own
             found = deciding_form(mention.text, result, self.registry)
-            if found is not None and found[1]:
-                # a mention without a doc is a document of its own
-                by_doc[mention.doc if mention.doc is not None else number].append((found[0], result.label))
-        for doc_forms in by_doc.values():
-            forms.add_document(doc_forms)
+            if found is None:
+                known[doc].add(result.entity_id)
+            elif found[1]:
+                by_doc[doc].append((found[0], result.label))
+        for doc, doc_forms in by_doc.items():
+            forms.add_document(doc_forms, context=known.get(doc, ()))
         return Linked(results, forms)
 
     def resolve_mentions(self, mentions: Iterable[Mention | tuple]) -> list[Resolution]:
@@ -521,9 +524,9 @@ class Resolver:
         """Step 2 alone: :meth:`FormClusterer.cluster <entitykit.clustering.FormClusterer.cluster>`
         with this resolver's settings. The registry is not consulted: pass only unknown forms.
 
-        >>> result = Resolver().cluster_forms([("OVKS", "ORG", 12), ("OVKAS", "ORG", 1), ("OSZE", "ORG", 3)])
-        >>> result[("OVKAS", "ORG")].entity_id, result[("OSZE", "ORG")].entity_id
-        ('new:org:ovks', 'new:org:osze')
+        >>> result = Resolver().cluster_forms([("Minsk", "LOC", 12), ("Minsks", "LOC", 1), ("Pinsk", "LOC", 3)])
+        >>> result[("Minsks", "LOC")].entity_id, result[("Pinsk", "LOC")].entity_id
+        ('new:loc:minsk', 'new:loc:pinsk')
         """
         return self.clusterer.cluster(forms)
 

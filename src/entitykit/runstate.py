@@ -453,7 +453,10 @@ class RunState:
         else:
             self._seen_ids.add(seen)
         self.mentions += len(mentions)
-        self.forms.add_document((mention.key, mention.record.label) for mention in mentions if mention.counted)
+        self.forms.add_document(
+            [(mention.key, mention.record.label) for mention in mentions if mention.counted],
+            context={mention.record.entity_id for mention in mentions if mention.key is None and mention.record.entity_id},
+        )
         for key, value in meta.items():
             kind = value_kind(value)
             if kind is not None:
