@@ -109,21 +109,31 @@ class _RegistryIndex:
         }
         labels = {entity.id: entity.label for entity in registry}
         cyrillic = {entity.id for entity in registry if any(has_cyrillic(alias) for alias in entity.names)}
+        latin_keys = {normalize(alias) for entity in registry for alias in entity.names if not has_cyrillic(alias)}
+        # spellings only a Cyrillic name gives, of places and bodies: in German text a Latin
+        # *Germania* or *OON* is a club or a newspaper, not Германия or ООН
+        self.cyrillic_only = {
+            normalize(alias) for entity in registry if entity.label != "PER" for alias in entity.names
+            if has_cyrillic(alias)
+        } - latin_keys
         for key, ids in registry.keys():
             form_id = len(self.forms)
             self.forms.append(key)
             self.owners.append(ids)
             name = parse_key(key, key in acronym_keys)
+            for entity_id in ids:
+                for skel in (name.skel, name.alt) if name.alt and not name.acronym else (name.skel,):
+                    self.skeletons[skel].add(entity_id)
+                    if entity_id in cyrillic and key in latin_keys:
+                        self.romanised[skel].add(entity_id)
+            if key in self.cyrillic_only:  # Cyrillic mentions meet it by its skeleton, nothing else does
+                self.last_skels.append("")
+                continue
             if name.acronym:
                 self.last_skels.append("")
                 for entity_id in ids:
                     self.acronyms.add_acronym(name.letters, entity_id)
                 continue
-            for entity_id in ids:
-                for skel in (name.skel, name.alt) if name.alt else (name.skel,):
-                    self.skeletons[skel].add(entity_id)
-                    if entity_id in cyrillic:
-                        self.romanised[skel].add(entity_id)
             self.tokens.add(form_id, name.skels)
             self.last_skels.append(name.skels[-1] if name.skels else "")
             if len(name.tokens) < 2 or len(name.tokens[0]) == 1:
@@ -268,6 +278,8 @@ class Resolver:
         if cyrillic:
             keys.append((normalize(transliterate_en(clean)), "translit", 95.0))
         for candidate_key, method, score in keys:
+            if not cyrillic and candidate_key in self._index.cyrillic_only:
+                continue
             ids = registry.lookup_key(candidate_key)
             if not ids:
                 continue
