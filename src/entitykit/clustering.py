@@ -32,7 +32,15 @@ from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import Name, compare, parse_key, token_skeleton, too_short_for_skeleton
-from .normalize import FUNCTION_WORDS, compound_head, display_form, genitive_stem, has_cyrillic, is_acronym, normalize
+from .normalize import (
+    FUNCTION_WORDS,
+    compound_head,
+    display_form,
+    genitive_stem,
+    has_cyrillic,
+    is_acronym,
+    normalize,
+)
 
 __all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
 
@@ -312,7 +320,10 @@ class _LabelClustering:
         return self.clusters
 
     def _shorter_forms(self) -> dict[str, str]:
-        """Forms that are another form plus a genitive -s or a generic compound head -> that form."""
+        """Forms that are another form plus a genitive -s or a generic compound head -> that form.
+
+        Not a legal form: *Lukoil GmbH* is as often the German subsidiary as *Lukoil* itself,
+        and the string cannot tell; the registry can (:meth:`Resolver.resolve`)."""
         label, names = self.label, self.names
         parent: dict[str, str] = {}
         for key in self.keys:
@@ -348,12 +359,20 @@ class _LabelClustering:
         groups: dict[str, list[str]] = defaultdict(list)
         for key in self.keys:
             groups[root(key)].append(key)
+        merged: dict[str, str] = {}
+        if self.label != "PER":  # one name written as one word or two: DeutscheBahn, Rheinland-Pfalz
+            by_compact: dict[str, str] = {}
+            for group_root in sorted(groups):
+                compact = _compact(group_root)
+                if len(compact) >= SHORTEST_COMPACT and not names[group_root].acronym:
+                    other = by_compact.setdefault(compact, group_root)
+                    if other != group_root:
+                        merged[group_root] = other
         # equal skeletons are one group too (transliteration variants)
         by_skeleton: dict[str, str] = {}
-        merged: dict[str, str] = {}
         for group_root in sorted(groups):
             name = names[group_root]
-            if name.acronym or too_short_for_skeleton(name):
+            if group_root in merged or name.acronym or too_short_for_skeleton(name):
                 continue
             other = by_skeleton.setdefault(name.skel, group_root)
             if other == group_root and name.alt:
@@ -425,18 +444,21 @@ class _LabelClustering:
         return cluster, matched, score
 
     def _share_context(self, members: list[Name], cluster: int) -> bool:
-        """Whether forms and a cluster appear in one document or with a name in common (beyond
-        the :attr:`common` ones). Without partners on either side (name lists, documents of one
-        name) nothing contradicts the string: True."""
+        """Whether forms and a cluster appear in one document or with a name in common."""
+        return self._agree([name.key for name in members], self.clusters[cluster].members, self.contexts[cluster])
+
+    def _agree(self, keys: list[str], others: Iterable[str], their_context: set[str] | frozenset[str]) -> bool:
+        """Whether forms (``keys``) and other forms (with their context words) appear in one
+        document or with a name in common, beyond the :attr:`common` ones. Without partners on
+        either side (name lists, documents of one name) nothing contradicts the string: True."""
         label, table = self.label, self.table
-        partners = set().union(*(table[(name.key, label)].partners for name in members))
-        mine = set().union(*(self.context[name.key] for name in members))
-        theirs = self.contexts[cluster]
-        if not mine or not theirs:
+        mine = set().union(*(self.context[key] for key in keys))
+        if not mine or not their_context:
             return True
-        if partners & set(self.clusters[cluster].members):
+        partners = set().union(*(table[(key, label)].partners for key in keys))
+        if not partners.isdisjoint(others):
             return True  # in one document
-        return bool((mine & theirs) - self.common)
+        return bool((mine & their_context) - self.common)
 
     def _add(self, target: int, group_root: str, members: list[str], matched: str, score: float) -> None:
         cluster = self.clusters[target]
@@ -479,6 +501,14 @@ def _weak(name: Name, other: Name, typos: tuple[tuple[str, str], ...], label: st
         and name.key != other.key
         and min(len(name.key), len(other.key)) < LONG_SKELETON
     )
+
+
+# Names written with or without spaces, hyphens and apostrophes are one name from this length.
+SHORTEST_COMPACT = 8
+
+
+def _compact(key: str) -> str:
+    return key.replace(" ", "").replace("-", "").replace("'", "")
 
 
 def _context_words(partners: Iterable[str]) -> frozenset[str]:

@@ -32,8 +32,9 @@ LEGAL_FORM_ACRONYMS = frozenset(
 def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> dict[int, tuple[int, float]]:
     """Surname-only persons -> the nearest full name with that surname in the same ``doc``.
 
-    Returns ``{mention index: (antecedent index, score 0-100)}``: the closest fitting full name
-    before the mention, else the first after it. A surname fits a full name by the rules of
+    Returns ``{mention index: (antecedent index, score 0-100)}``: the nearest mention of the
+    one person whose full name fits, before the mention, else after it; none when two people
+    of the document fit (*Kaja Kallas* and *Siim Kallas*): the surname alone does not say which. A surname fits a full name by the rules of
     :func:`entitykit.names.compare_names` (a genitive *Lukaschenkos* by its stem). Mentions
     without a ``doc`` are never linked.
     """
@@ -59,7 +60,10 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
                 best = max(verdicts, key=lambda verdict: (verdict.ok, verdict.score))
                 if best.ok:
                     fits.append((other, best.score))
-            if not fits:
+            # two people of that name in the document (Kaja Kallas, Siim Kallas): the surname
+            # alone does not say which
+            people = {names[other].key: names[other] for other, _ in fits}
+            if not fits or any(not compare(a, b, "PER", min_typo_length).ok for a in people.values() for b in people.values()):
                 continue
             before = [fit for fit in fits if fit[0] < index]
             antecedent, score = before[-1] if before else fits[0]

@@ -12,7 +12,8 @@ The rules, because a wrong merge is worse than a missed one:
   Iwanowa*), one edit (two side by side in long words);
 * a one-word name shorter than :data:`SHORTEST_TRANSLITERATION` letters never merges by its
   skeleton alone (*Sas / Zas*);
-* acronyms match acronyms (a one-letter slip in 4+ letters) or the initials of a long form.
+* acronyms match acronyms (a one-letter slip in 4+ letters) or the initials of a long form;
+* Roman numbers must agree (*Katharina I.* is not *Katharina II.*).
 
 >>> compare_names("Alexander Wolfowutsch", "Alexander Wolfowitsch", "PER").ok
 True
@@ -68,6 +69,7 @@ class Name(NamedTuple):
 
 
 _SPLIT = re.compile(r"[ -]")
+_REGNAL_NUMBERS = frozenset("i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi".split())
 _INFLECTIONS = ("en", "em", "er", "es", "e", "n", "s")
 _TAIL = re.compile(r"[^aeiou][aeiou]*$")
 
@@ -86,7 +88,8 @@ def parse_key(key: str, acronym: bool = False) -> Name:
     ('alexander', 'wolfowitsch')
     """
     tokens = tuple(token for token in _SPLIT.split(key) if token) if key else ()
-    skels = tuple(token_skeleton(token) for token in tokens)
+    # Roman numbers keep their letters: Katharina II. does not read as Katharina I.
+    skels = tuple(token if token in _REGNAL_NUMBERS else token_skeleton(token) for token in tokens)
     alt = " ".join(token_skeleton(token.replace("j", "dzh")) for token in tokens) if "j" in key else None
     return Name(key, tokens, skels, " ".join(skels), acronym, alt)
 
@@ -283,6 +286,9 @@ def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
         return Verdict(False, 0.0, "empty name")
     if a.key == b.key:
         return Verdict(True, 100.0, "same normalised spelling")
+    numbers_a, numbers_b = _regnal_numbers(a), _regnal_numbers(b)
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        return Verdict(False, fuzz.ratio(a.key, b.key), "regnal numbers differ")
     if a.acronym or b.acronym:
         return _compare_acronyms(a, b)
     if same_skeleton(a, b):
@@ -315,6 +321,11 @@ def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
         return Verdict(False, fuzz.ratio(a.key, b.key), f"{len(typos)} words misspelt")
     score = max(fuzz.ratio(a.key, b.key), fuzz.ratio(a.skel, b.skel))
     return Verdict(True, score, "spelling variant", tuple(typos))
+
+
+def _regnal_numbers(name: Name) -> tuple[str, ...]:
+    """The Roman numbers of a name after its first word (*Katharina II.*, *Wilhelm I.*)."""
+    return tuple(token for token in name.tokens[1:] if token in _REGNAL_NUMBERS)
 
 
 def _compare_persons(a: Name, b: Name, min_typo_length: int) -> Verdict:

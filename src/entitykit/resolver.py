@@ -59,6 +59,7 @@ from .normalize import (
     genitive_stem,
     has_cyrillic,
     is_acronym,
+    legal_form_stem,
     normalize,
     transliterate_en,
 )
@@ -121,8 +122,8 @@ class _RegistryIndex:
             self.forms.append(key)
             self.owners.append(ids)
             name = parse_key(key, key in acronym_keys)
-            for entity_id in ids:
-                for skel in (name.skel, name.alt) if name.alt and not name.acronym else (name.skel,):
+            for entity_id in ids if not name.acronym else ():
+                for skel in (name.skel, name.alt) if name.alt else (name.skel,):
                     self.skeletons[skel].add(entity_id)
                     if entity_id in cyrillic and key in latin_keys:
                         self.romanised[skel].add(entity_id)
@@ -275,6 +276,9 @@ class Resolver:
         stem = genitive_stem(clean)
         if stem:
             keys.append((normalize(stem), "alias", 95.0))
+        legal_stem = legal_form_stem(clean) if label != "PER" else None
+        if legal_stem:
+            keys.append((normalize(legal_stem), "alias", 95.0))  # Volkswagen AG -> Volkswagen
         if cyrillic:
             keys.append((normalize(transliterate_en(clean)), "translit", 95.0))
         for candidate_key, method, score in keys:
@@ -287,9 +291,12 @@ class Resolver:
             if picked is None:
                 continue
             entity_id, penalty = picked
+            spelling = registry.spelling(entity_id, candidate_key)
+            if penalty and is_acronym(display_form(spelling)) != is_acronym(clean):
+                continue  # the island Guam is not the organisation GUAM
             if method == "exact" and normalize(registry[entity_id].name) != candidate_key:
                 method = "alias"
-            return _Match(entity_id, score - penalty, method, registry.spelling(entity_id, candidate_key))
+            return _Match(entity_id, score - penalty, method, spelling)
         name = parse_key(key, is_acronym(clean))
         # 2. transliteration: equal skeletons, between scripts or romanisations of one Cyrillic name
         skeletons = self._index.skeletons if cyrillic else self._index.romanised
