@@ -84,6 +84,10 @@ def test_directory_and_records_and_several_sources(tmp_path):
         ('{"id": "", "label": "LOC", "name": "Minsk", "aliases": []}', "'id' must be a non-empty string"),
         ('{"id": "loc minsk", "label": "LOC", "name": "Minsk", "aliases": []}', "without spaces"),
         ('{"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": [], "wikidata": 2280}', "'wikidata' must be a string or null"),
+        ('{"id": "org:gus", "label": "ORG", "name": "GUS", "aliases": [], "short": ""}', "'short' must be a non-empty string, got ''"),
+        ('{"id": "org:gus", "label": "ORG", "name": "GUS", "aliases": [], "short": "  "}', "'short' must be a non-empty string, got '  '"),
+        ('{"id": "org:gus", "label": "ORG", "name": "GUS", "aliases": [], "short": 3}', "'short' must be a non-empty string, got 3"),
+        ('{"id": "org:gus", "label": "ORG", "name": "GUS", "aliases": [], "short": ["GUS"]}', "'short' must be a non-empty string, got ['GUS']"),
     ],
 )
 def test_bad_records_name_file_and_line(tmp_path, line, message):
@@ -299,3 +303,50 @@ def test_checking_the_bundled_files_themselves_reports_their_own_problems():
 def test_a_repeated_alias_is_named_with_the_spelling_it_repeats(tmp_path, aliases, warning):
     path = write_jsonl(tmp_path / "reg.jsonl", [{"id": "org:belta", "label": "ORG", "name": "BelTA", "aliases": aliases}])
     assert [str(problem) for problem in check_files([path], against_default=False)] == [f"{path}:1: warning: {warning}"]
+
+
+# --- short display names -----------------------------------------------------------------------
+
+GUS = {"id": "org:gus", "label": "ORG", "name": "Gemeinschaft Unabhängiger Staaten", "aliases": ["GUS", "CIS"], "short": "GUS"}
+
+
+def test_short_name_is_read_kept_and_written_back(tmp_path):
+    path = write_jsonl(tmp_path / "reg.jsonl", [GUS, MINSK])
+    registry = AliasRegistry.from_sources(path)
+    assert registry["org:gus"].short == "GUS"
+    assert registry["loc:minsk"].short is None
+    assert registry["org:gus"].to_record() == GUS  # the pipeline stores its registry as records
+    assert registry.lookup("GUS") == ("org:gus",)  # a display name, and still an alias
+    assert check_files([path], against_default=False) == []
+
+
+def test_a_later_file_gives_a_bundled_entity_another_short_name(tmp_path):
+    first = write_jsonl(tmp_path / "a.jsonl", [GUS])
+    second = write_jsonl(tmp_path / "b.jsonl", [{"id": "org:gus", "label": "ORG", "name": "SNG", "aliases": [], "short": "SNG"}])
+    third = write_jsonl(tmp_path / "c.jsonl", [{"id": "org:gus", "label": "ORG", "name": "СНГ", "aliases": []}])
+    assert AliasRegistry.from_sources(first, second)["org:gus"].short == "SNG"
+    assert AliasRegistry.from_sources(first, third)["org:gus"].short == "GUS"  # no short: the earlier one stays
+
+
+def test_a_short_name_that_is_no_spelling_of_the_entity_is_linted(tmp_path):
+    path = write_jsonl(tmp_path / "reg.jsonl", [dict(GUS, short="GSU")])
+    assert [str(problem) for problem in check_files([path], against_default=False)] == [
+        f"{path}:1: warning: short 'GSU' is not a name or alias of 'org:gus'; plots would label it with a "
+        "spelling its mentions do not use (add it to the aliases, or pick one of them)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "short"),
+    [
+        ("org:ovks", "OVKS"),
+        ("org:gus", "GUS"),
+        ("org:eawu", "EAWU"),
+        ("org:osze", "OSZE"),
+        ("org:aussenministerium-russland", "Außenministerium Russlands"),
+        ("per:alexander-lukaschenko", None),  # persons keep their full names
+        ("org:nato", None),  # short already
+    ],
+)
+def test_the_bundled_registry_has_short_names_for_long_organisation_names(entity_id, short):
+    assert default_registry()[entity_id].short == short

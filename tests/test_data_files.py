@@ -31,7 +31,7 @@ FILE_LABELS = {
     "misc.jsonl": "MISC",
 }
 REQUIRED_FIELDS = {"id": str, "label": str, "name": str, "aliases": list}
-OPTIONAL_FIELDS = {"lang": str, "wikidata": str, "note": str}
+OPTIONAL_FIELDS = {"lang": str, "wikidata": str, "note": str, "short": str}
 ID_RE = re.compile(r"^(per|org|loc|misc):[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
 LANG_RE = re.compile(r"^[a-z]{2}$")
@@ -166,6 +166,9 @@ def test_registry_records_follow_the_schema(name):
             assert LANG_RE.match(record["lang"]), f"{where}: lang {record['lang']!r}"
         if "note" in record:
             assert well_formed(record["note"]), f"{where}: note"
+        if "short" in record:
+            assert record["short"] in record["aliases"], f"{where}: short {record['short']!r} is not one of its aliases"
+            assert len(record["short"]) < len(record["name"]), f"{where}: short {record['short']!r} is not shorter"
 
 
 def test_registry_ids_are_unique():

@@ -296,7 +296,7 @@ def test_plot_top_entities_draws_one_panel_per_label_with_the_counts(docs):
     assert [axis.get_title(loc="left") for axis in figure.axes] == ["PER", "ORG", "LOC"]
     per, org, loc = figure.axes
     assert bars(per) == {"Alexander Wolfowitsch": 2, "Imangali Tasmagambetow": 2, "Alexander Lukaschenko": 1}
-    assert bars(org) == {"Organisation des Vertrags über kollekti…": 2}  # long names shortened
+    assert bars(org) == {"Organisation des Vertrags\nüber kollektive Sicherheit": 2}  # not in the registry: two lines
     assert bars(loc) == {"Minsk": 3, "Moskau": 1}
     assert loc.get_yticklabels()[-1].get_text() == "Minsk"  # the most mentioned on top
 
@@ -317,7 +317,7 @@ def test_plot_cooccurrence_draws_a_node_per_entity_and_wider_edges_for_more(docs
     edges = [c for c in axis.collections if isinstance(c, LineCollection)]
     assert len(nodes) == 1 and len(nodes[0].get_offsets()) == 6
     assert sorted(t.get_text().replace("\n", " ") for t in axis.texts) == sorted(
-        ["Alexander Wolfowitsch", "Imangali Tasmagambetow", "Moskau", "Organisation des Vertrags über kollektive Sicherheit", "Minsk", "Alexander Lukaschenko"]
+        ["Alexander Wolfowitsch", "Imangali Tasmagambetow", "Moskau", "Organisation des … kollektive Sicherheit", "Minsk", "Alexander Lukaschenko"]
     )
     widths = list(edges[0].get_linewidths())
     assert len(widths) == 13
@@ -328,7 +328,7 @@ def test_plot_cooccurrence_draws_a_node_per_entity_and_wider_edges_for_more(docs
 def test_plot_cooccurrence_filters_and_is_reproducible(docs):
     figure = viz.plot_cooccurrence(docs, min_count=2)
     labels = sorted(t.get_text().replace("\n", " ") for t in figure.axes[0].texts)
-    assert labels == ["Imangali Tasmagambetow", "Minsk", "Organisation des Vertrags über kollektive Sicherheit"]
+    assert labels == ["Imangali Tasmagambetow", "Minsk", "Organisation des … kollektive Sicherheit"]
     first = viz.plot_cooccurrence(docs, n=4).axes[0]
     again = viz.plot_cooccurrence(docs, n=4).axes[0]
     assert len(first.texts) == 4
@@ -341,6 +341,208 @@ def test_plot_cooccurrence_with_no_pairs_says_so(nlp):
     axis = viz.plot_cooccurrence(doc).axes[0]
     assert not axis.collections
     assert "no pair" in axis.texts[0].get_text()
+
+
+# --- plots that read at 5 and at 5,000 documents ------------------------------------------------
+
+# The entities of the five news texts of notebooks/corpus/, in order of mention, as a run finds them.
+NOTEBOOK_CORPUS = {
+    "einladung": "org:ovks per:imangali-tasmagambetow loc:minsk per:alexander-wolfowitsch per:imangali-tasmagambetow "
+    "per:alexander-lukaschenko org:ovks per:alexander-wolfowitsch",
+    "besuch": "per:imangali-tasmagambetow org:ovks loc:minsk per:alexander-wolfowitsch per:alexander-lukaschenko "
+    "org:ovks loc:russland loc:kasachstan",
+    "moskau": "loc:moskau org:ovks per:sergej-lawrow per:sergej-aleinik new:loc:osteuropa per:sergej-lawrow "
+    "org:unionsstaat per:sergej-aleinik loc:minsk",
+    "astana": "loc:kasachstan per:kassym-schomart-tokajew loc:astana org:ovks per:kassym-schomart-tokajew "
+    "per:imangali-tasmagambetow per:imangali-tasmagambetow loc:astana loc:kasachstan",
+    "jerewan": "loc:armenien per:nikol-paschinjan org:ovks loc:jerewan per:nikol-paschinjan loc:armenien "
+    "loc:aserbaidschan org:ovks per:imangali-tasmagambetow loc:jerewan",
+}
+UNKNOWN = {"new:loc:osteuropa": ("LOC", "Osteuropa")}
+
+
+def mentions_table(documents, names=UNKNOWN):
+    """A mentions frame, as a run writes it, from the entity ids each document mentions: label
+    and canonical name from the bundled registry, or from ``names`` for the others."""
+    from entitykit.aliases import default_registry
+
+    registry = default_registry()
+    rows = []
+    for doc_id, ids in documents.items():
+        for entity_id in ids.split() if isinstance(ids, str) else ids:
+            entity = registry.get(entity_id)
+            label, canonical = (entity.label, entity.name) if entity else names[entity_id]
+            rows.append((doc_id, 0, len(canonical), canonical, label, entity_id, canonical, 100.0, "exact"))
+    return pd.DataFrame(rows, columns=list(viz.MENTION_COLUMNS))
+
+
+def drawn(figure):
+    """(node count, edge widths, node names) of a co-occurrence figure."""
+    axis = figure.axes[0]
+    nodes = [c for c in axis.collections if isinstance(c, PathCollection)]
+    edges = [c for c in axis.collections if isinstance(c, LineCollection)]
+    widths = list(edges[0].get_linewidths()) if edges else []
+    return (len(nodes[0].get_offsets()) if nodes else 0), widths, {t.get_text() for t in axis.texts}
+
+
+def outside(figure):
+    """The texts of the figure, as saved, that do not lie within the figure."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)  # the figure was closed (not shown twice): give it a canvas
+    figure.savefig(io.BytesIO(), format="png")  # lays the figure out as saving does
+    renderer = canvas.get_renderer()
+    bounds = figure.bbox
+    texts = [text for axis in figure.axes for text in (*axis.get_yticklabels(), *axis.texts, axis.title)]
+    return [
+        text.get_text()
+        for text in texts
+        if text.get_text()
+        and not (bounds.x0 <= (box := text.get_window_extent(renderer)).x0 and box.x1 <= bounds.x1
+                 and bounds.y0 <= box.y0 and box.y1 <= bounds.y1)
+    ]
+
+
+def test_on_five_documents_the_network_shows_the_pairs_that_come_back():
+    mentions = mentions_table(NOTEBOOK_CORPUS)
+    assert len(viz.cooccurrence(mentions)) == 62  # every pair once: the hairball of issue 11
+    figure = viz.plot_cooccurrence(mentions)
+    nodes, widths, names = drawn(figure)
+    # pairs in 2 or more of the 5 texts: OVKS-Tasmagambetow (4), OVKS-Minsk (3), and ten pairs
+    # of OVKS, Tasmagambetow, Minsk, Wolfowitsch, Lukaschenko, Kasachstan seen twice
+    assert nodes == 6 and len(widths) == 12
+    assert names == {"OVKS", "Imangali Tasmagambetow", "Minsk", "Alexander Wolfowitsch", "Alexander Lukaschenko", "Kasachstan"}
+    assert sorted(widths, reverse=True)[:3] == [6.0, 4.5, 3.0]  # 4, 3 and 2 texts
+    assert figure.axes[0].get_title() == "entities in the same document, pairs seen 2× or more"
+
+
+def test_on_five_documents_every_pair_is_drawn_when_asked_and_only_the_larger_nodes_are_named():
+    nodes, widths, names = drawn(viz.plot_cooccurrence(mentions_table(NOTEBOOK_CORPUS), min_count=1))
+    assert nodes == 18 and len(widths) == 62
+    assert len(names) == 15  # the three least mentioned (one mention each) are left unnamed
+    assert not names & {"Russland", "Osteuropa", "Unionsstaat"}
+
+
+def test_node_area_follows_the_mentions():
+    figure = viz.plot_cooccurrence(mentions_table(NOTEBOOK_CORPUS))
+    (nodes,) = [c for c in figure.axes[0].collections if isinstance(c, PathCollection)]
+    sizes = list(nodes.get_sizes())  # nodes are drawn most mentioned first: OVKS 8, Tasmagambetow 6, ...
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == pytest.approx(1200) and sizes[-1] == pytest.approx(150 + 1050 * 2 / 8)  # Lukaschenko: 2
+
+
+def synthetic_corpus(documents=5000, entities=300, seed=11):
+    """A mentions frame of ``documents`` texts naming 2-7 of ``entities`` entities, a few of
+    them in almost every text and most of them rarely (popularity 1/rank, as in news)."""
+    import random
+
+    rng = random.Random(seed)
+    ids = [f"new:{'per org loc'.split()[i % 3]}:entity-{i}" for i in range(entities)]
+    weights = [1 / rank for rank in range(1, entities + 1)]
+    corpus = {f"doc-{d}": list(dict.fromkeys(rng.choices(ids, weights, k=rng.randint(2, 7)))) for d in range(documents)}
+    names = {entity_id: (entity_id.split(":")[1].upper(), f"Entität {entity_id.rsplit('-', 1)[1]}") for entity_id in ids}
+    return mentions_table(corpus, names)
+
+
+def test_on_five_thousand_documents_the_network_stays_small_and_keeps_only_the_strong_pairs():
+    mentions = synthetic_corpus()
+    pairs = viz.cooccurrence(mentions)
+    assert len(pairs) > 5000  # drawn in full, a black disc
+    figure = viz.plot_cooccurrence(mentions)
+    nodes, widths, names = drawn(figure)
+    title = figure.axes[0].get_title()
+    threshold = int(re.search(r"pairs seen (\d+)×", title).group(1))
+    assert threshold >= 20
+    assert nodes <= 25 and 0 < len(widths) <= 40 and len(names) <= 15
+    # widths are 6 * count / strongest count: no edge drawn for a pair seen fewer times
+    strongest = pairs["count"].max()
+    assert min(widths) >= 6.0 * threshold / strongest - 1e-9
+    # and it is the lowest count that keeps the picture readable: the next lower one is a hairball
+    lower = pairs["count"][pairs["count"] < threshold].max()
+    assert len(drawn(viz.plot_cooccurrence(mentions, min_count=lower))[1]) > 40
+
+
+def test_the_network_of_one_document_keeps_the_entities_it_can_show():
+    mentions = mentions_table({"only": [f"new:loc:place-{i}" for i in range(12)]},
+                              {f"new:loc:place-{i}": ("LOC", f"Ort {i}") for i in range(12)})
+    nodes, widths, _ = drawn(viz.plot_cooccurrence(mentions))
+    assert (nodes, len(widths)) == (9, 36)  # every pair seen once: 12 places are 66 pairs, 9 are 36
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Minsk", "Minsk"),
+        ("Organisation des Vertrags über kollektive Sicherheit", "Organisation des Vertrags\nüber kollektive Sicherheit"),
+        ("Repräsentantenhaus der Nationalversammlung der Republik Belarus", "Repräsentantenhaus der\n… der Republik Belarus"),
+        ("Verteidigungsministerium der Russischen Föderation", "Verteidigungsministerium der\nRussischen Föderation"),
+        ("Ministerium für Arbeit und Sozialschutz der Republik Belarus", "Ministerium für Arbeit und\n… der Republik Belarus"),
+    ],
+)
+def test_long_names_keep_their_head_word_and_their_end(name, shown):
+    assert viz._display_name(name) == shown
+
+
+def test_ministries_of_two_countries_stay_apart_when_shortened():
+    russia = viz._display_name("Ministerium für Arbeit und Sozialschutz der Russischen Föderation")
+    belarus = viz._display_name("Ministerium für Arbeit und Sozialschutz der Republik Belarus")
+    assert russia != belarus and russia.endswith("Russischen Föderation")
+
+
+LONG_ORGS = {
+    "org:repraesentantenhaus-belarus": ("ORG", "Repräsentantenhaus der Nationalversammlung der Republik Belarus"),
+    "new:org:ministerium-fuer-arbeit": ("ORG", "Ministerium für Arbeit und Sozialschutz der Republik Belarus"),
+}
+
+
+@pytest.mark.parametrize("plot", [viz.plot_top_entities, viz.plot_cooccurrence])
+def test_long_organisation_names_are_shown_within_the_figure(plot):
+    mentions = mentions_table(
+        {
+            "a": "new:org:ministerium-fuer-arbeit org:repraesentantenhaus-belarus loc:minsk loc:minsk",
+            "b": "new:org:ministerium-fuer-arbeit org:repraesentantenhaus-belarus loc:minsk",
+        },
+        LONG_ORGS,
+    )
+    assert len(mentions_table({"x": "org:repraesentantenhaus-belarus"})["canonical"][0]) > 60
+    figure = plot(mentions)
+    labels = [t.get_text() for axis in figure.axes for t in (*axis.get_yticklabels(), *axis.texts)]
+    assert "Repräsentantenhaus der\n… der Republik Belarus" in labels
+    assert "Ministerium für Arbeit\n… der Republik Belarus" in labels or "Ministerium für Arbeit und\n… der Republik Belarus" in labels
+    assert outside(figure) == []
+
+
+def test_network_names_at_the_edges_stay_within_the_figure():
+    # a chain: its two ends lie at the far left and right of the spring layout
+    chain = [f"new:org:stelle-{i}" for i in range(6)]
+    names = {entity_id: ("ORG", f"Staatliche Stelle für sehr lange Namen der Republik Belarus Nummer {i}") for i, entity_id in enumerate(chain)}
+    mentions = mentions_table({f"d{i}": [a, b] for i, (a, b) in enumerate(zip(chain, chain[1:]))}, names)
+    assert outside(viz.plot_cooccurrence(mentions)) == []
+
+
+def test_registry_entities_are_labelled_with_their_short_name():
+    from entitykit.aliases import AliasRegistry
+
+    mentions = mentions_table({"a": "org:ovks org:gus loc:minsk org:ovks", "b": "org:ovks org:gus org:eawu"})
+    bars_shown = {label.get_text() for axis in viz.plot_top_entities(mentions).axes for label in axis.get_yticklabels()}
+    assert bars_shown == {"OVKS", "GUS", "EAWU", "Minsk"}
+    assert drawn(viz.plot_cooccurrence(mentions))[2] == {"OVKS", "GUS", "EAWU", "Minsk"}
+    # the registry the pipeline used: its short name, or the canonical name when it has none
+    mine = AliasRegistry.from_sources([
+        {"id": "org:ovks", "label": "ORG", "name": "OVKS", "aliases": ["ODKB"], "short": "ODKB"},
+        {"id": "org:gus", "label": "ORG", "name": "GUS", "aliases": []},
+    ])
+    axis = viz.plot_top_entities(mentions, labels=["ORG"], registry=mine).axes[0]
+    assert {label.get_text() for label in axis.get_yticklabels()} == {
+        "ODKB", "Gemeinschaft Unabhängiger\nStaaten", "Eurasische Wirtschaftsunion"
+    }
+
+
+def test_plot_cooccurrence_refuses_a_count_below_one(docs):
+    with pytest.raises(InputError, match="min_count must be at least 1 or None"):
+        viz.plot_cooccurrence(docs, min_count=0)
 
 
 # --- the optional extra ------------------------------------------------------------------------

@@ -7,9 +7,10 @@ A registry is built from JSONL files (one entity per line) or from iterables of 
      "lang": "de", "wikidata": "Q26245", "note": "Präsident von Belarus"}
 
 ``id``, ``label`` (PER, ORG, LOC, MISC), ``name`` and ``aliases`` are required; ``lang``,
-``wikidata`` and ``note`` are optional. Invalid records raise :class:`RegistryError` naming
-file and line. An alias claimed by two entities is allowed; :attr:`AliasRegistry.ambiguous`
-lists such keys and :meth:`AliasRegistry.lint` reports them.
+``wikidata``, ``note`` and ``short`` (a display name for plots, such as *OVKS*) are optional.
+Invalid records raise :class:`RegistryError` naming file and line. An alias claimed by two
+entities is allowed; :attr:`AliasRegistry.ambiguous` lists such keys and
+:meth:`AliasRegistry.lint` reports them.
 
 >>> registry = AliasRegistry.from_sources([
 ...     {"id": "org:ovks", "label": "ORG", "name": "OVKS",
@@ -51,7 +52,7 @@ __all__ = [
 Label = Literal["PER", "ORG", "LOC", "MISC"]
 LABELS: tuple[Label, ...] = get_args(Label)  # the one home of the labels; import them from here
 REQUIRED = ("id", "label", "name", "aliases")
-OPTIONAL = ("lang", "wikidata", "note")
+OPTIONAL = ("lang", "wikidata", "note", "short")
 _ID = re.compile(r"^\S+$")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -74,6 +75,7 @@ class Entity:
     lang: str | None = None
     wikidata: str | None = None
     note: str | None = None
+    short: str | None = None  # display name for plots, e.g. "OVKS"; one of the names
     source: str | None = field(default=None, compare=False)  # "file:line" it came from
 
     @property
@@ -86,9 +88,11 @@ class Entity:
 
         >>> Entity("loc:minsk", "LOC", "Minsk", ("Мінск",)).to_record()
         {'id': 'loc:minsk', 'label': 'LOC', 'name': 'Minsk', 'aliases': ['Мінск']}
+        >>> Entity("org:gus", "ORG", "Gemeinschaft Unabhängiger Staaten", ("GUS",), short="GUS").to_record()["short"]
+        'GUS'
         """
         record: dict[str, Any] = {"id": self.id, "label": self.label, "name": self.name, "aliases": list(self.aliases)}
-        record.update({key: value for key in ("lang", "wikidata", "note") if (value := getattr(self, key))})
+        record.update({key: value for key in OPTIONAL if (value := getattr(self, key))})
         return record
 
 
@@ -139,10 +143,16 @@ def _parse_record(record: Any, where: str) -> tuple[Entity, list[str]]:
             raise RegistryError(
                 f"{where}: alias {position + 1} of {entity_id!r} must be a non-empty string, got {alias!r}"
             )
-    for key in OPTIONAL:
+    for key in ("lang", "wikidata", "note"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             raise RegistryError(f"{where}: {key!r} must be a string or null, got {_type_name(value)}")
+    short = record.get("short")
+    if short is not None and (not isinstance(short, str) or not short.strip()):
+        raise RegistryError(
+            f"{where}: 'short' must be a non-empty string, got {short!r}; give the display name plots "
+            "should show, such as 'OVKS', or leave the field out"
+        )
     extra = sorted(set(record) - set(REQUIRED) - set(OPTIONAL))
     if extra:
         warnings.append(f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} ignored")
@@ -161,6 +171,9 @@ def _parse_record(record: Any, where: str) -> tuple[Entity, list[str]]:
             continue
         again = "is listed twice" if first == spelling else f"repeats {first!r} in another case"
         warnings.append(f"alias {spelling!r} {again} for {entity_id!r}; one spelling is enough (case is ignored)")
+    if short is not None and short.strip().casefold() not in seen:
+        warnings.append(f"short {short.strip()!r} is not a name or alias of {entity_id!r}; plots would label it "
+                        "with a spelling its mentions do not use (add it to the aliases, or pick one of them)")
     entity = Entity(
         id=entity_id,
         label=label,
@@ -169,6 +182,7 @@ def _parse_record(record: Any, where: str) -> tuple[Entity, list[str]]:
         lang=record.get("lang"),
         wikidata=wikidata,
         note=record.get("note"),
+        short=short.strip() if short is not None else None,
         source=where,
     )
     return entity, warnings
@@ -245,7 +259,8 @@ class AliasRegistry:
         Raises :class:`RegistryError` naming ``file:line`` for malformed JSON, missing fields,
         wrong types, unknown labels, empty names and duplicate ids within a source. A later
         source may name an id an earlier one defined: its names become extra aliases of that
-        entity (the label must agree), so a user file can extend the bundled registry.
+        entity (the label must agree) and its ``short``, when it gives one, replaces the earlier
+        one, so a user file can extend the bundled registry.
 
         >>> AliasRegistry.from_sources([{"id": "org:osze", "label": "ORG", "name": "OSZE",
         ...                               "aliases": ["OSCE"]}]).lookup("osce")
@@ -277,7 +292,8 @@ class AliasRegistry:
         self._index(entity, entity.names)
 
     def _extend(self, entity: Entity) -> None:
-        """Add the names of ``entity`` to the entity of the same id from an earlier source."""
+        """Add the names of ``entity`` to the entity of the same id from an earlier source
+        (and its display name, when it has one: the user's file has the last word)."""
         known = self._entities[entity.id]
         if known.label != entity.label:
             raise RegistryError(
@@ -285,7 +301,7 @@ class AliasRegistry:
                 f"{entity.label} here; a later file may add aliases to an entity, not change its label"
             )
         added = tuple(name for name in dict.fromkeys(entity.names) if name not in known.names)
-        self._entities[entity.id] = replace(known, aliases=known.aliases + added)
+        self._entities[entity.id] = replace(known, aliases=known.aliases + added, short=entity.short or known.short)
         self._index(entity, added)
 
     def _index(self, entity: Entity, names: Iterable[str]) -> None:

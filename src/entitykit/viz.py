@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from .errors import InputError, MissingDependencyError
 from .export import ENTITY_COLUMNS, MENTION_COLUMNS, MentionRecord, doc_mentions, summarize
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
     from spacy.tokens import Doc
 
+    from .aliases import AliasRegistry
     from .corpus import DocumentMentions
 
     Source = Union[Doc, Iterable[Doc], Iterable[DocumentMentions], pandas.DataFrame, str, Path]
@@ -60,6 +61,13 @@ LABEL_COLORS: Mapping[str, str] = MappingProxyType(
 OTHER_COLOR = "#dddddd"
 LABEL_ORDER = ("PER", "ORG", "LOC", "MISC")
 FILE_SUFFIXES = (".parquet", ".jsonl", ".jsonl.gz", ".csv")
+# Plot labels: characters per line (two lines at most) in bar charts and on network nodes.
+NAME_WIDTH = 28
+NODE_NAME_WIDTH = 22
+# A spring layout of 8 x 6 inches stays readable up to about 40 edges and 15 node names; past
+# that, edges cross so often that no pair can be followed.
+MAX_EDGES = 40
+MAX_LABELS = 15
 
 # displaCy's entity template plus a tooltip (entity id, method, score) on each highlighted mention.
 ENT_TEMPLATE = """
@@ -458,8 +466,10 @@ def _units(source: Any, level: str, names: dict[str, str]) -> Iterator[set[str]]
             )
         mentions = _resolved(_mentions(source))
         names.update(zip(mentions["entity_id"], mentions["canonical"]))
-        for _, group in mentions.groupby("doc_id", sort=False):
-            yield set(group["entity_id"])
+        by_doc: dict[Any, set[str]] = {}  # not groupby, which is slow for many small documents
+        for doc_id, entity_id in zip(mentions["doc_id"], mentions["entity_id"]):
+            by_doc.setdefault(doc_id, set()).add(entity_id)
+        yield from by_doc.values()
         return
     for doc in _as_docs(source):
         units: dict[int, set[str]] = {}
@@ -485,26 +495,88 @@ def _entity_table(source: Any):
     return entities_frame(source)
 
 
+# --- names in plots ----------------------------------------------------------------------------
+
+
+def _display_name(name: str, width: int = NAME_WIDTH) -> str:
+    """``name`` as a plot label of at most two lines of about ``width`` characters: as it is
+    when it fits on one line, wrapped when it fits on two, else its first line, an ellipsis and
+    its last words.
+
+    >>> _display_name("Minsk")
+    'Minsk'
+    >>> print(_display_name("Organisation des Vertrags über kollektive Sicherheit"))
+    Organisation des Vertrags
+    über kollektive Sicherheit
+    >>> print(_display_name("Repräsentantenhaus der Nationalversammlung der Republik Belarus"))
+    Repräsentantenhaus der
+    … der Republik Belarus
+    """
+    # a compound longer than a line keeps its letters together, up to twice the width
+    lines = [
+        line if len(line) <= 2 * width else line[: 2 * width - 1] + "…"
+        for line in textwrap.wrap(name, width, break_long_words=False) or [name]
+    ]
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    # Both ends stay: a German name starts with its head word, and its end is what tells
+    # "Außenministerium der Republik Belarus" from "… der Russischen Föderation".
+    tail: list[str] = []
+    for word in reversed(name.split()):
+        if len(" ".join([word, *tail])) > width:
+            break
+        tail.insert(0, word)
+    return f"{lines[0]}\n… {' '.join(tail) or lines[-1]}"
+
+
+def _display_names(
+    entities: Iterable[tuple[str, str]], registry: AliasRegistry | None, width: int = NAME_WIDTH
+) -> list[str]:
+    """Plot labels for ``(entity id, canonical name)`` pairs: the registry's ``short`` name of a
+    registry entity when it has one, else the canonical name; either made to fit by
+    :func:`_display_name`. ``registry=None`` is the bundled registry."""
+    if registry is None:
+        from .aliases import default_registry
+
+        registry = default_registry()
+    labels = []
+    for entity_id, canonical in entities:
+        entity = registry.get(entity_id)
+        short = entity.short if entity is not None else None
+        labels.append(_display_name(short or str(canonical), width))
+    return labels
+
+
+# --- plots -------------------------------------------------------------------------------------
+
+
 def plot_top_entities(
     source: Source,
     *,
     n: int = 10,
     labels: Iterable[str] | None = None,
+    registry: AliasRegistry | None = None,
 ) -> Figure:
     """Bar chart of the ``n`` most mentioned entities of each label, one panel per label.
 
     ``source``: an entities or mentions DataFrame, Docs, or a run folder. ``labels`` picks and
-    orders the panels (default: PER, ORG, LOC, MISC, those present). Returns the matplotlib
+    orders the panels (default: PER, ORG, LOC, MISC, those present). An entity of ``registry``
+    (default: the bundled one; give the one your pipeline used, e.g.
+    ``entitykit.aliases.build_registry(["my_names.jsonl"])``) is labelled with its ``short``
+    name when it has one (*OVKS*); other long names are wrapped onto two lines, and shortened
+    in the middle when they need more. The margin fits the labels. Returns the matplotlib
     ``Figure`` (Jupyter shows it).
 
     >>> import spacy
     >>> from spacy.tokens import Span
     >>> doc = spacy.blank("de")("OVKS OVKAS Minsk")
-    >>> doc.ents = [Span(doc, 0, 1, "ORG", kb_id="ovks"), Span(doc, 1, 2, "ORG", kb_id="ovks"),
-    ...             Span(doc, 2, 3, "LOC", kb_id="minsk")]
+    >>> doc.ents = [Span(doc, 0, 1, "ORG", kb_id="org:ovks"), Span(doc, 1, 2, "ORG", kb_id="org:ovks"),
+    ...             Span(doc, 2, 3, "LOC", kb_id="loc:minsk")]
     >>> figure = plot_top_entities(doc)
     >>> [axis.get_title(loc="left") for axis in figure.axes]
     ['ORG', 'LOC']
+    >>> [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    ['OVKS']
     """
     plt = _require("matplotlib.pyplot")
     from matplotlib.ticker import MaxNLocator
@@ -520,17 +592,18 @@ def plot_top_entities(
         order = [label for label in labels if label in present]
     if not order:
         raise InputError("no entities to plot" + ("" if labels is None else f" with label {', '.join(labels)}"))
-    tops = [entities[entities["label"] == label].nlargest(n, "mentions", keep="first") for label in order]
-    sizes = [len(top) + 1.5 for top in tops]  # bars plus room for title and axis
+    tops = [entities[entities["label"] == label].nlargest(n, "mentions", keep="first").iloc[::-1] for label in order]
+    names = [_display_names(zip(top.get("entity_id", top["canonical"]), top["canonical"]), registry) for top in tops]
+    # a row is tall enough for a two-line name; the title and axis take two more rows
+    sizes = [len(top) * (1.25 if any("\n" in name for name in shown) else 1) + 2 for top, shown in zip(tops, names)]
     figure, axes = plt.subplots(
-        len(order), 1, figsize=(7, 0.4 * sum(sizes)), height_ratios=sizes, squeeze=False, layout="constrained"
+        len(order), 1, figsize=(7, 0.35 * sum(sizes)), height_ratios=sizes, squeeze=False, layout="constrained"
     )
     plt.close(figure)  # returned, not shown twice in Jupyter
-    for axis, label, top in zip(axes[:, 0], order, tops):
-        top = top.iloc[::-1]  # largest at the top
-        # Positions, not names, on the axis: two entities may share a canonical name.
+    for axis, label, top, top_names in zip(axes[:, 0], order, tops, names):
+        # Positions, not names, on the axis (largest at the top): two entities may share a name.
         axis.barh(range(len(top)), top["mentions"], color=LABEL_COLORS.get(label, OTHER_COLOR))
-        axis.set_yticks(range(len(top)), labels=[_shorten(name) for name in top["canonical"]])
+        axis.set_yticks(range(len(top)), labels=top_names)
         axis.set_title(label, loc="left")
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.set_xlabel("mentions")
@@ -538,22 +611,83 @@ def plot_top_entities(
     return figure
 
 
-def _shorten(name: str, width: int = 40) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+class _Network(NamedTuple):
+    """What :func:`plot_cooccurrence` draws: the pairs seen ``min_count`` times or more among
+    ``nodes`` (most mentioned first), out of ``candidates`` entities that had such a pair."""
+
+    min_count: int
+    nodes: list[str]
+    edges: list[tuple[str, str, int]]
+    candidates: int
+
+
+def _network(
+    pairs: list[tuple[str, str, int]], mentions: Mapping[str, int], *, min_count: int | None, n: int | None
+) -> _Network:
+    """Choose what a co-occurrence network shows; ``pairs`` come most frequent first.
+
+    >>> pairs = [("a", "b", 3), ("a", "c", 1), ("b", "c", 1)]
+    >>> _network(pairs, {"a": 5, "b": 4, "c": 1}, min_count=None, n=None)
+    _Network(min_count=1, nodes=['a', 'b', 'c'], edges=[('a', 'b', 3), ('a', 'c', 1), ('b', 'c', 1)], candidates=3)
+    >>> _network(pairs, {"a": 5, "b": 4, "c": 1}, min_count=2, n=None).nodes
+    ['a', 'b']
+    """
+
+    def among(nodes: list[str], kept: list[tuple[str, str, int]]) -> tuple[list[str], list[tuple[str, str, int]]]:
+        chosen = set(nodes)
+        edges = [pair for pair in kept if pair[0] in chosen and pair[1] in chosen]
+        linked = {node for a, b, _ in edges for node in (a, b)}
+        return [node for node in nodes if node in linked], edges
+
+    def at(threshold: int) -> _Network:
+        kept = [pair for pair in pairs if pair[2] >= threshold]
+        linked = {node for a, b, _ in kept for node in (a, b)}
+        candidates = sorted(linked, key=lambda node: (-mentions.get(node, 0), node))
+        return _Network(threshold, *among(candidates[:n], kept), len(candidates))
+
+    if min_count is not None:
+        return at(min_count)
+    chosen = None
+    # From the strongest ties down, until one count more would draw too many pairs: cheap, as
+    # only the few frequent pairs are looked at, however large the corpus.
+    for threshold in sorted({count for _, _, count in pairs}, reverse=True):
+        network = at(threshold)
+        if chosen is not None and len(network.edges) > MAX_EDGES:
+            break
+        chosen = network
+    if chosen is None:
+        return at(1)  # no pairs at all
+    # Too many pairs even at the highest count (one document: every pair seen once): fewer
+    # entities, the least mentioned left out first.
+    nodes, edges = chosen.nodes, chosen.edges
+    while len(edges) > MAX_EDGES and len(nodes) > 2:
+        nodes, edges = among(nodes[:-1], edges)
+    return chosen._replace(nodes=nodes, edges=edges)
 
 
 def plot_cooccurrence(
     source: Doc | Iterable[Doc] | pandas.DataFrame | str | Path,
     *,
     level: str = "document",
-    min_count: int = 1,
-    n: int | None = 30,
+    min_count: int | None = None,
+    n: int | None = 25,
     seed: int = 0,
+    registry: AliasRegistry | None = None,
 ) -> Figure:
-    """Network of entities that appear in the same documents (or sentences): one node per
-    entity (coloured by label, sized by how often it co-occurs), edge width proportional to the
-    count of :func:`cooccurrence`. Only the ``n`` entities with the most co-occurrences are drawn
-    (``None``: all). The spring layout is seeded, so the picture is the same on every run.
+    """Network of the entities that appear in the same documents (or sentences): one node per
+    entity (coloured by label, its area by its number of mentions), one edge per pair, as wide
+    as the pair is frequent (the count of :func:`cooccurrence`).
+
+    It draws the pairs seen at least ``min_count`` times among the ``n`` most mentioned
+    entities that have such a pair (``n=None``: all). ``min_count=None`` (the default) takes the
+    lowest count that leaves at most 40 pairs: five documents show the pairs that come back,
+    five thousand only their strongest ties, never a hairball (and a single document, where
+    every pair is seen once, its most mentioned entities). The title says which count it took
+    and how many entities were left out. With more than 15 nodes only the 15 most
+    mentioned are named. Names are those of :func:`plot_top_entities` (a ``registry`` entity's
+    ``short`` name, else two lines at most), each beside its node on the side away from the
+    middle; the layout leaves room for them. The spring layout is seeded: the same input gives
+    the same picture.
 
     >>> import spacy
     >>> from spacy.tokens import Span
@@ -566,65 +700,87 @@ def plot_cooccurrence(
     """
     plt = _require("matplotlib.pyplot")
     nx = _require("networkx")
+    pd = _require("pandas")
+    if min_count is not None and min_count < 1:
+        raise InputError(f"min_count must be at least 1 or None (chosen from the data), got {min_count}")
     if n is not None and n < 1:
         raise InputError(f"n must be at least 1 or None, got {n}")
-    pd = _require("pandas")
-    if not isinstance(source, (pd.DataFrame, str, Path)):
-        source = _as_docs(source)  # read twice below: pairs, then labels
-    pairs = cooccurrence(source, level=level, min_count=min_count)
-    labels = _labels(source)
-    graph = nx.Graph()
-    for row in pairs.itertuples(index=False):
-        graph.add_edge(row.source, row.target, count=row.count)
-        graph.nodes[row.source]["name"] = row.source_name
-        graph.nodes[row.target]["name"] = row.target_name
-    if n is not None and graph.number_of_nodes() > n:
-        strength = dict(graph.degree(weight="count"))
-        keep = sorted(graph.nodes, key=lambda node: (-strength[node], node))[:n]
-        graph = graph.subgraph(keep).copy()
-        graph.remove_nodes_from([node for node in list(graph.nodes) if graph.degree(node) == 0])
+    if isinstance(source, (str, Path)):
+        source = _mentions(source)  # read the run folder once
+    elif not isinstance(source, pd.DataFrame):
+        source = _as_docs(source)  # read twice below: pairs, then labels and mentions
+    pairs = cooccurrence(source, level=level)
+    labels, mentions = _entity_info(source)
+    network = _network(
+        list(zip(pairs["source"], pairs["target"], pairs["count"])), mentions, min_count=min_count, n=n
+    )
+    names = dict(zip(pairs["source"], pairs["source_name"])) | dict(zip(pairs["target"], pairs["target_name"]))
 
     figure, axis = plt.subplots(figsize=(8, 6), layout="constrained")
     plt.close(figure)  # returned, not shown twice in Jupyter
     axis.set_axis_off()
-    axis.set_title(f"entities in the same {level} (at least {min_count}×)")
-    if graph.number_of_nodes() == 0:
-        axis.text(0.5, 0.5, f"no pair of entities shares a {level} {min_count}× or more", ha="center", va="center")
+    left_out = network.candidates - len(network.nodes)
+    axis.set_title(
+        f"entities in the same {level}, pairs seen {network.min_count}× or more"
+        + (f" ({len(network.nodes)} of {network.candidates} entities)" if left_out else "")
+    )
+    if not network.nodes:
+        message = f"no pair of entities shares a {level} {network.min_count}× or more"
+        axis.text(0.5, 0.5, message, ha="center", va="center")
         return figure
-    nodes = sorted(graph.nodes)
-    edges = sorted(graph.edges(data="count"), key=lambda edge: (edge[0], edge[1]))
-    top = max(count for _, _, count in edges)
-    strength = dict(graph.degree(weight="count"))
-    position = nx.spring_layout(graph, seed=seed, weight="count")
+    graph = nx.Graph()
+    graph.add_nodes_from(network.nodes)  # in a fixed order, for a reproducible layout
+    graph.add_weighted_edges_from(network.edges, weight="count")
+    # Unweighted springs: weighted ones pull the frequent pairs into one knot where the names
+    # overlap; the counts show as edge widths.
+    position = nx.spring_layout(graph, seed=seed, weight=None)
+    top = max(count for _, _, count in network.edges)
     nx.draw_networkx_edges(
         graph,
         position,
-        edgelist=[(a, b) for a, b, _ in edges],
-        width=[max(0.5, 6.0 * count / top) for _, _, count in edges],
+        edgelist=[(a, b) for a, b, _ in network.edges],
+        width=[max(0.5, 6.0 * count / top) for _, _, count in network.edges],
         edge_color="#888888",
         alpha=0.7,
         ax=axis,
     )
-    most = max(strength.values())
+    most = max(mentions.get(node, 1) for node in network.nodes)
+    sizes = {node: 150 + 1050 * mentions.get(node, 1) / most for node in network.nodes}  # area, points²
     nx.draw_networkx_nodes(
         graph,
         position,
-        nodelist=nodes,
-        node_color=[LABEL_COLORS.get(labels.get(node, ""), OTHER_COLOR) for node in nodes],
-        node_size=[200 + 1000 * strength[node] / most for node in nodes],
+        nodelist=network.nodes,
+        node_color=[LABEL_COLORS.get(labels.get(node, ""), OTHER_COLOR) for node in network.nodes],
+        node_size=[sizes[node] for node in network.nodes],
         edgecolors="#555555",
         ax=axis,
     )
-    names = {node: textwrap.fill(graph.nodes[node]["name"], 22) for node in nodes}
-    nx.draw_networkx_labels(graph, position, labels=names, font_size=9, clip_on=False, ax=axis)
-    axis.margins(0.12)
+    named = network.nodes[:MAX_LABELS][::-1]  # the most mentioned drawn last, on top
+    xs = [x for x, _ in position.values()]
+    middle = (min(xs) + max(xs)) / 2
+    for node, name in zip(named, _display_names(((node, names[node]) for node in named), registry, NODE_NAME_WIDTH)):
+        x, y = position[node]
+        # Away from the middle, where the edges are; the constrained layout makes room for it.
+        outward = -1 if x < middle else 1
+        axis.annotate(
+            name,
+            (x, y),
+            xytext=(outward * (sizes[node] ** 0.5 / 2 + 2), 0),  # from the node's rim
+            textcoords="offset points",
+            ha="left" if outward > 0 else "right",
+            va="center",
+            fontsize=9,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.6},
+        )
+    axis.margins(0.08)
     return figure
 
 
-def _labels(source: Any) -> dict[str, str]:
-    """Entity id -> label, for node colours."""
+def _entity_info(source: Any) -> tuple[dict[str, str], Counter]:
+    """Entity id -> label (node colours) and entity id -> mentions (node sizes)."""
     pd = _require("pandas")
-    if isinstance(source, (pd.DataFrame, str, Path)):
+    if isinstance(source, pd.DataFrame):
         mentions = _resolved(_mentions(source))
-        return dict(zip(mentions["entity_id"], mentions["label"]))
-    return {ent.kb_id_: ent.label_ for doc in _as_docs(source) for ent in doc.ents if ent.kb_id_}
+        return dict(zip(mentions["entity_id"], mentions["label"])), Counter(mentions["entity_id"])
+    ents = [ent for doc in _as_docs(source) for ent in doc.ents if ent.kb_id_]
+    return {ent.kb_id_: ent.label_ for ent in ents}, Counter(ent.kb_id_ for ent in ents)
