@@ -516,3 +516,14 @@ def test_reference_article_with_the_bundled_model(with_registry, example_text):
     assert not any(e.text == "Nuer" for e in doc.ents)
     if with_registry:
         assert {e.kb_id_ for e in ovks} == {"org:ovks"}
+
+
+def test_one_name_in_one_document_is_one_entity_whatever_ner_called_it():
+    nlp = spacy.blank("de")
+    nlp.add_pipe("entitykit_resolver").initialize(default_aliases=False)
+    doc = nlp.make_doc("Leipzig gewann . Leipzig liegt in Sachsen . In Leipzig regnet es .")
+    doc.ents = [Span(doc, 0, 1, label="ORG"), Span(doc, 3, 4, label="LOC"), Span(doc, 9, 10, label="LOC")]
+    doc = nlp.get_pipe("entitykit_resolver")(doc)
+    assert [(ent.label_, ent.kb_id_, ent._.ner_label) for ent in doc.ents] == [
+        ("LOC", "new:loc:leipzig", "ORG"), ("LOC", "new:loc:leipzig", None), ("LOC", "new:loc:leipzig", None)
+    ]

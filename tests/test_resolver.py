@@ -387,3 +387,31 @@ def test_the_namesake_margin_holds_through_resolve_mentions():
                                          Mention("Alexander Wolfowitsch", "PER", doc="b")])
     assert [(r.entity_id, r.method) for r in results] == [
         ("new:per:alexander-wolfowutsch", "new"), ("per:namesake-1", "exact")]
+
+
+# --- one name in one document, one entity (issue 9) ----------------------------------------------
+
+
+def vote(resolver: Resolver, mentions: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    results = resolver.resolve_mentions([Mention(text, label, doc=doc) for text, label, doc in mentions])
+    return [(result.entity_id, result.label) for result in results]
+
+
+def test_the_most_frequent_label_of_a_name_in_a_document_decides_its_entity():
+    assert vote(Resolver(), [("Leipzig", "ORG", "a"), ("Leipzig", "LOC", "a"), ("Leipzigs", "LOC", "a"),
+                             ("Leipzig", "ORG", "b")]) == [
+        ("new:loc:leipzig", "LOC"), ("new:loc:leipzig", "LOC"), ("new:loc:leipzig", "LOC"),
+        ("new:org:leipzig", "ORG"),  # another document keeps its own label
+    ]
+
+
+def test_a_tie_goes_to_the_first_mention_and_a_surname_of_a_full_name_to_the_person():
+    assert vote(Resolver(), [("Kanye West", "MISC", "a"), ("Kanye West", "PER", "a")]) == [
+        ("new:misc:kanye-west", "MISC"), ("new:misc:kanye-west", "MISC")]
+    assert vote(Resolver(), [("Berlusconi", "ORG", "a"), ("Silvio Berlusconi", "PER", "a"), ("Berlusconi", "PER", "a")]) == [
+        ("new:per:silvio-berlusconi", "PER")] * 3
+
+
+def test_the_registry_label_of_a_name_decides_over_ner(resolver):
+    assert vote(resolver, [("Minsk", "ORG", "a"), ("Minsk", "ORG", "a"), ("Minsk", "LOC", "a")]) == [
+        ("loc:minsk", "LOC")] * 3

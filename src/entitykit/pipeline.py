@@ -216,13 +216,15 @@ def split_at_line_breaks(ents: Sequence[Span]) -> list[Span]:
 
 
 def register_extensions() -> None:
-    """Register ``Span._.canonical``, ``._.score``, ``._.method`` and ``._.matched`` (once).
+    """Register ``Span._.canonical``, ``._.score``, ``._.method``, ``._.matched`` and
+    ``._.ner_label`` (once). ``ner_label`` is set where the resolver gave a mention its name's
+    label in the document instead of NER's (one name, one entity: see the resolver).
 
     >>> register_extensions()
     >>> Span.has_extension("canonical")
     True
     """
-    for name in ("canonical", "score", "method", "matched"):
+    for name in ("canonical", "score", "method", "matched", "ner_label"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
 
@@ -576,7 +578,8 @@ def _norm(text: str) -> str:
 
 @Language.factory(
     "entitykit_resolver",
-    assigns=["token.ent_kb_id", "span._.canonical", "span._.score", "span._.method", "span._.matched"],
+    assigns=["token.ent_kb_id", "token.ent_type", "span._.canonical", "span._.score", "span._.method",
+             "span._.matched", "span._.ner_label"],
     requires=["doc.ents"],
     default_config={
         "score_cutoff": 80.0,
@@ -744,14 +747,19 @@ class EntityResolver:
             by_doc.setdefault(number, {})[ent.start, ent.end] = result
         for number, resolved in by_doc.items():
             doc = docs[number]
-            ents = []
+            ents, ner_labels = [], {}
             for ent in doc.ents:
                 result = resolved.get((ent.start, ent.end))
                 kb_id = result.entity_id if result else ent.kb_id_
-                ents.append(Span(doc, ent.start, ent.end, label=ent.label_, kb_id=kb_id, span_id=ent.id_))
+                label = ent.label_
+                if result and result.label != label and kb_id.startswith("new:"):
+                    # the name's label in this document won the vote: the span takes it
+                    label, ner_labels[(ent.start, ent.end)] = result.label, label
+                ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=kb_id, span_id=ent.id_))
             doc.ents = ents
             for ent in doc.ents:
                 result = resolved.get((ent.start, ent.end))
+                ent._.ner_label = ner_labels.get((ent.start, ent.end))
                 if result:
                     ent._.canonical = result.canonical
                     ent._.score = result.score

@@ -37,7 +37,7 @@ match persons; ORG, LOC and MISC match each other with a penalty. Scores are 0-1
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -495,9 +495,16 @@ class Resolver:
         """
         return self._link(_checked(mentions))
 
+    def _resolve_one(self, mention: Mention) -> Resolution:
+        if mention.context:
+            return self.resolve(mention.text, mention.label, context=mention.context)
+        return self.resolve(mention.text, mention.label)
+
     def _link(self, items: list[Mention]) -> Linked:
-        results = [self.resolve(m.text, m.label, context=m.context) if m.context else self.resolve(m.text, m.label)
-                   for m in items]
+        results = [self._resolve_one(mention) for mention in items]
+        for index, label in _label_votes(items, results).items():
+            items[index] = items[index]._replace(label=label)
+            results[index] = self._resolve_one(items[index])
         links = link_surnames(items, min_typo_length=self.min_typo_length)
         # an acronym the registry does not know takes the long form its document defines it by
         links.update((index, link) for index, link in link_acronyms(items).items() if results[index].method == "new")
@@ -548,6 +555,43 @@ class Resolver:
         ('new:loc:minsk', 'new:loc:pinsk')
         """
         return self.clusterer.cluster(forms)
+
+
+def _label_votes(items: Sequence[Mention], results: Sequence[Resolution]) -> dict[int, str]:
+    """Mentions whose label loses the vote of their name in their document -> the winning label.
+
+    One name (or its genitive) in one document is one entity, whatever NER called each mention
+    (*Leipzig* LOC and ORG, *Berlusconi* PER and ORG): the labels of registry entities found
+    for it decide, else the most frequent NER label (a surname of a person named in full in the
+    document counts once more for PER), else the first mention's. The mentions
+    keep their NER label in the outputs, so the disagreement stays visible.
+    """
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, mention in enumerate(items):
+        if mention.doc is not None:
+            groups[(mention.doc, normalize(mention.text))].append(index)
+    for (doc, key), indices in list(groups.items()):  # Leipzigs joins Leipzig
+        stem = genitive_stem(display_form(items[indices[0]].text))
+        if stem and (doc, normalize(stem)) in groups and (doc, key) in groups:
+            groups[(doc, normalize(stem))].extend(groups.pop((doc, key)))
+    # a surname of a full person name of the document is a person's (Berlusconi after Silvio Berlusconi)
+    surnames = {(mention.doc, normalize(mention.text).split(" ")[-1]) for mention in items
+                if mention.label == "PER" and " " in normalize(mention.text)}
+    votes: dict[int, str] = {}
+    for (doc, key), indices in groups.items():
+        labels = [items[index].label for index in indices]
+        if len(set(labels)) < 2:
+            continue
+        known = Counter(results[index].label for index in indices if results[index].method != "new")
+        counts = known or Counter(labels)
+        if not known and (doc, key) in surnames:
+            counts["PER"] += 1
+        best = max(counts.values())
+        winner = next(label for label in labels if counts.get(label) == best) if not known else min(
+            (label for label, count in counts.items() if count == best), key=LABELS.index
+        )
+        votes.update((index, winner) for index in indices if items[index].label != winner)
+    return votes
 
 
 def _checked(mentions: Iterable[Mention | tuple]) -> list[Mention]:
