@@ -10,6 +10,7 @@ Nothing is downloaded here. The sources:
   Austria, Switzerland and Liechtenstein with 500+ inhabitants, of the rest of Europe with
   1,000+, of the world with 15,000+ (each place under its name and every Latin or Cyrillic
   alternate name, Cyrillic spelt the German way);
+* rigour's table of organisation types (legal forms: *AG*, *GmbH & Co. KG*, *Inc.*, *PAO*);
 * rigour's territory list (countries in many languages, *Deutschland*, *Weißrussland*; Swiss
   cantons, Chinese provinces, Russian regions) and its person-name list (given names and
   surnames from Wikidata, their transliterations grouped under one Wikidata id), read from the
@@ -40,6 +41,12 @@ from entitykit.normalize import normalize  # noqa: E402
 OUT = ROOT / "src" / "entitykit" / "data" / "known"
 PLACES_FILE = "places.tsv.gz"
 PERSON_NAMES_FILE = "person_names.tsv.gz"
+LEGAL_FORMS_FILE = "legal_forms.tsv.gz"
+
+# Words rigour's organisation types include that name a body of their own when they close a
+# name: the *Bertelsmann Stiftung* is not Bertelsmann, a *Verein* not its town.
+NOT_LEGAL_FORMS = frozenset({"stiftung", "verein", "genossenschaft", "gesellschaft", "anstalt", "foundation",
+                             "association", "union", "trust", "partnership", "cooperative", "society"})
 
 RIGOUR_WHEEL = "rigour-1.8.2-py3-none-any.whl"
 RIGOUR_SHA256 = "21a375947ef9a1137452d3e1678a99ee364ef06f1de150ff39fe4a2d3179081a"
@@ -155,6 +162,22 @@ def person_names(rigour_wheel: Path) -> dict[str, list[int]]:
     return {key: sorted(ids) for key, ids in index.items()}
 
 
+def legal_forms(rigour_wheel: Path) -> dict[str, list[int]]:
+    """Normalised legal form (*ag*, *gmbh*, *gmbh co kg*, *inc*, *pao*) -> the numbers of rigour's
+    organisation types it spells, from rigour's table (ISO 20275, OCCRP and Wikipedia)."""
+    import ast
+
+    source = _wheel_member(rigour_wheel, "rigour/data/names/org_types.py")
+    specs = ast.literal_eval(source[source.index("= [") + 2 :])
+    index: dict[str, set[int]] = {}
+    for number, spec in enumerate(specs):
+        for name in (spec.get("display") or "", *spec.get("aliases", ())):
+            key = normalize(name)
+            if key and key not in NOT_LEGAL_FORMS and in_scripts(name, ("LATIN",)):
+                index.setdefault(key, set()).add(number)
+    return {key: sorted(numbers) for key, numbers in index.items()}
+
+
 def render(index: dict[str, list[int]]) -> str:
     """The text of a name file: ``key<TAB>id,id`` per line, sorted by key, ids in the given order."""
     return "".join(f"{key}\t{','.join(map(str, ids))}\n" for key, ids in sorted(index.items()))
@@ -170,6 +193,7 @@ def files(rigour_wheel: Path) -> Iterator[tuple[str, str]]:
     """(file name, text) of each name file."""
     yield PLACES_FILE, render(places(rigour_wheel))
     yield PERSON_NAMES_FILE, render(person_names(rigour_wheel))
+    yield LEGAL_FORMS_FILE, render(legal_forms(rigour_wheel))
 
 
 def main(argv: list[str] | None = None) -> None:

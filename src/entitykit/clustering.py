@@ -31,7 +31,7 @@ from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
 from .mentions import Method, Resolution, check_mention, new_entity_id
-from .names import Name, compare, parse_key, token_skeleton, too_short_for_skeleton
+from .names import Name, compare, known_apart, parse_key, token_skeleton, too_short_for_skeleton
 from .normalize import (
     FUNCTION_WORDS,
     compound_head,
@@ -368,6 +368,14 @@ class _LabelClustering:
                     other = by_compact.setdefault(compact, group_root)
                     if other != group_root:
                         merged[group_root] = other
+        if self.label == "LOC":  # two names of one place: Swerdlowsk / Jekaterinburg, Tiflis / Tbilissi
+            by_place: dict[int, str] = {}
+            for group_root in sorted(groups, key=lambda root: (-self.table[(root, "LOC")].count, root)):
+                place = _one_place(group_root)
+                if place is not None and group_root not in merged:
+                    other = by_place.setdefault(place, group_root)
+                    if other != group_root:
+                        merged[group_root] = other
         # equal skeletons are one group too (transliteration variants)
         by_skeleton: dict[str, str] = {}
         for group_root in sorted(groups):
@@ -377,14 +385,14 @@ class _LabelClustering:
             other = by_skeleton.setdefault(name.skel, group_root)
             if other == group_root and name.alt:
                 other = by_skeleton.get(name.alt, group_root)
-            if other != group_root:
+            if other != group_root and not known_apart(name, names[other], self.label):
                 merged[group_root] = other
         for group_root in sorted(groups):  # a later form whose English reading meets an earlier one
             name = names[group_root]
             if group_root in merged or name.acronym or not name.alt or too_short_for_skeleton(name):
                 continue
             other = by_skeleton.get(name.alt)
-            if other and other != group_root and merged.get(other) != group_root:
+            if other and other != group_root and merged.get(other) != group_root and not known_apart(name, names[other], self.label):
                 merged[group_root] = other
         for group_root in list(merged):  # follow chains to their end
             target, seen = merged[group_root], {group_root}
@@ -501,6 +509,14 @@ def _weak(name: Name, other: Name, typos: tuple[tuple[str, str], ...], label: st
         and name.key != other.key
         and min(len(name.key), len(other.key)) < LONG_SKELETON
     )
+
+
+def _one_place(key: str) -> int | None:
+    """The GeoNames place a name names, when it names one place only (else None)."""
+    from .knowledge import known_places
+
+    places = known_places(key)
+    return next(iter(places)) if len(places) == 1 else None
 
 
 # Names written with or without spaces, hyphens and apostrophes are one name from this length.

@@ -46,6 +46,7 @@ from .normalize import normalize
 
 __all__ = [
     "COMMON_WORD_ZIPF",
+    "legal_form_stem",
     "known_places",
     "main_place",
     "is_known_place",
@@ -68,6 +69,7 @@ _SMALL_LIST_FLOOR = 3.0  # wordfreq's "small" lists hold the words of Zipf 3 and
 
 _PLACES = "places.tsv.gz"
 _PERSON_NAMES = "person_names.tsv.gz"
+_LEGAL_FORMS = "legal_forms.tsv.gz"
 _NOTHING: frozenset[int] = frozenset()
 
 
@@ -101,6 +103,26 @@ def _ids(filename: str, form: str) -> tuple[int, ...]:
     if index < len(lines) and lines[index].startswith(prefix):
         return tuple(map(int, lines[index][len(prefix) :].split(",")))
     return ()
+
+
+def legal_form_stem(text: str) -> str | None:
+    """The name without the legal form that closes it, or ``None`` when there is none: *Volkswagen
+    AG*, *SAP SE*, *Google Inc.*, *DFL Deutsche Fußball Liga GmbH & Co. KG* lose it. The forms are
+    rigour's organisation types (ISO 20275 and more); a name that is only a legal form (*AG*) has
+    no stem, and *Stiftung* or *Verein* are no legal forms here (the *Bertelsmann Stiftung* is
+    not Bertelsmann).
+
+    >>> legal_form_stem("Volkswagen AG"), legal_form_stem("DFL Deutsche Fußball Liga GmbH & Co. KG")
+    ('Volkswagen', 'DFL Deutsche Fußball Liga')
+    >>> legal_form_stem("Bertelsmann Stiftung") is None, legal_form_stem("AG") is None
+    (True, True)
+    """
+    words = text.split()
+    for size in range(min(4, len(words) - 1), 0, -1):
+        if _ids(_LEGAL_FORMS, " ".join(words[-size:])):
+            stem = " ".join(words[:-size]).rstrip(" ,&+-")
+            return stem if normalize(stem) else None
+    return None
 
 
 @lru_cache(maxsize=1 << 16)

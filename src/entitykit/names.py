@@ -1,6 +1,7 @@
 """May two names be one entity? The pure comparison entitykit merges by, with a 0-100 score.
 
-Nothing here knows a registry or a corpus: two names and a label in, a :class:`Verdict` out.
+Nothing here knows a registry or a corpus: two names and a label in, a :class:`Verdict` out
+(with what entitykit knows of real names, :mod:`entitykit.knowledge`).
 The rules, because a wrong merge is worse than a missed one:
 
 * persons: the surname decides and first names must agree (*Alexander / Aleksandr*, an
@@ -13,7 +14,10 @@ The rules, because a wrong merge is worse than a missed one:
 * a one-word name shorter than :data:`SHORTEST_TRANSLITERATION` letters never merges by its
   skeleton alone (*Sas / Zas*);
 * acronyms match acronyms (a one-letter slip in 4+ letters) or the initials of a long form;
-* Roman numbers must agree (*Katharina I.* is not *Katharina II.*).
+* Roman numbers must agree (*Katharina I.* is not *Katharina II.*);
+* known names are never variants of each other (:func:`known_apart`): two common words or
+  names (*Busch* / *Bush*), two known places (*Freiberg* / *Freiburg*), two known surnames
+  a typo apart (*Steiner* / *Steinmeier*).
 
 >>> compare_names("Alexander Wolfowutsch", "Alexander Wolfowitsch", "PER").ok
 True
@@ -33,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acronym, normalize
 
-__all__ = ["Name", "Verdict", "compare_names", "compare", "parse", "parse_key", "initials", "acronym_slip"]
+__all__ = ["Name", "Verdict", "compare_names", "compare", "known_apart", "parse", "parse_key", "initials", "acronym_slip"]
 
 # One-word names shorter than this (in letters of the key) never merge by transliteration alone.
 SHORTEST_TRANSLITERATION = 4
@@ -282,6 +286,48 @@ def compare_names(a: str, b: str, label: str, *, min_typo_length: int = 7) -> Ve
 
 def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
     """:func:`compare_names` on parsed names (what the resolver and clustering call)."""
+    verdict = _compare(a, b, label, min_typo_length)
+    if verdict.ok and a.key != b.key and not (a.acronym or b.acronym):
+        reason = known_apart(a, b, label)
+        if reason:
+            return Verdict(False, verdict.score, reason)
+    return verdict
+
+
+def known_apart(a: Name, b: Name, label: str) -> str | None:
+    """Why two names that read alike are two known names (:mod:`entitykit.knowledge`), or None.
+
+    The words where they differ (a person's surname) are compared: two common German words or
+    names (*Busch* / *Bush*, *Meier* / *Meyer*), two known places (*Freiberg* / *Freiburg*,
+    *Uelsen* / *Uelzen*), two known surnames one typo apart (*Steiner* / *Steinmeier*) are
+    never one name misspelt.
+
+    >>> known_apart(parse("Freiberg"), parse("Freiburg"), "LOC")
+    "'freiberg' and 'freiburg' are two known places"
+    >>> known_apart(parse("Lukaschenko"), parse("Lukashenko"), "PER") is None
+    True
+    """
+    from . import knowledge
+
+    if label == "PER":
+        pairs = [(a.tokens[-1], b.tokens[-1])] if a.tokens and b.tokens else []
+    elif len(a.tokens) == len(b.tokens):
+        pairs = list(zip(a.tokens, b.tokens))
+    else:
+        return None
+    for x, y in pairs:
+        if x == y or inflection_stem(x) == inflection_stem(y):
+            continue
+        if label != "PER" and knowledge.distinct_known_names(x, y, "LOC"):
+            return f"'{x}' and '{y}' are two known places"
+        if label == "PER" and token_skeleton(x) != token_skeleton(y) and knowledge.distinct_known_names(x, y, "PER"):
+            return f"'{x}' and '{y}' are two known surnames"
+        if knowledge.is_common_word(x) and knowledge.is_common_word(y):
+            return f"'{x}' and '{y}' are both common words or names"
+    return None
+
+
+def _compare(a: Name, b: Name, label: str, min_typo_length: int) -> Verdict:
     if not a.key or not b.key:
         return Verdict(False, 0.0, "empty name")
     if a.key == b.key:

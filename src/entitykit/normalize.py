@@ -380,36 +380,6 @@ def genitive_stem(text: str) -> str | None:
     return text[:-1]
 
 
-# Words rigour's legal-form table knows that name a body of their own when they close a name:
-# the *Bertelsmann Stiftung* is not Bertelsmann, a *Verein* not its town.
-_NOT_A_LEGAL_FORM = frozenset({"stiftung", "verein", "genossenschaft", "gesellschaft", "anstalt"})
-
-
-def legal_form_stem(text: str) -> str | None:
-    """The name without the legal form that closes it, or ``None`` when there is none: *Volkswagen
-    AG*, *SAP SE*, *Google Inc.*, *DFL Deutsche Fußball Liga GmbH & Co. KG* lose it. The forms
-    come from OpenSanctions' ``rigour`` (ISO 20275 and more); a name that is only a legal form
-    (*AG*) has no stem.
-
-    >>> legal_form_stem("Volkswagen AG"), legal_form_stem("DFL Deutsche Fußball Liga GmbH & Co. KG")
-    ('Volkswagen', 'DFL Deutsche Fußball Liga')
-    >>> legal_form_stem("Bertelsmann Stiftung") is None, legal_form_stem("AG") is None
-    (True, True)
-    """
-    words = text.split()
-    if len(words) < 2:
-        return None
-    from rigour.names.org_types import extract_org_types
-
-    for size in range(min(4, len(words) - 1), 0, -1):
-        tail = " ".join(words[-size:]).casefold()
-        found = extract_org_types(tail)
-        if len(found) == 1 and found[0][0] == tail.rstrip(",") and tail not in _NOT_A_LEGAL_FORM:
-            stem = " ".join(words[:-size]).rstrip(" ,&-")
-            return stem if normalize(stem) else None
-    return None
-
-
 # Second parts of a hyphen compound that say something *about* the entity in the first part
 # (OVKS-Generalsekretär, EU-Staaten, Lukaschenko-Regime). Parts that name a body of their own
 # (EU-Kommission, UN-Sicherheitsrat, OVKS-Sekretariat) are not here on purpose.

@@ -50,6 +50,7 @@ from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
 from .coref import link_acronyms, link_surnames
 from .errors import InputError
+from .knowledge import legal_form_stem
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
 from .names import Name, Verdict, compare, parse, parse_key, same_skeleton, too_short_for_skeleton
 from .normalize import (
@@ -59,7 +60,6 @@ from .normalize import (
     genitive_stem,
     has_cyrillic,
     is_acronym,
-    legal_form_stem,
     normalize,
     transliterate_en,
 )
