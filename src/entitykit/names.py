@@ -287,11 +287,15 @@ def compare_names(a: str, b: str, label: str, *, min_typo_length: int = 7) -> Ve
 def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
     """:func:`compare_names` on parsed names (what the resolver and clustering call)."""
     verdict = _compare(a, b, label, min_typo_length)
-    if verdict.ok and a.key != b.key and not (a.acronym or b.acronym):
+    if verdict.ok and a.key != b.key and not (a.acronym or b.acronym) and verdict.reason not in _SAME_WORDS:
         reason = known_apart(a, b, label)
         if reason:
             return Verdict(False, verdict.score, reason)
     return verdict
+
+
+# Verdicts where the words agree (inflected, reordered): no spelling of one is read as the other
+_SAME_WORDS = frozenset({"same words, other case endings", "same words in another order"})
 
 
 def known_apart(a: Name, b: Name, label: str) -> str | None:
