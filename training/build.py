@@ -116,8 +116,10 @@ def package(model_dir: Path, out: Path, sources: list[str], corpora: Path) -> No
     import spacy
 
     from entitykit.evaluate import evaluate_ner
+    from entitykit.ner_model import move_cluster_table
 
     nlp = spacy.load(model_dir)
+    move_cluster_table(nlp)  # a model trained before the table lived in the tok2vec layer
     scores = evaluate_ner(corpora / "germeval2014" / "NER-de-dev.tsv", nlp)
     nlp.meta.update(
         {
@@ -169,7 +171,7 @@ def write_raw_text(files: list[Path], out: Path) -> Path:
 
 
 def _lexicon(nlp) -> dict:
-    words = nlp.config["initialize"]["before_init"]["max_words"]
+    words = nlp.config["initialize"]["after_init"]["max_words"]
     return dict(LEXICON, name=LEXICON["name"].format(words=words))
 
 
