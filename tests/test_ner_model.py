@@ -99,6 +99,17 @@ def test_the_bundled_pipeline_has_its_table_in_the_layer_and_none_in_the_vocab(b
 
 
 @pytest.mark.slow
+def test_the_bundled_pipeline_ships_no_training_words_but_has_its_labels_and_exceptions(bundled_ner):
+    import json
+
+    strings = json.loads((bundled_model_path() / "vocab" / "strings.json").read_text(encoding="utf-8"))
+    assert strings == []  # training/build.py drops them: nothing reads them and they took long to load
+    assert bundled_ner.get_pipe("ner").labels == ("LOC", "MISC", "ORG", "PER")
+    assert all(label in bundled_ner.vocab.strings for label in ("LOC", "MISC", "ORG", "PER"))
+    assert [token.text for token in bundled_ner.make_doc("Das gilt z.B. für Minsk.")] == ["Das", "gilt", "z.B.", "für", "Minsk", "."]
+
+
+@pytest.mark.slow
 def test_the_bundled_pipeline_pickles_with_its_table(bundled_ner):
     text = "Lukaschenko traf Merkel in Minsk."
     copy = pickle.loads(pickle.dumps(bundled_ner))
