@@ -121,19 +121,21 @@ def _lexicon_forward(model: Model, docs, is_train: bool, *, attr_ids: list[int],
     from spacy.attrs import ORTH
 
     ops = model.ops
+    arrays = [doc.to_array([*attr_ids, ORTH]) for doc in docs]  # the attrs, then the word's hash
+    orths = numpy.concatenate([array[:, -1] for array in arrays]) if arrays else numpy.zeros(0, dtype="uint64")
     table = model.attrs[CLUSTER_ATTR]
+    if len(table):
+        packed_all = table.lookup(orths)  # one lookup for the whole batch
+    else:  # a pipeline saved before the table moved into this layer
+        old = docs[0].vocab.lookups.get_table(CLUSTER_TABLE, {}) if docs else {}
+        packed_all = numpy.asarray([old.get(int(orth), 0) for orth in orths], dtype="uint64")
     outputs = []
-    for doc in docs:
-        base = doc.to_array(attr_ids)
-        if base.ndim == 1:
-            base = base.reshape((-1, 1))
-        if len(table):
-            packed = ops.xp.asarray(table.lookup(doc.to_array(ORTH)))
-        else:  # a pipeline saved before the table moved into this layer
-            old = doc.vocab.lookups.get_table(CLUSTER_TABLE, {})
-            packed = ops.xp.asarray([old.get(token.orth, 0) for token in doc], dtype="uint64")
+    start = 0
+    for array in arrays:
+        packed = ops.xp.asarray(packed_all[start : start + len(array)])
+        start += len(array)
         cluster = packed >> FREQ_BITS
-        columns = [base.astype("uint64")]
+        columns = [array[:, :-1].astype("uint64")]
         columns.extend((cluster >> shift).reshape((-1, 1)) for shift in cluster_shifts)
         columns.append((packed & ((1 << FREQ_BITS) - 1)).reshape((-1, 1)))
         outputs.append(ops.asarray2i(ops.xp.hstack(columns), dtype="uint64"))
