@@ -1,0 +1,178 @@
+"""The Brown-cluster table of the bundled NER: it travels inside the tok2vec layer as two arrays,
+gives every word the value it had in the vocab's lookups table, and is written there by training."""
+
+import pickle
+
+import numpy
+import pytest
+import spacy
+
+from entitykit.models import bundled_model_path
+from entitykit.ner_model import (
+    CLUSTER_ATTR,
+    CLUSTER_TABLE,
+    FREQ_BITS,
+    ClusterTable,
+    move_cluster_table,
+    set_cluster_table,
+)
+
+# Packed values ((cluster << FREQ_BITS) | frequency band) read from the bundled model's vocab
+# lookups table before the table moved into the layer (commit 7916d08).
+KNOWN_WORDS = [
+    ("Merkel", 1292),
+    ("Schmidt", 1292),  # the same cluster and band as Merkel: surnames cluster together
+    ("Lukaschenko", 1297),
+    ("Haus", 128681),
+    ("Regierung", 5035),
+    ("Minsk", 31248),
+    ("Berlin", 2569),
+    ("der", 4066),
+    ("und", 833),
+    ("LOC", 245651),  # a word spaCy stores as a symbol id, not a hash
+    (".", 0),
+    ("Tasmagambetow", 0),  # not among the million words
+]
+
+SMALL_EMBED = {
+    "@architectures": "spacy.Tok2Vec.v2",
+    "embed": {
+        "@architectures": "entitykit.LexiconEmbed.v1",
+        "width": 16,
+        "attrs": ["NORM", "SHAPE"],
+        "rows": [100, 50],
+        "cluster_shifts": [0, 2],
+        "cluster_rows": 50,
+    },
+    "encode": {
+        "@architectures": "spacy.MaxoutWindowEncoder.v2",
+        "width": 16,
+        "depth": 1,
+        "window_size": 1,
+        "maxout_pieces": 2,
+    },
+}
+
+
+def cluster_tables(nlp) -> list[ClusterTable]:
+    return [node.attrs[CLUSTER_ATTR] for node in nlp.get_pipe("tok2vec").model.walk() if CLUSTER_ATTR in node.attrs]
+
+
+def lexicon_features(nlp):
+    return next(node for node in nlp.get_pipe("tok2vec").model.walk() if node.name == "lexicon_features")
+
+
+def small_pipeline():
+    nlp = spacy.blank("de")
+    nlp.add_pipe("tok2vec", config={"model": SMALL_EMBED})
+    nlp.initialize()
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def bundled_ner():
+    if not (bundled_model_path() / "config.cfg").is_file():
+        pytest.skip("bundled model not built yet")
+    return spacy.load(bundled_model_path())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("word", "packed"), KNOWN_WORDS)
+def test_known_words_get_the_cluster_values_they_had(bundled_ner, word, packed):
+    doc = bundled_ner.make_doc(f"Heute {word} heute")
+    [table] = cluster_tables(bundled_ner)
+    assert table.lookup([doc[1].orth]).tolist() == [packed]
+    features = lexicon_features(bundled_ner).predict([doc])[0]
+    # columns: NORM, PREFIX, SUFFIX, SHAPE, the cluster at shifts 0/2/4/6, the frequency band
+    assert features[1, 4] == packed >> FREQ_BITS
+    assert features[1, 7] == packed >> FREQ_BITS >> 6
+    assert features[1, 8] == packed & ((1 << FREQ_BITS) - 1)
+
+
+@pytest.mark.slow
+def test_the_bundled_pipeline_has_its_table_in_the_layer_and_none_in_the_vocab(bundled_ner):
+    [table] = cluster_tables(bundled_ner)
+    assert len(table) == 1_000_000
+    assert bundled_ner.vocab.lookups.tables == []
+    lookups = bundled_model_path() / "vocab" / "lookups.bin"
+    assert not lookups.exists() or lookups.stat().st_size < 1_000
+
+
+@pytest.mark.slow
+def test_the_bundled_pipeline_ships_no_training_words_but_has_its_labels_and_exceptions(bundled_ner):
+    import json
+
+    strings = json.loads((bundled_model_path() / "vocab" / "strings.json").read_text(encoding="utf-8"))
+    assert strings == []  # training/build.py drops them: nothing reads them and they took long to load
+    assert bundled_ner.get_pipe("ner").labels == ("LOC", "MISC", "ORG", "PER")
+    assert all(label in bundled_ner.vocab.strings for label in ("LOC", "MISC", "ORG", "PER"))
+    assert [token.text for token in bundled_ner.make_doc("Das gilt z.B. für Minsk.")] == ["Das", "gilt", "z.B.", "für", "Minsk", "."]
+
+
+@pytest.mark.slow
+def test_the_bundled_pipeline_pickles_with_its_table(bundled_ner):
+    text = "Lukaschenko traf Merkel in Minsk."
+    copy = pickle.loads(pickle.dumps(bundled_ner))
+    before, after = bundled_ner(text), copy(text)
+    assert [(ent.text, ent.label_) for ent in after.ents] == [(ent.text, ent.label_) for ent in before.ents]
+    assert numpy.array_equal(before.tensor, after.tensor)
+
+
+def test_the_table_survives_to_disk_and_pickle(tmp_path):
+    nlp = small_pipeline()
+    assert set_cluster_table(nlp, ClusterTable.from_dict({"Merkel": 1292, "Haus": 128681, "LOC": 245651})) == 1
+    nlp.to_disk(tmp_path / "small")
+    for copy in (spacy.load(tmp_path / "small"), pickle.loads(pickle.dumps(nlp))):
+        doc = copy.make_doc("Merkel Haus LOC Minsk")
+        assert cluster_tables(copy)[0].lookup(doc.to_array("ORTH")).tolist() == [1292, 128681, 245651, 0]
+
+
+def test_a_pipeline_saved_with_the_old_lookups_table_keeps_its_features_and_can_move_it(tmp_path):
+    nlp = small_pipeline()
+    nlp.vocab.lookups.add_table(CLUSTER_TABLE, {"Merkel": 1292, "Haus": 128681})
+    text = "Merkel kaufte ein Haus in Minsk."
+    old_tensor = nlp(text).tensor
+    nlp.to_disk(tmp_path / "old")
+    old = spacy.load(tmp_path / "old")
+    assert numpy.array_equal(old(text).tensor, old_tensor)  # read from the vocab as before
+
+    assert move_cluster_table(old) is True
+    assert old.vocab.lookups.tables == [] and len(cluster_tables(old)[0]) == 2
+    old.to_disk(tmp_path / "moved")
+    moved = spacy.load(tmp_path / "moved")
+    assert numpy.array_equal(moved(text).tensor, old_tensor)
+    assert (tmp_path / "moved" / "tok2vec" / "model").stat().st_size > 0
+    assert move_cluster_table(moved) is False
+
+
+def test_training_with_the_shipped_config_puts_the_table_in_the_layer_after_pretrained_weights(tmp_path, monkeypatch):
+    """spaCy loads ``init_tok2vec`` weights after initialising the components: the table, set
+    by the ``after_init`` callback, must survive them and be saved with the tok2vec."""
+    from pathlib import Path
+
+    from spacy.training import Example
+    from spacy.util import load_config, load_model_from_config
+
+    import entitykit.ner_model as ner_model
+
+    monkeypatch.setattr(ner_model, "_german_clusters", lambda: {"der": 11, "Merkel": 40, "Minsk": 962, "Haus": 17})
+    config = load_config(Path(__file__).resolve().parents[1] / "training" / "config.cfg")
+    assert config["initialize"]["after_init"]["@callbacks"] == "entitykit.add_cluster_table.v2"
+    # pretrained weights as `spacy pretrain` writes them: the tok2vec of a pipeline without table
+    weights = tmp_path / "pretrained.bin"
+    weights.write_bytes(load_model_from_config(config, auto_fill=True).get_pipe("tok2vec").model.to_bytes())
+    config["paths"]["init_tok2vec"] = str(weights)
+    config["initialize"]["after_init"]["max_words"] = 3
+    nlp = load_model_from_config(config, auto_fill=True)
+    doc = nlp.make_doc("Merkel flog nach Minsk.")
+    example = Example.from_dict(doc, {"entities": ["U-PER", "O", "O", "U-LOC", "O"]})
+    nlp.initialize(lambda: [example])
+
+    # bands: the 1st word 1, the 2nd and 3rd 2; Haus, the 4th, is beyond max_words
+    expected = [(11 << FREQ_BITS) | 1, (40 << FREQ_BITS) | 2, (962 << FREQ_BITS) | 2, 0]
+    orths = nlp.make_doc("der Merkel Minsk Haus").to_array("ORTH")
+    assert cluster_tables(nlp)[0].lookup(orths).tolist() == expected
+    nlp.to_disk(tmp_path / "trained")
+    trained = spacy.load(tmp_path / "trained")
+    assert trained.vocab.lookups.tables == []
+    assert cluster_tables(trained)[0].lookup(orths).tolist() == expected
