@@ -69,13 +69,11 @@ MUTANTS = [
     # at 85 and the general "fits several clusters about equally" rule keeps OVKT alone. The
     # bug users would see is a slip towards several acronyms taking one of them.
     Mutant(
-        3, "clustering: an acronym one slip from two acronyms joins one of them",
-        CLUSTERING,
-        "                if len(near) > 1:\n"
-        "                    return None, None, None  # a slip, but towards several acronyms: keep apart\n",
-        "                if len(near) > 1:\n"
-        "                    near = dict([min(near.items())])\n",
-        ("tests/test_clustering.py::test_acronym_slips_join_only_a_single_close_acronym",),
+        3, "resolver: an acronym one slip from two registry acronyms takes one of them",
+        RESOLVER,
+        "if len(best) == 1:  # a slip only when no other acronym is that close",
+        "if best:",
+        ("tests/test_resolver.py::test_an_acronym_slip_takes_a_registry_acronym_only_when_no_other_is_as_close",),
     ),
     Mutant(
         4, "names: the first-letter rule is off (Kasmagambetow ~ Tasmagambetow)",
@@ -140,8 +138,8 @@ MUTANTS = [
     Mutant(
         12, "names: a surname alone scores like a full name (no 0.95 factor)",
         NAMES,
-        'return Verdict(True, round(surname_score * 0.95, 1), "surname only")',
-        'return Verdict(True, round(surname_score, 1), "surname only")',
+        'return Verdict(True, round(surname_score * 0.95, 1), "surname only", typos)',
+        'return Verdict(True, round(surname_score, 1), "surname only", typos)',
         ("tests/test_names.py::test_names_that_merge_with_their_score",),
     ),
     Mutant(
@@ -157,6 +155,77 @@ MUTANTS = [
         'return "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]',
         'return "x" + format(hash(text) & 0xFFFFFFFFFF, "010x")',
         ("tests/test_normalize.py::test_slugs_are_the_same_in_another_process_with_another_hash_seed",),
+    ),
+    # --- issue 9: merges you can count on ----------------------------------------------------
+    Mutant(
+        15, "acronyms: a document links a two- or three-letter acronym by its initials without defining it",
+        COREF,
+        "    if len(letters) < SHORTEST_ACRONYM_SLIP:\n        return None",
+        "    if False:\n        return None",
+        ("tests/test_coref.py::test_without_a_definition_only_four_letters_and_exact_initials_link_in_a_document",),
+    ),
+    Mutant(
+        16, "clustering: a short typo across documents merges without company in common",
+        CLUSTERING,
+        "if _weak(name, other, verdict.typos, label) and not self._share_context(members, cluster):",
+        "if False and not self._share_context(members, cluster):",
+        ("tests/test_clustering.py::test_a_short_typo_across_documents_needs_company_in_common",),
+    ),
+    Mutant(
+        17, "clustering: one name in common counts as shared company",
+        CLUSTERING,
+        "SHARED_CONTEXT = 2",
+        "SHARED_CONTEXT = 1",
+        ("tests/test_clustering.py::test_one_name_in_common_is_chance_and_registry_entities_count_as_company",),
+    ),
+    Mutant(
+        18, "names: known places, surnames and common words may be spelling variants of each other",
+        NAMES,
+        "        reason = known_apart(a, b, label)\n        if reason:",
+        "        reason = known_apart(a, b, label)\n        if False:",
+        ("tests/test_names.py::test_known_names_are_never_spelling_variants_of_each_other",),
+    ),
+    Mutant(
+        19, "resolver: a name keeps one id per NER label in its document (no label vote)",
+        RESOLVER,
+        "for index, label in _label_votes(items, results).items():",
+        "for index, label in {}.items():",
+        ("tests/test_resolver.py::test_the_most_frequent_label_of_a_name_in_a_document_decides_its_entity",),
+    ),
+    Mutant(
+        20, "coref: a surname alone goes to the nearest of two people of that name",
+        COREF,
+        "if not fits or any(not compare(a, b, \"PER\", min_typo_length).ok for a in people.values() for b in people.values()):",
+        "if not fits:",
+        ("tests/test_coref.py::test_in_document_coreference_links_a_surname_only_when_one_person_fits",),
+    ),
+    Mutant(
+        21, "names: Roman numbers need not agree (Katharina I. = Katharina II.)",
+        NAMES,
+        "if numbers_a and numbers_b and numbers_a != numbers_b:",
+        "if False:",
+        ("tests/test_names.py::test_roman_numbers_must_agree",),
+    ),
+    Mutant(
+        22, "resolver: a Latin mention takes a place's or body's Cyrillic-only spelling (OON = ООН)",
+        RESOLVER,
+        "if not cyrillic and candidate_key in self._index.cyrillic_only:",
+        "if False:",
+        ("tests/test_resolver.py::test_a_latin_name_never_takes_a_place_or_body_by_its_cyrillic_spelling_or_its_acronym",),
+    ),
+    Mutant(
+        23, "clustering: two names of one city are kept apart (no gazetteer)",
+        CLUSTERING,
+        "place = one_city(group_root)",
+        "place = None",
+        ("tests/test_clustering.py::test_two_names_of_one_city_are_one_place_but_a_country_is_not_its_parts",),
+    ),
+    Mutant(
+        24, "resolver: Latin spellings of any registry name match by transliteration skeleton",
+        RESOLVER,
+        "skeletons = self._index.skeletons if cyrillic else self._index.romanised",
+        "skeletons = self._index.skeletons",
+        ("tests/test_resolver.py::test_latin_spellings_of_a_german_name_are_no_transliteration",),
     ),
 ]
 

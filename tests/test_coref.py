@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from entitykit.coref import link_surnames
 from entitykit.resolver import Mention, Resolver
 
@@ -39,3 +41,48 @@ def test_a_genitive_surname_links_by_its_stem_and_a_different_surname_not_at_all
     mentions = [Mention("Alexander Wolfowitsch", "PER", doc="a"), Mention("Wolfowitschs", "PER", doc="a"),
                 Mention("Wolfowitz", "PER", doc="a")]
     assert link_surnames(mentions) == {1: (0, 100.0)}
+
+
+# --- acronyms a document defines (issue 9) --------------------------------------------------------
+
+from entitykit.coref import link_acronyms  # noqa: E402
+
+
+def doc(*mentions: tuple[str, str] | tuple[str, str, str]) -> list[Mention]:
+    return [Mention(text, label, doc="d", context=rest[0] if rest else None) for text, label, *rest in mentions]
+
+
+def test_a_bracketed_definition_links_even_a_two_letter_acronym():
+    mentions = doc(("Europäische Union", "ORG"), ("EU", "ORG", "die Europäische Union (EU) beschloss"),
+                   ("Europäische Zentralbank", "ORG"), ("EZB", "ORG", "EZB (Europäische Zentralbank) teilte"))
+    assert link_acronyms(mentions) == {1: (0, 90.0), 3: (2, 90.0)}
+
+
+def test_without_a_definition_only_four_letters_and_exact_initials_link_in_a_document():
+    mentions = doc(("Europäische Union", "ORG"), ("EU", "ORG", "die EU beschloss"),
+                   ("Organisation des Vertrags über kollektive Sicherheit", "ORG"), ("OVKS", "ORG"), ("OVKAS", "ORG"))
+    assert link_acronyms(mentions) == {3: (2, 95.0), 4: (2, 85.0)}  # OVKAS slips to OVKS, defined
+
+
+@pytest.mark.parametrize(
+    "mentions",
+    [
+        # two long forms with the initials: the document does not say which
+        [("Organisation des Vertrags über kollektive Sicherheit", "ORG"),
+         ("Ostdeutscher Verband kommunaler Sparkassen", "ORG"), ("OVKS", "ORG")],
+        # a legal form is no acronym of the company it follows
+        [("Apogenix GmbH", "ORG"), ("AG", "ORG", "Apogenix GmbH (AG)")],
+        # persons never
+        [("Hans Peter", "PER"), ("HP", "PER", "Hans Peter (HP)")],
+    ],
+)
+def test_no_acronym_link_without_a_single_definition(mentions):
+    assert link_acronyms(doc(*mentions)) == {}
+
+
+def test_acronyms_are_defined_per_document_only():
+    mentions = [Mention("Europäische Zentralbank", "ORG", doc="a"),
+                Mention("EZB", "ORG", doc="a", context="Europäische Zentralbank (EZB)"), Mention("EZB", "ORG", doc="b")]
+    results = Resolver().resolve_mentions(mentions)
+    assert results[1].entity_id == results[0].entity_id == "new:org:europaeische-zentralbank"
+    assert results[2].entity_id == "new:org:ezb"

@@ -108,3 +108,35 @@ def test_compare_names(a, b, label, ok):
     assert verdict.ok is ok, verdict
     assert compare_names(b, a, label).ok is ok  # symmetric
     assert 0 <= verdict.score <= 100
+
+
+# --- known names are never variants of each other (issue 9) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label", "reason"),
+    [
+        ("Freiberg", "Freiburg", "LOC", "'freiberg' and 'freiburg' are two known places"),
+        ("Uelsen", "Uelzen", "LOC", "'uelsen' and 'uelzen' are two known places"),
+        ("Stadtwerke Freiberg", "Stadtwerke Freiburg", "ORG", "'freiberg' and 'freiburg' are two known places"),
+        ("Steiner", "Steinmeier", "PER", "'steiner' and 'steinmeier' are two known surnames"),
+        ("Busch", "Bush", "PER", "'busch' and 'bush' are both common words or names"),
+        ("Hans Meyer", "Hans Meier", "PER", "'meyer' and 'meier' are both common words or names"),
+    ],
+)
+def test_known_names_are_never_spelling_variants_of_each_other(a, b, label, reason):
+    assert compare_names(a, b, label)[:3:2] == (False, reason)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [("Lukaschenko", "Lukashenko", "PER"), ("Timoschenko", "Tymoschenko", "PER"), ("Steinmeir", "Steinmeier", "PER"),
+     ("Kirgistan", "Kirgisistan", "LOC"), ("Mülheim", "Muelheim", "LOC")],
+)
+def test_rare_spellings_of_one_name_still_merge(a, b, label):
+    assert compare_names(a, b, label).ok
+
+
+def test_roman_numbers_must_agree():
+    assert compare_names("Katharina I.", "Katharina II.", "PER")[:3:2] == (False, "regnal numbers differ")
+    assert compare_names("Wilhelm II.", "Wilhelm II", "PER").ok

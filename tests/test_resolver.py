@@ -411,3 +411,42 @@ def test_a_tie_goes_to_the_first_mention_and_a_surname_of_a_full_name_to_the_per
 def test_the_registry_label_of_a_name_decides_over_ner(resolver):
     assert vote(resolver, [("Minsk", "ORG", "a"), ("Minsk", "ORG", "a"), ("Minsk", "LOC", "a")]) == [
         ("loc:minsk", "LOC")] * 3
+
+
+# --- safe merges and spellings only another script gives (issue 9) ---------------------------------
+
+
+@pytest.mark.parametrize("text", ["Volkswagen AG", "Volkswagen Aktiengesellschaft", "VOLKSWAGEN AG,"])
+def test_a_legal_form_meets_the_registry_name_it_follows(text):
+    registry = AliasRegistry.from_sources([{"id": "org:vw", "label": "ORG", "name": "Volkswagen", "aliases": []}])
+    result = Resolver(registry).resolve(text, "ORG")
+    assert (result.entity_id, result.method) == ("org:vw", "alias")
+
+
+def test_a_legal_form_never_merges_unknown_companies_across_documents():
+    results = Resolver().resolve_mentions([Mention("Lukoil", "ORG", doc="a"), Mention("Lukoil GmbH", "ORG", doc="b")])
+    assert [r.entity_id for r in results] == ["new:org:lukoil", "new:org:lukoil-gmbh"]  # the German subsidiary
+
+
+@pytest.mark.parametrize(("text", "label"), [("Germania", "LOC"), ("Germania", "ORG"), ("OON", "ORG"), ("Guam", "LOC")])
+def test_a_latin_name_never_takes_a_place_or_body_by_its_cyrillic_spelling_or_its_acronym(text, label):
+    registry = AliasRegistry.from_sources([
+        {"id": "loc:deutschland", "label": "LOC", "name": "Deutschland", "aliases": ["Germany", "Германия"]},
+        {"id": "org:un", "label": "ORG", "name": "Vereinte Nationen", "aliases": ["UN", "ООН"]},
+        {"id": "org:guam", "label": "ORG", "name": "GUAM", "aliases": ["ГУАМ"]},
+    ])
+    resolver = Resolver(registry)
+    assert resolver.resolve(text, label).method == "new"
+    assert resolver.resolve("Германия", "LOC").entity_id == "loc:deutschland"  # Cyrillic meets Cyrillic
+    assert resolver.resolve("ООН", "ORG").entity_id == "org:un"
+
+
+def test_an_acronym_slip_takes_a_registry_acronym_only_when_no_other_is_as_close():
+    registry = AliasRegistry.from_sources([
+        {"id": "org:ovks", "label": "ORG", "name": "OVKS", "aliases": []},
+        {"id": "org:ovat", "label": "ORG", "name": "OVAT", "aliases": []},
+    ])
+    resolver = Resolver(registry)
+    assert (resolver.resolve("OVKAS", "ORG").entity_id, resolver.resolve("OVKAS", "ORG").method) == ("org:ovks", "acronym")
+    assert resolver.resolve("OVKT", "ORG").entity_id == "new:org:ovkt"  # one slip from OVKS and from OVAT
+    assert resolver.resolve("OVK", "ORG").entity_id == "new:org:ovk"  # three letters: never a slip
