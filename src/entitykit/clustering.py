@@ -67,7 +67,10 @@ class FormTable:
     add up (:meth:`update`) to the table of the whole. A form's partners are the normalised
     unknown forms and the registry entities of the documents it occurs in, the
     :data:`PARTNER_LIMIT` most frequent kept: clustering asks them to agree before it merges two
-    forms on weak evidence (a typo, a surname alone).
+    forms on weak evidence (a typo, a surname alone). Partners add up exactly while a form has at
+    most twice that many; beyond, each table keeps the most frequent it has seen, so tables of
+    parts added in another order may keep other rare partners of a very frequent form (a run
+    adds its documents in input order, whatever the number of processes: the same table).
 
     >>> a, b = FormTable(), FormTable()
     >>> a.add_document([("Wolfowutsch", "PER"), ("Wolfowutsch", "PER"), ("Minsk", "LOC")])
