@@ -227,6 +227,20 @@ MUTANTS = [
         "skeletons = self._index.skeletons",
         ("tests/test_resolver.py::test_latin_spellings_of_a_german_name_are_no_transliteration",),
     ),
+    Mutant(
+        25, "clustering: a bare first name of the input joins a full name as its surname",
+        CLUSTERING,
+        "if len(name.tokens) == 1 < len(other.tokens) and name.key in self.given_names:",
+        "if False:",
+        ("tests/test_clustering.py::test_a_bare_first_name_of_the_input_never_joins_a_full_name_as_its_surname",),
+    ),
+    Mutant(
+        26, "clustering: a dative plural stays apart from its place",
+        CLUSTERING,
+        'if label != "PER" and text.endswith("en") and len(text) > 6:',
+        "if False:",
+        ("tests/test_clustering.py::test_a_dative_plural_follows_its_place",),
+    ),
 ]
 
 

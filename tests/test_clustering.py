@@ -295,3 +295,13 @@ def test_two_names_of_one_city_are_one_place_but_a_country_is_not_its_parts():
     ).items()}
     assert ids["Tbilissi"] == ids["Tiflis"] and ids["Екатеринбург"] == ids["Jekaterinburg"]
     assert ids["Mallorca"] != ids["Spanien"]
+
+
+def test_a_bare_first_name_of_the_input_never_joins_a_full_name_as_its_surname():
+    alone = ids([("Paul Simon", "PER", 3), ("Simon Rattle", "PER", 2), ("Simon", "PER", 1)])
+    assert alone["Simon"] == "new:per:simon"
+    assert ids([("Paul Simon", "PER", 3), ("Simon", "PER", 1)])["Simon"] == "new:per:paul-simon"
+
+
+def test_a_dative_plural_follows_its_place():
+    assert ids([("Niederlande", "LOC", 3), ("Niederlanden", "LOC", 1)])["Niederlanden"] == "new:loc:niederlande"

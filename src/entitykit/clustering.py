@@ -304,6 +304,8 @@ class _LabelClustering:
         # spelt differently still agree (*Serdar Berdimuchamedow* / *Serdar Berdimuhamedow*)
         self.context = {key: _context_words(table[(key, label)].partners) for key in keys}
         self.contexts: list[set[str]] = []  # cluster -> its members' context words
+        # words this input uses as first names (Simon in *Simon Rattle*): alone, anyone's
+        self.given_names = {name.tokens[0] for name in self.names.values() if label == "PER" and len(name.tokens) > 1}
         # words most forms share (the country, the capital) say nothing about one entity
         spread = Counter(word for words in self.context.values() for word in words)
         with_context = sum(1 for words in self.context.values() if words)
@@ -341,6 +343,8 @@ class _LabelClustering:
             shorter_forms = [stem, compound_head(text)]
             if stem and stem.endswith("e") and label != "PER":
                 shorter_forms.append(stem[:-1])  # Unionsstaates -> Unionsstaat
+            if label != "PER" and text.endswith("en") and len(text) > 6:
+                shorter_forms.append(text[:-1])  # a dative plural: Niederlanden -> Niederlande
             for shorter in shorter_forms:
                 if shorter:
                     shorter_key = normalize(shorter)
@@ -446,6 +450,8 @@ class _LabelClustering:
                     continue
                 if _weak(name, other, verdict.typos, label) and not self._share_context(members, cluster):
                     continue  # a typo or a surname alone, in other company: another entity
+                if len(name.tokens) == 1 < len(other.tokens) and name.key in self.given_names:
+                    continue  # a bare Simon is not Paul Simon when the input also has a Simon Rattle
                 if verdict.score > options.get(cluster, (0.0, ""))[0]:
                     options[cluster] = (verdict.score, other.key)
         if not options:
