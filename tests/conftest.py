@@ -16,6 +16,16 @@ EXAMPLE = ROOT / "examples" / "belta-2023-01-10-ovks.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pyproject() -> dict:
+    """``pyproject.toml`` as a dict: ``tomllib`` (Python 3.11+), else ``tomli``, else the test is
+    skipped (entitykit runs on 3.10, which has no TOML reader of its own)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli", reason="reading pyproject.toml on Python 3.10 needs tomli")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import pyproject
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY_DIR = ROOT / "data" / "aliases"
@@ -211,12 +212,23 @@ def test_an_installed_package_finds_the_registry_with_importlib_resources():
 
 
 def test_the_build_maps_data_aliases_into_the_package():
-    tomllib = pytest.importorskip("tomllib")
-    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    setuptools = pyproject()["tool"]["setuptools"]
     assert "entitykit.data.aliases" in setuptools["packages"]
     assert setuptools["package-dir"]["entitykit.data.aliases"] == "data/aliases"
     assert setuptools["package-data"]["entitykit.data.aliases"] == ["*.jsonl"]
     assert not (ROOT / "src" / "entitykit" / "data" / "aliases").exists(), "the registry lives in data/aliases/ only"
+
+
+
+def test_the_build_backend_reads_this_pyproject():
+    """``license = "MIT"``, a string (PEP 639), is read by setuptools 77 and later only: an older
+    one, which the build-system floor would allow, refuses the whole file."""
+    config = pyproject()
+    (setuptools,) = [r for r in config["build-system"]["requires"] if re.match(r"setuptools\b", r)]
+    floor = re.fullmatch(r"setuptools>=(\d+)(?:\.\d+)*", setuptools.replace(" ", ""))
+    assert floor, f"{setuptools!r}: give setuptools a floor (>=)"
+    if isinstance(config["project"].get("license"), str):
+        assert int(floor.group(1)) >= 77, setuptools
 
 
 @pytest.mark.parametrize(
