@@ -81,6 +81,13 @@ def bad_corpus(folder: Path) -> list[str]:
     return [str(txt), str(jsonl)]
 
 
+def made_up_word(length: int) -> str:
+    """A capitalised word of ``length`` letters that its skeleton keeps letter for letter
+    (consonant, vowel, ...: no doubled letters, no sch, ck, w, z that the skeleton rewrites)."""
+    letters = "".join(consonant + vowel for consonant, vowel in zip("bdgklmnprt" * length, "ao" * length))
+    return letters[:length].capitalize()
+
+
 class CliResult(NamedTuple):
     exit_code: int
     stdout: str
