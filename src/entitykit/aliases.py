@@ -113,6 +113,18 @@ class Problem(NamedTuple):
         return f"{self.source}:{self.line}: {self.severity}: {self.message}"
 
 
+@lru_cache(maxsize=1)
+def _long_word_pattern() -> re.Pattern:
+    """A word of a normalised key that may be too long for typo variants: its skeleton has at
+    most twice its letters (x -> ks), so one of over half of ``MAX_VARIANT_LENGTH`` letters.
+    A quick test, so that the words of most keys are never parsed (a registry has 100,000s)."""
+    # here, not at the top: blocking imports RapidFuzz, and spaCy imports this module whenever
+    # it builds a pipeline
+    from .blocking import MAX_VARIANT_LENGTH
+
+    return re.compile(rf"[^ -]{{{MAX_VARIANT_LENGTH // 2 + 1},}}")
+
+
 def _long_word(alias: str, key: str) -> str | None:
     """What is wrong with ``alias`` (normalised: ``key``) if one of its words is too long for
     typo variants (:func:`entitykit.blocking.has_variants` decides, on the words as the
@@ -336,10 +348,8 @@ class AliasRegistry:
         self._index(entity, added)
 
     def _index(self, entity: Entity, names: Iterable[str]) -> None:
-        # blocking imports RapidFuzz, and spaCy imports this module whenever it builds a pipeline
-        from .blocking import MAX_VARIANT_LENGTH
-
         by_key = self._by_key
+        long_word = _long_word_pattern()
         for alias in names:
             key = normalize(alias)
             why = None
@@ -347,7 +357,7 @@ class AliasRegistry:
                 why = "has no letters or digits and can never match" if not key else (
                     "is a single character and will match only itself"
                 )
-            elif len(key) > MAX_VARIANT_LENGTH // 2:  # a word's skeleton has at most twice its letters (x -> ks)
+            elif long_word.search(key):
                 why = _long_word(alias, key)
             if why:
                 file, _, line = (entity.source or "<records>:0").rpartition(":")
