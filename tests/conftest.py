@@ -1,5 +1,6 @@
-"""Shared fixtures: the reference article, a tiny rule-based German "NER" pipeline, the bundled model,
-and ``cli``, the one way tests run the command line."""
+"""Shared fixtures: the reference article, a tiny rule-based German "NER" pipeline, a tiny trained
+pipeline shaped like de_core_news_md, the bundled model, and ``cli``, the one way tests run the
+command line."""
 
 from __future__ import annotations
 
@@ -50,6 +51,16 @@ def rule_pipeline_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("rules") / "de_rules"
     nlp.to_disk(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def md_pipeline_path(tmp_path_factory) -> Path:
+    """A saved pipeline shaped like de_core_news_md (tok2vec, tagger, morphologizer, parser,
+    trainable lemmatizer, disabled senter, attribute_ruler, ner), trained in about 3 s on a
+    handful of sentences (``tests/md_pipeline.py``). Load it, never change it: copy it first."""
+    from md_pipeline import build_md_pipeline
+
+    return build_md_pipeline(tmp_path_factory.mktemp("md") / "de_core_news_md")
 
 
 @pytest.fixture(scope="session")
