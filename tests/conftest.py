@@ -1,5 +1,6 @@
-"""Shared fixtures: the reference article, a tiny rule-based German "NER" pipeline, the bundled model,
-and ``cli``, the one way tests run the command line."""
+"""Shared fixtures: the reference article, a tiny rule-based German "NER" pipeline, a tiny trained
+pipeline shaped like de_core_news_md, the bundled model, and ``cli``, the one way tests run the
+command line."""
 
 from __future__ import annotations
 
@@ -14,6 +15,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "belta-2023-01-10-ovks.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pyproject() -> dict:
+    """``pyproject.toml`` as a dict: ``tomllib`` (Python 3.11+), else ``tomli``, else the test is
+    skipped (entitykit runs on 3.10, which has no TOML reader of its own)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli", reason="reading pyproject.toml on Python 3.10 needs tomli")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +54,16 @@ def rule_pipeline_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def md_pipeline_path(tmp_path_factory) -> Path:
+    """A saved pipeline shaped like de_core_news_md (tok2vec, tagger, morphologizer, parser,
+    trainable lemmatizer, disabled senter, attribute_ruler, ner), trained in about 3 s on a
+    handful of sentences (``tests/md_pipeline.py``). Load it, never change it: copy it first."""
+    from md_pipeline import build_md_pipeline
+
+    return build_md_pipeline(tmp_path_factory.mktemp("md") / "de_core_news_md")
+
+
+@pytest.fixture(scope="session")
 def bundled_nlp():
     """entitykit's default pipeline (loaded once per test session)."""
     import entitykit
@@ -69,6 +90,13 @@ def bad_corpus(folder: Path) -> list[str]:
         encoding="utf-8",
     )
     return [str(txt), str(jsonl)]
+
+
+def made_up_word(length: int) -> str:
+    """A capitalised word of ``length`` letters that its skeleton keeps letter for letter
+    (consonant, vowel, ...: no doubled letters, no sch, ck, w, z that the skeleton rewrites)."""
+    letters = "".join(consonant + vowel for consonant, vowel in zip("bdgklmnprt" * length, "ao" * length))
+    return letters[:length].capitalize()
 
 
 class CliResult(NamedTuple):

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import made_up_word
 
 from typing import get_args
 
@@ -186,6 +187,23 @@ def test_one_letter_alias_is_allowed_but_linted():
     registry = AliasRegistry.from_sources([{"id": "per:x", "label": "PER", "name": "X", "aliases": []}])
     assert registry.lookup("x") == ("per:x",)
     assert any("single character" in problem.message for problem in registry.lint())
+
+
+
+@pytest.mark.parametrize(("extra", "warned"), [(0, False), (1, True)], ids=["at-the-bound", "one-over"])
+def test_an_alias_word_too_long_for_typo_variants_is_linted_with_its_line(tmp_path, extra, warned):
+    """issue 11, item 2: words over blocking.MAX_VARIANT_LENGTH letters get no one-deletion
+    variants; the registry still loads and matches the alias as written, and says so."""
+    from entitykit.blocking import MAX_VARIANT_LENGTH
+
+    word = made_up_word(MAX_VARIANT_LENGTH + extra)
+    path = write_jsonl(tmp_path / "reg.jsonl", [MINSK, {"id": "org:w", "label": "ORG", "name": f"{word} AG", "aliases": []}])
+    registry = AliasRegistry.from_sources(path)
+    assert registry.lookup(f"{word} AG") == ("org:w",)
+    expected = [f"{path}:2: warning: alias '{word} AG' has a word of {len(word)} letters, too long for typo "
+                "variants: few misspellings of it are found"] if warned else []
+    assert [str(problem) for problem in registry.lint()] == expected
+    assert [str(problem) for problem in check_files([path], against_default=False)] == expected
 
 
 def test_spelling_prefers_latin_for_a_shared_key():

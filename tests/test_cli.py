@@ -6,6 +6,7 @@ Every other test drives the CLI through the ``cli`` fixture (``tests/conftest.py
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -227,6 +228,74 @@ def test_extract_and_run_say_once_which_pipeline_they_use_unless_quiet(rule_pipe
     assert result.stderr.splitlines()[0] == said and result.stderr.count("using path pipeline") == 1
     result = cli("run", tmp_path / "in", "--out", tmp_path / "out2", "--model", rule_pipeline_path, "-q")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_extract_and_run_name_an_md_shaped_pipeline_once_unless_quiet(md_pipeline_path, cli, tmp_path):
+    """issue 11, item 23, with a pipeline shaped like de_core_news_md given by --model: its name
+    and source once on stderr (and the components left out), nothing with -q."""
+    said = [
+        f"entitykit: using path pipeline de_core_news_md ({md_pipeline_path})",
+        "entitykit: left out tok2vec, tagger, morphologizer, parser, lemmatizer, attribute_ruler "
+        "(not needed for NER; load(..., exclude=[]) keeps them)",
+    ]
+    text = "Lukaschenko kam nach Minsk. Tasmagambetow sprach in Moskau."
+    result = cli("extract", "-", "--json", "--no-aliases", "--model", md_pipeline_path, input=text)
+    assert result.exit_code == 0 and result.stderr.splitlines() == said, result.stderr
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["Lukaschenko", "Minsk", "Tasmagambetow", "Moskau"]
+    result = cli("extract", "-", "--json", "--no-aliases", "-q", "--model", md_pipeline_path, input=text)
+    assert result.exit_code == 0 and result.stderr == "" and len(result.stdout.splitlines()) == 4
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("Die OVKS tagte in Minsk.", encoding="utf-8")
+    result = cli("run", tmp_path / "in", "--out", tmp_path / "out", "--no-aliases", "--model", md_pipeline_path)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:2] == said and lines[2].startswith("2 documents, 6 mentions,") and len(lines) == 3, result.stderr
+    result = cli("run", tmp_path / "in", "--out", tmp_path / "out2", "--no-aliases", "--model", md_pipeline_path, "-q")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert (tmp_path / "out2" / "mentions.jsonl").read_text(encoding="utf-8").count("\n") == 6
+
+
+@pytest.fixture
+def installed_md(md_pipeline_path, tmp_path, monkeypatch) -> Path:
+    """The de_core_news_md-shaped pipeline installed as the package ``de_core_news_md`` (on
+    ``sys.path`` for this test only); returns its data folder, which the test may break."""
+    from md_pipeline import install_as_package
+
+    site = tmp_path / "site"
+    site.mkdir()
+    data = install_as_package(md_pipeline_path, site)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delitem(sys.modules, "de_core_news_md", raising=False)
+    yield data
+    sys.modules.pop("de_core_news_md", None)
+
+
+# How an install breaks: a file gone, cut short, swapped for another component's, garbled.
+BREAKAGES = {
+    "ner-model-missing": lambda folder: (folder / "ner" / "model").unlink(),
+    "ner-model-cut-short": lambda folder: (folder / "ner" / "model").write_bytes((folder / "ner" / "model").read_bytes()[:1000]),
+    "ner-model-of-the-tagger": lambda folder: shutil.copy(folder / "tagger" / "model", folder / "ner" / "model"),
+    "config-garbled": lambda folder: (folder / "config.cfg").write_text("[nlp\nlang = de\n", encoding="utf-8"),
+}
+
+
+@pytest.mark.parametrize("given", ["default", "name", "path"])
+@pytest.mark.parametrize("breakage", list(BREAKAGES))
+def test_a_broken_md_install_is_one_line_naming_the_way_out(installed_md, cli, given, breakage):
+    """issue 11, item 22: with a broken de_core_news_md, whether it is the default (installed),
+    named, or given as a folder, the one-line error says why and names --model de_entitykit_ner."""
+    import spacy.util
+
+    assert spacy.util.is_package("de_core_news_md")
+    BREAKAGES[breakage](installed_md)
+    model = {"default": [], "name": ["--model", "de_core_news_md"], "path": ["--model", installed_md]}[given]
+    result = cli("extract", "-", *model, input="Lukaschenko kam nach Minsk.")
+    assert result.exit_code == 1
+    target = installed_md if given == "path" else "de_core_news_md"
+    assert_one_line_error(result.stderr, f"could not load the pipeline '{target}': ", "pass --model de_entitykit_ner")
+    reason = result.stderr.split(f"'{target}': ", 1)[1]
+    assert not reason.startswith(";"), result.stderr  # says what is wrong before the way out
 
 
 def test_a_pipeline_that_fails_to_load_names_the_bundled_one_in_one_line(tmp_path, cli):

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_error
+from conftest import assert_one_line_error, made_up_word
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "aliases_mini.jsonl"
@@ -60,6 +60,23 @@ def test_aliases_check_warns_about_ambiguous_aliases_without_failing(tmp_path, c
     code, out, _ = cli("aliases", "check", path)
     assert code == 0
     assert "people.jsonl:2: warning" in out and "lukaschenko" in out and "per:a, per:b" in out
+
+
+def test_aliases_check_reports_an_overlong_alias_word_with_file_and_line_and_goes_on(tmp_path, cli):
+    """issue 11, item 2: one 1 MB alias passed the check, then made `run` grow to 24 GB; its
+    word now gets no typo variants (memory stays linear) and the check says so, as a warning."""
+    word = made_up_word(200_000)
+    path = write_jsonl(tmp_path / "long.jsonl", [
+        {"id": "org:ovks", "label": "ORG", "name": "OVKS", "aliases": []},
+        {"id": "org:long", "label": "ORG", "name": "Lang GmbH", "aliases": ["Lang", f"Lang {word} AG"]},
+    ])
+    code, out, _ = cli("aliases", "check", path)
+    assert code == 0  # a warning, as for the other warnings: the registry works
+    assert out.splitlines() == [
+        f"{path}:2: warning: alias 'Lang {word[:55]}…' has a word of 200,000 letters, "
+        "too long for typo variants: few misspellings of it are found",
+        "1 file(s): 0 error(s), 1 warning(s)",
+    ]
 
 
 def test_aliases_check_missing_file(tmp_path, cli):

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import pyproject
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY_DIR = ROOT / "data" / "aliases"
@@ -187,6 +188,36 @@ def test_registry_size():
     assert all(labels >= 3 for labels in Counter(r["label"] for _, _, r in registry()).values())
 
 
+
+NEW_ID_RE = re.compile(r"\bnew:(per|org|loc|misc):([a-z0-9]+(?:-[a-z0-9]+)*)")
+
+
+def new_ids_shown(text: str) -> list[tuple[int, str, str, str]]:
+    """(line, id, label, slug) of every ``new:<label>:<slug>`` id in ``text``."""
+    return [
+        (number, match.group(0), match.group(1).upper(), match.group(2))
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in NEW_ID_RE.finditer(line)
+    ]
+
+
+def test_readme_example_ids_of_unknown_entities_are_not_in_the_registry():
+    """The README shows ``new:…`` ids as what an entity outside the registry gets; its example
+    must be one (``new:per:imangali-tasmagambetow`` was shown while the registry knows him)."""
+    from entitykit.normalize import slugify
+
+    shown = new_ids_shown((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert shown, "README.md shows no new:<label>:<slug> id; update this test if that is meant"
+    slugs: dict[tuple[str, str], set[str]] = defaultdict(set)  # (label, slug) -> registry names
+    for record in entities().values():
+        for text in [record["name"], *record["aliases"]]:
+            slugs[record["label"], slugify(text)].add(text)
+    for number, new_id, label, slug in shown:
+        where = f"README.md:{number}: {new_id}"
+        assert f"{label.lower()}:{slug}" not in entities(), f"{where} is the id of a registry entity"
+        assert not slugs.get((label, slug)), f"{where} is the slug of registry names {sorted(slugs[label, slug])}"
+
+
 def test_the_package_ships_the_files_of_data_aliases():
     # data/aliases/ is the one copy: the build maps it into the package (pyproject.toml)
     from entitykit.aliases import default_registry, default_registry_paths
@@ -211,12 +242,23 @@ def test_an_installed_package_finds_the_registry_with_importlib_resources():
 
 
 def test_the_build_maps_data_aliases_into_the_package():
-    tomllib = pytest.importorskip("tomllib")
-    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    setuptools = pyproject()["tool"]["setuptools"]
     assert "entitykit.data.aliases" in setuptools["packages"]
     assert setuptools["package-dir"]["entitykit.data.aliases"] == "data/aliases"
     assert setuptools["package-data"]["entitykit.data.aliases"] == ["*.jsonl"]
     assert not (ROOT / "src" / "entitykit" / "data" / "aliases").exists(), "the registry lives in data/aliases/ only"
+
+
+
+def test_the_build_backend_reads_this_pyproject():
+    """``license = "MIT"``, a string (PEP 639), is read by setuptools 77 and later only: an older
+    one, which the build-system floor would allow, refuses the whole file."""
+    config = pyproject()
+    (setuptools,) = [r for r in config["build-system"]["requires"] if re.match(r"setuptools\b", r)]
+    floor = re.fullmatch(r"setuptools>=(\d+)(?:\.\d+)*", setuptools.replace(" ", ""))
+    assert floor, f"{setuptools!r}: give setuptools a floor (>=)"
+    if isinstance(config["project"].get("license"), str):
+        assert int(floor.group(1)) >= 77, setuptools
 
 
 @pytest.mark.parametrize(

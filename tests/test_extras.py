@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
+
+from conftest import pyproject
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def extra(name: str) -> set[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = pyproject()["project"]
     return {re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower() for requirement in project["optional-dependencies"][name]}
 
 

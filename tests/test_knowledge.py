@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import pyproject
 
 from entitykit import knowledge
 from entitykit.errors import InputError
@@ -215,7 +216,6 @@ def test_the_name_files_are_what_the_build_tool_makes():
 
 
 def test_the_package_ships_the_name_files():
-    tomllib = pytest.importorskip("tomllib")
-    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    package_data = pyproject()["tool"]["setuptools"]["package-data"]
     assert "data/known/*.tsv.gz" in package_data["entitykit"]
     assert knowledge._lines("places.tsv.gz")[0]  # found with importlib.resources

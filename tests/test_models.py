@@ -1,8 +1,10 @@
 """Choosing a German pipeline: explicit name or path, de_core_news_md when installed, else bundled."""
 
+import json
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
@@ -132,48 +134,24 @@ def test_a_broken_default_pipeline_names_the_bundled_one_as_the_way_out(monkeypa
     assert f"--model {BUNDLED_MODEL}" in message and "\n" not in message
 
 
-@pytest.fixture(scope="module")
-def full_pipeline_path(tmp_path_factory) -> Path:
-    """A saved pipeline shaped like de_core_news_md: tok2vec, tagger, parser, attribute_ruler,
-    lemmatizer, a disabled senter and a 'ner' (an entity ruler: fast and deterministic)."""
-    import spacy
-    from spacy.lookups import Lookups
-    from spacy.training import Example
-
-    nlp = spacy.blank("de")
-    for name in ("tok2vec", "tagger", "parser", "attribute_ruler", "senter"):
-        nlp.add_pipe(name)
-    ruler = nlp.add_pipe("entity_ruler", name="ner")
-    doc = nlp.make_doc("Lukaschenko kam. Minsk")
-    example = Example.from_dict(doc, {
-        "tags": ["NE", "VVFIN", "$.", "NE"], "heads": [1, 1, 1, 3], "deps": ["sb", "ROOT", "punct", "ROOT"],
-        "sent_starts": [1, 0, 0, 1],
-    })
-    nlp.initialize(lambda: [example])
-    lookups = Lookups()
-    lookups.add_table("lemma_lookup", {"kam": "kommen"})
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, after="attribute_ruler").initialize(lookups=lookups)
-    ruler.add_patterns([{"label": "PER", "pattern": "Lukaschenko"}, {"label": "LOC", "pattern": "Minsk"}])
-    nlp.disable_pipe("senter")
-    path = tmp_path_factory.mktemp("full") / "de_full"
-    nlp.to_disk(path)
-    return path
-
-
-def test_only_what_ner_needs_is_loaded_and_the_senter_sets_the_sentences(full_pipeline_path, caplog):
+def test_only_what_ner_needs_is_loaded_and_the_senter_sets_the_sentences(md_pipeline_path, caplog):
     import logging
 
     from entitykit.pipeline import load
 
     with caplog.at_level(logging.INFO, logger="entitykit"):
-        nlp = load(full_pipeline_path, default_aliases=False)
+        nlp = load(md_pipeline_path, default_aliases=False)
     assert nlp.pipe_names == ["senter", "ner", "entitykit_mentions", "entitykit_resolver"]
-    assert nlp.meta["entitykit"]["excluded"] == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
-    assert "left out tok2vec, tagger, parser, attribute_ruler, lemmatizer" in caplog.text
-    doc = nlp("Lukaschenko kam nach Minsk.")
-    assert [(ent.text, ent.label_) for ent in doc.ents] == [("Lukaschenko", "PER"), ("Minsk", "LOC")]
-    assert doc.has_annotation("SENT_START") and not doc.has_annotation("TAG")
-    assert load_pipeline(full_pipeline_path, exclude=[]).pipe_names[:3] == ["tok2vec", "tagger", "parser"]
+    left_out = ["tok2vec", "tagger", "morphologizer", "parser", "lemmatizer", "attribute_ruler"]
+    assert nlp.meta["entitykit"]["excluded"] == left_out
+    assert f"left out {', '.join(left_out)}" in caplog.text
+    doc = nlp("Lukaschenko kam nach Minsk. Tasmagambetow sprach in Moskau.")
+    assert [(ent.text, ent.label_) for ent in doc.ents] == [
+        ("Lukaschenko", "PER"), ("Minsk", "LOC"), ("Tasmagambetow", "PER"), ("Moskau", "LOC")]
+    assert [sent.text for sent in doc.sents] == ["Lukaschenko kam nach Minsk.", "Tasmagambetow sprach in Moskau."]
+    assert not doc.has_annotation("TAG") and not doc.has_annotation("DEP") and not doc.has_annotation("LEMMA")
+    assert load_pipeline(md_pipeline_path, exclude=[]).pipe_names == [
+        "tok2vec", "tagger", "morphologizer", "parser", "lemmatizer", "attribute_ruler", "ner"]
 
 
 def test_the_parser_stays_when_it_is_the_only_sentence_source(tmp_path):
@@ -216,3 +194,40 @@ def test_evaluate_ner_runs_what_load_runs(tmp_path):
     assert [ent.text for ent in doc.ents] == ["Minsk", "Moskau"]
     scores = evaluate_ner(gold, str(tmp_path / "pipeline"))
     assert (scores.p, scores.r) == (1.0, 1.0)  # today: recall 0.5, the second sentence unseen
+
+
+def test_evaluate_ner_runs_what_load_runs_on_an_md_shaped_pipeline(md_pipeline_path, tmp_path, cli, monkeypatch):
+    """issue 11, item 25, with a tagger, parser and lemmatizer in the pipeline: `entitykit
+    evaluate ner` runs the components load() runs up to the NER (here the senter, enabled, and
+    the ner; not the tagger, parser, lemmatizer) and sees the same sentences and entities."""
+    from md_pipeline import training_docs
+    from spacy.tokens import Doc, DocBin
+
+    from entitykit.pipeline import load
+
+    gold = tmp_path / "gold.spacy"
+    DocBin(docs=training_docs(spacy.blank("de").vocab)).to_disk(gold)
+    seen = []  # (components, sentence starts, entities) of every document evaluate runs
+    real_pipe = Language.pipe
+
+    def pipe(self, texts, **kwargs):
+        for doc in real_pipe(self, texts, **kwargs):
+            seen.append((self.pipe_names, [t.is_sent_start for t in doc], [(e.start, e.end, e.label_) for e in doc.ents]))
+            yield doc
+
+    monkeypatch.setattr(Language, "pipe", pipe)
+    result = cli("evaluate", "ner", gold, "--model", md_pipeline_path, "--json")
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.stderr
+    nlp = load(md_pipeline_path, default_aliases=False)
+    ner_stage = nlp.pipe_names[: nlp.pipe_names.index("ner") + 1]
+    assert ner_stage == ["senter", "ner"]
+    expected = []
+    for gold_doc in DocBin().from_disk(gold).get_docs(nlp.vocab):
+        doc = Doc(nlp.vocab, words=[t.text for t in gold_doc], spaces=[bool(t.whitespace_) for t in gold_doc])
+        for name in ner_stage:
+            doc = nlp.get_pipe(name)(doc)
+        expected.append((ner_stage, [t.is_sent_start for t in doc], [(e.start, e.end, e.label_) for e in doc.ents]))
+    assert seen == expected
+    assert sum(starts.count(True) for _, starts, _ in seen) == 8  # the two-sentence documents are two
+    assert json.loads(result.stdout)["f"] == 1.0

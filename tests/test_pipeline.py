@@ -213,6 +213,35 @@ def test_split_of_a_tagged_parsed_lemmatised_compound_leaves_a_sound_doc():
     assert doc.to_json()["tokens"][3]["lemma"] == "Schnellreaktionskraft"
 
 
+def test_a_compound_split_in_an_md_shaped_pipeline_leaves_a_sound_doc(md_pipeline_path):
+    """issue 11, item 21, with a tagger, parser and lemmatizer that really run: the whole
+    de_core_news_md-shaped pipeline (``exclude=[]``) lemmatises *OVKS-Schnellreaktionskräften*
+    to *OVKS-Schnellreaktionskraft*; the split makes *Schnellreaktionskraft* and the tag ``$(``,
+    which this pipeline's strings never had (token.lemma_, to_bytes, to_json: KeyError E018)."""
+    from md_pipeline import COMPOUND_SENTENCE
+    from spacy.tokens import Doc
+
+    from entitykit.pipeline import load
+
+    nlp = load(md_pipeline_path, exclude=[], default_aliases=False)
+    assert nlp.pipe_names[:5] == ["tok2vec", "tagger", "morphologizer", "parser", "lemmatizer"]
+    assert "Schnellreaktionskraft" not in nlp.vocab.strings and "$(" not in nlp.vocab.strings
+    doc = nlp(COMPOUND_SENTENCE)
+    assert [(t.text, t.tag_, t.dep_, t.lemma_) for t in doc[1:5]] == [
+        ("den", "ART", "nk", "der"),
+        ("OVKS", "NE", "pnc", "OVKS"),
+        ("-", "$(", "punct", "-"),
+        ("Schnellreaktionskräften", "NN", "nk", "Schnellreaktionskraft"),
+    ]
+    assert [t.head.text for t in doc[2:5]] == ["Schnellreaktionskräften", "Schnellreaktionskräften", "Mit"]
+    assert ents(doc) == [("OVKS", "ORG"), ("Lukaschenko", "PER"), ("Moskau", "LOC")]
+    restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [(t.tag_, t.dep_, t.lemma_) for t in restored] == [(t.tag_, t.dep_, t.lemma_) for t in doc]
+    assert [token["lemma"] for token in doc.to_json()["tokens"]][1:5] == ["der", "OVKS", "-", "Schnellreaktionskraft"]
+    (stored,) = DocBin().from_bytes(DocBin(docs=[doc]).to_bytes()).get_docs(nlp.vocab)
+    assert [t.lemma_ for t in stored] == [t.lemma_ for t in doc] and ents(stored) == ents(doc)
+
+
 def test_mention_config_is_validated():
     from entitykit.errors import InputError
 

@@ -56,6 +56,7 @@ OPTIONAL = ("lang", "wikidata", "note", "short")
 _ID = re.compile(r"^\S+$")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+_WORDS = re.compile(r"[\s\-‐–]+")
 
 Source = Union[str, Path, Iterable[Mapping[str, Any]]]
 
@@ -110,6 +111,48 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.severity}: {self.message}"
+
+
+@lru_cache(maxsize=1)
+def _long_word_pattern() -> re.Pattern:
+    """A word of a normalised key that may be too long for typo variants: its skeleton has at
+    most twice its letters (x -> ks), so one of over half of ``MAX_VARIANT_LENGTH`` letters.
+    A quick test, so that the words of most keys are never parsed (a registry has 100,000s)."""
+    # here, not at the top: blocking imports RapidFuzz, and spaCy imports this module whenever
+    # it builds a pipeline
+    from .blocking import MAX_VARIANT_LENGTH
+
+    return re.compile(rf"[^ -]{{{MAX_VARIANT_LENGTH // 2 + 1},}}")
+
+
+def _long_word(alias: str, key: str) -> str | None:
+    """What is wrong with ``alias`` (normalised: ``key``) if one of its words is too long for
+    typo variants (:func:`entitykit.blocking.has_variants` decides, on the words as the
+    resolver indexes them), else None.
+
+    >>> _long_word("OVKS", "ovks") is None
+    True
+    >>> _long_word("Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz",
+    ...            "rindfleischetikettierungsueberwachungsaufgabenuebertragungsgesetz")
+    'has a word of 63 letters, too long for typo variants: few misspellings of it are found'
+    """
+    from .blocking import has_variants
+    from .names import parse_key
+
+    name = parse_key(key)
+    if all(has_variants(skel) for skel in name.skels):
+        return None
+    longest = max(sum(char.isalnum() for char in word) for word in _WORDS.split(alias))  # as the user wrote it
+    return f"has a word of {longest:,} letters, too long for typo variants: few misspellings of it are found"
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` characters for a message (a broken export can give 1 MB aliases).
+
+    >>> _shown("Minsk"), _shown("x" * 100, 5)
+    ('Minsk', 'xxxxx…')
+    """
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def _type_name(value: Any) -> str:
@@ -306,14 +349,19 @@ class AliasRegistry:
 
     def _index(self, entity: Entity, names: Iterable[str]) -> None:
         by_key = self._by_key
+        long_word = _long_word_pattern()
         for alias in names:
             key = normalize(alias)
+            why = None
             if len(key) <= 1:
-                file, _, line = (entity.source or "<records>:0").rpartition(":")
                 why = "has no letters or digits and can never match" if not key else (
                     "is a single character and will match only itself"
                 )
-                self._warnings.append(Problem(file, int(line), "warning", f"alias {alias!r} {why}"))
+            elif long_word.search(key):
+                why = _long_word(alias, key)
+            if why:
+                file, _, line = (entity.source or "<records>:0").rpartition(":")
+                self._warnings.append(Problem(file, int(line), "warning", f"alias {_shown(alias)!r} {why}"))
                 if not key:
                     continue
             current = by_key.get(key)

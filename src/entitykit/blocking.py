@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 from .names import SHORTEST_ACRONYM_SLIP, acronym_slip
 from .normalize import FUNCTION_WORDS
 
-__all__ = ["TokenIndex", "AcronymIndex", "deletions", "MAX_VARIANT_LENGTH"]
+__all__ = ["TokenIndex", "AcronymIndex", "deletions", "has_variants", "MAX_VARIANT_LENGTH"]
 
 Owner = TypeVar("Owner", bound=Hashable)
 
@@ -34,14 +34,25 @@ Owner = TypeVar("Owner", bound=Hashable)
 MAX_VARIANT_LENGTH = 40
 
 
+def has_variants(token: str) -> bool:
+    """Whether ``token`` (a word skeleton) is short enough for one-deletion variants: at most
+    :data:`MAX_VARIANT_LENGTH` letters. A longer word is found by its exact form and, in a
+    :class:`TokenIndex`, by its first and last three letters, so few misspellings of it are.
+
+    >>> has_variants("x" * 40), has_variants("x" * 41)
+    (True, False)
+    """
+    return len(token) <= MAX_VARIANT_LENGTH
+
+
 def deletions(token: str) -> list[str]:
     """Every form of ``token`` with one letter left out; none for a word longer than
-    :data:`MAX_VARIANT_LENGTH` (such a word only matches exactly).
+    :data:`MAX_VARIANT_LENGTH` (see :func:`has_variants`).
 
     >>> deletions("ovks"), deletions("x" * 41)
     (['vks', 'oks', 'ovs', 'ovk'], [])
     """
-    if len(token) > MAX_VARIANT_LENGTH:
+    if not has_variants(token):
         return []
     return [token[:index] + token[index + 1 :] for index in range(len(token))]
 
@@ -53,7 +64,8 @@ class TokenIndex:
     finds every such form without comparing against all of them (SymSpell's idea). Long
     words are also keyed by their first and last three letters, which finds two edits in
     the middle (*Kirgisistan* / *Kirgistan*). Words longer than :data:`MAX_VARIANT_LENGTH`
-    letters only match exactly, so memory stays linear in the length of a word.
+    letters get no deletions (only their exact form and that first-and-last key), so memory
+    stays linear in the length of a word.
 
     >>> index = TokenIndex()
     >>> index.add(0, ["aleksander", "lukasenko"]); index.add(1, ["lukasenka"])

@@ -174,7 +174,8 @@ def load_pipeline(model: str | Path | ModelChoice | None = None, *, exclude: lis
     try:
         nlp = spacy.load(target, exclude=left_out if exclude is None else exclude, **kwargs)
     except (OSError, ValueError, KeyError, ImportError, AttributeError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        # the first line that says something (a garbled config.cfg's message starts with two blank lines)
+        reason = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
         hint = "" if source == "bundled" else f"; {BUNDLED_HINT}"
         raise ModelNotFoundError(f"could not load the pipeline {str(target)!r}: {reason}{hint}") from error
     if nlp.lang != "de":
