@@ -27,6 +27,29 @@ def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
+def in_two_documents(resolver, left: str, right: str, label: str):
+    """Two names resolved as two mentions of two documents: only the registry and clustering
+    can join them. Returns their two resolutions."""
+    from entitykit.resolver import Mention
+
+    return tuple(resolver.resolve_mentions([Mention(left, label, doc="left"), Mention(right, label, doc="right")]))
+
+
+@pytest.fixture(scope="session")
+def with_registry():
+    from entitykit.aliases import default_registry
+    from entitykit.resolver import Resolver
+
+    return Resolver(default_registry())
+
+
+@pytest.fixture(scope="session")
+def without_registry():
+    from entitykit.resolver import Resolver
+
+    return Resolver()
+
+
 @pytest.fixture(scope="session")
 def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")

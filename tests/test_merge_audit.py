@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from entitykit.aliases import LABELS, default_registry
-from entitykit.resolver import Mention, Resolver
+from conftest import in_two_documents
+
+from entitykit.aliases import LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 JUDGED_FILE = Path(__file__).resolve().parent / "fixtures" / "merge_audit.jsonl"
@@ -228,20 +229,8 @@ def params() -> list:
     return found
 
 
-@pytest.fixture(scope="module")
-def with_registry() -> Resolver:
-    return Resolver(default_registry())
-
-
-@pytest.fixture(scope="module")
-def without_registry() -> Resolver:
-    return Resolver()
-
-
-def entity_ids(resolver: Resolver, row: dict) -> tuple[str, str]:
-    left, right = resolver.resolve_mentions(
-        [Mention(row["left"], row["label"], doc="left"), Mention(row["right"], row["label"], doc="right")]
-    )
+def entity_ids(resolver, row: dict) -> tuple[str, str]:
+    left, right = in_two_documents(resolver, row["left"], row["right"], row["label"])
     return left.entity_id, right.entity_id
 
 

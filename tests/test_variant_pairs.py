@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from entitykit.aliases import default_registry
+from conftest import in_two_documents
+
 from entitykit.normalize import display_form
-from entitykit.resolver import Mention, Resolution, Resolver, new_entity_id
+from entitykit.resolver import Resolution, Resolver, new_entity_id
 
 PAIRS_FILE = Path(__file__).resolve().parent / "fixtures" / "variant_pairs.tsv"
 
@@ -37,21 +38,8 @@ PAIRS = read_pairs()
 pytestmark = pytest.mark.skipif(not PAIRS, reason="tests/fixtures/variant_pairs.tsv not written yet")
 
 
-@pytest.fixture(scope="module")
-def with_registry() -> Resolver:
-    return Resolver(default_registry())
-
-
-@pytest.fixture(scope="module")
-def without_registry() -> Resolver:
-    return Resolver()
-
-
 def pair(resolver: Resolver, row: dict) -> tuple[Resolution, Resolution]:
-    left, right = resolver.resolve_mentions(
-        [Mention(row["left"], row["label"], doc="left"), Mention(row["right"], row["label"], doc="right")]
-    )
-    return left, right
+    return in_two_documents(resolver, row["left"], row["right"], row["label"])
 
 
 def merged(resolver: Resolver, row: dict) -> bool:
