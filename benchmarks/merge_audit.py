@@ -421,7 +421,16 @@ def score(
     }
     if mentions is not None:
         summary["missed"] = missed_pairs(judged, mentions)
+        summary["split_in_a_document"] = split_in_a_document(mentions)
     return summary
+
+
+def split_in_a_document(mentions: list[dict]) -> list[str]:
+    """Spellings that got two entity ids inside one document (the floor: none), as ``doc: text``."""
+    ids: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for mention in mentions:
+        ids[(mention["doc_id"], normalize(mention["text"]))].add(mention["entity_id"])
+    return sorted(f"{doc}: {text}" for (doc, text), found in ids.items() if len(found) > 1)
 
 
 def missed_pairs(judged: list[dict], mentions: list[dict]) -> dict:
@@ -496,6 +505,9 @@ def print_summary(summary: dict) -> None:
     print(f"top {TOP}: {'ok' if summary['top50_ok'] else 'WRONG VARIANTS'}"
           + "".join(f"\n  different: {name}" for name in summary["top50_wrong"])
           + "".join(f"\n  unjudged: {name}" for name in summary["top50_unjudged"]))
+    if "split_in_a_document" in summary:
+        split = summary["split_in_a_document"]
+        print(f"spellings with two ids in one document: {len(split)}" + "".join(f"\n  {name}" for name in split[:10]))
     if "missed" in summary:
         missed = summary["missed"]
         print(f"missed merges judged: {len(missed['merged'])} merged now, {len(missed['apart'])} still apart, "

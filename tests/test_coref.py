@@ -86,3 +86,9 @@ def test_acronyms_are_defined_per_document_only():
     results = Resolver().resolve_mentions(mentions)
     assert results[1].entity_id == results[0].entity_id == "new:org:europaeische-zentralbank"
     assert results[2].entity_id == "new:org:ezb"
+
+
+def test_once_defined_an_acronym_means_its_long_form_in_the_whole_document():
+    mentions = doc(("AIG", "ORG", "die AIG meldete"), ("American International Group", "ORG"),
+                   ("AIG", "ORG", "American International Group (AIG) hat"), ("AIG", "ORG", "die AIG zahlt"))
+    assert link_acronyms(mentions) == {0: (1, 90.0), 2: (1, 90.0), 3: (1, 90.0)}

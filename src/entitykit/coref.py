@@ -84,8 +84,9 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
       long form of the document whose initials it is — score 95;
     * an acronym one slip from the one such acronym of the document (*OVKAS* / *OVKS*) — 85.
 
-    Persons never, legal forms (*AG*, *GmbH*) never, and never when two long forms (or two
-    acronyms) fit: the document does not say which.
+    Once defined, an acronym means its long form in the whole document (also where it stands
+    without brackets). Persons never, legal forms (*AG*, *GmbH*) never, and never when two long
+    forms (or two acronyms) fit: the document does not say which.
     """
     by_doc: dict[str, list[int]] = defaultdict(list)
     for index, mention in enumerate(mentions):
@@ -99,10 +100,16 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
             continue
         long_forms = [(index, mentions[index], names[index]) for index in indices
                       if not names[index].acronym and initials(names[index])]
+        defined: dict[str, set[tuple[str, float, int]]] = defaultdict(set)  # letters -> (long form key, score, mention)
         for index in acronyms:
             found = _defined(mentions[index], names[index], long_forms)
             if found is not None:
-                links[index] = found
+                defined[names[index].letters].add((names[found[0]].key, found[1], found[0]))
+        for index in acronyms:  # once defined, an acronym means it in the whole document
+            meanings = {key for key, _, _ in defined.get(names[index].letters, ())}
+            if len(meanings) == 1:
+                _, score, antecedent = min(defined[names[index].letters], key=lambda item: item[2])
+                links[index] = (antecedent, score)
         for index in acronyms:  # slips follow the acronym they slip from
             if index in links:
                 continue
