@@ -57,6 +57,7 @@ from entitykit.normalize import (
     fold_umlauts,
     genitive_stem,
     nfkc,
+    normalize,
     strip_apostrophe_genitive,
     strip_diacritics,
     unify_punctuation,
