@@ -276,6 +276,50 @@ def test_evaluate_clusters_bad_gold(row, fragment, tmp_path, cli):
     assert_one_line_error(err, "gold.jsonl:2", fragment)
 
 
+def test_evaluate_clusters_negatives_table(tmp_path, cli):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text((FIXTURES / "confusables.tsv").read_text(encoding="utf-8") + "loc:pirita\tloc:kirow\n",
+                     encoding="utf-8")
+    code, out, err = cli("evaluate", "clusters", FIXTURES / "confusables_gold.jsonl", "--no-aliases", "--negatives", pairs)
+    assert code == 0
+    assert err == (f"entitykit: warning: {pairs}: 1 cluster id(s) not in {FIXTURES / 'confusables_gold.jsonl'}: "
+                   "'loc:pirita' (line 8); 1 confusable pair(s) naming them left out\n")
+    tail = out.splitlines()[-6:]
+    assert tail == [
+        "confusable pairs merged, of 7: entitykit 1, baseline WRatio>=85 4",
+        "entitykit merged confusable loc:freie-stadt-danzig-1807 / loc:freie-stadt-danzig-1920 "
+        "('Freie Stadt Danzig' with 'Freien Stadt Danzig')",
+        "baseline WRatio>=85 merged confusable per:lech-kaczynski / per:jaroslaw-kaczynski ('Lech Kaczyński' with 'Kaczyński')",
+        "baseline WRatio>=85 merged confusable loc:lwiw / loc:oblast-lwiw ('Lwiw' with 'Oblast Lwiw')",
+        "baseline WRatio>=85 merged confusable org:gazprom / org:gazprombank ('Gazprom' with 'Gazprombank')",
+        "baseline WRatio>=85 merged confusable loc:freie-stadt-danzig-1807 / loc:freie-stadt-danzig-1920 "
+        "('Freie Stadt Danzig' with 'Freien Stadt Danzig')",
+    ]
+
+
+def test_evaluate_clusters_negatives_json(cli):
+    code, out, _ = cli("evaluate", "clusters", FIXTURES / "confusables_gold.jsonl", "--no-aliases", "--json",
+                       "--negatives", FIXTURES / "confusables.tsv")
+    assert code == 0
+    report = json.loads(out)
+    assert report["confusable_pairs"] == 7 and report["warnings"] == []
+    assert (report["entitykit"]["confusables_merged"], report["baseline"]["confusables_merged"]) == (1, 4)
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [(None, "pairs.tsv: no such file"), ("loc:lwiw\tloc:oblast-lwiw\nloc:kirow per:sergej-kirow\n", "pairs.tsv:2: expected two")],
+    ids=["missing", "malformed"],
+)
+def test_evaluate_clusters_bad_negatives(content, fragment, tmp_path, cli):
+    pairs = tmp_path / "pairs.tsv"
+    if content is not None:
+        pairs.write_text(content, encoding="utf-8")
+    code, out, err = cli("evaluate", "clusters", FIXTURES / "confusables_gold.jsonl", "--no-aliases", "--negatives", pairs)
+    assert code == 2 and out == ""
+    assert_one_line_error(err, fragment)
+
+
 @pytest.mark.skipif(not GOLD.is_file(), reason="gold set not written yet")
 @pytest.mark.parametrize("registry, floor", [(False, 0.92), (True, 0.96)], ids=["no-registry", "default-registry"])
 def test_gold_set_floors_and_the_baseline(registry, floor, cli):
