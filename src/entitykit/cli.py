@@ -187,14 +187,22 @@ NO_ALIASES_HELP = "Leave out the bundled default registry (with no --aliases: no
 @aliases_app.command("check")
 def aliases_check(
     paths: List[Path] = typer.Argument(..., help="Alias registry files (JSONL) to lint."),
+    no_aliases: bool = typer.Option(
+        False, "--no-aliases", help="Check the files alone, not on top of the bundled default registry."
+    ),
 ):
-    """Lint alias registry files: print file:line problems and ambiguous aliases; exit 1 on errors."""
+    """Lint alias registry files: print file:line problems and ambiguous aliases; exit 1 on errors.
+
+    The files are checked on top of the bundled registry, as the other commands read them: an
+    entity that duplicates a bundled one under another id is an error when they share a name,
+    a warning when they share only an alias.
+    """
     from .aliases import check_files
 
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory; give registry files (.jsonl) or folders of them")
-    problems = check_files(paths)
+    problems = check_files(paths, against_default=not no_aliases)
     for problem in problems:
         typer.echo(str(problem))
     errors = sum(problem.severity == "error" for problem in problems)
