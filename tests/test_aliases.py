@@ -176,7 +176,10 @@ def test_check_files_reports_every_problem_with_file_and_line(tmp_path):
     assert f"{path}:4: warning: alias 'X' is listed twice" in text
     assert f"{path}:5: warning: id 'loc:wrong-prefix' has prefix 'loc' but label ORG" in text
     assert f"{path}:5: warning: wikidata 'gazprom' is not a Q-number" in text
-    assert "alias 'minsk' is claimed by 2 entities: loc:minsk, loc:minsk-2" in text
+    # on top of the bundled registry loc:minsk-2 is Minsk again; alone, two entities share an alias
+    assert f"{path}:6: error: 'loc:minsk-2' duplicates the bundled 'loc:minsk': both are called 'Minsk'" in text
+    alone = "\n".join(map(str, check_files([path], against_default=False)))
+    assert "alias 'minsk' is claimed by 2 entities: loc:minsk, loc:minsk-2" in alone
 
 
 def test_check_files_on_a_clean_file_finds_nothing(tmp_path):
@@ -368,3 +371,61 @@ def test_a_short_name_that_is_no_spelling_of_the_entity_is_linted(tmp_path):
 )
 def test_the_bundled_registry_has_short_names_for_long_organisation_names(entity_id, short):
     assert default_registry()[entity_id].short == short
+
+
+# --- a user entity that duplicates a bundled one (issue 10, item 4) ---------------------------
+
+WIKTOR = {"id": "per:wiktor-chrenin", "label": "PER", "name": "Wiktor Chrenin",
+          "aliases": ["Chrenin", "Viktor Khrenin", "Wiktar Chrenin"]}
+
+
+def test_a_bundled_entity_under_another_id_is_a_warning_at_load(tmp_path, caplog):
+    import logging
+
+    path = write_jsonl(tmp_path / "people.jsonl", [WIKTOR])
+    with caplog.at_level(logging.WARNING, logger="entitykit"):
+        registry = build_registry([path])
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{path}:1: 'per:wiktor-chrenin' duplicates the bundled 'per:viktor-chrenin': both are called "
+        "'Wiktor Chrenin' (4 spellings shared); one entity under two ids splits its mentions: give your record "
+        "the id 'per:viktor-chrenin' to add its spellings to the bundled entity"
+    ]
+    assert "per:wiktor-chrenin" in registry and "per:viktor-chrenin" in registry  # loaded all the same
+
+
+@pytest.mark.parametrize(
+    ("record", "default_aliases"),
+    [
+        # the bundled id itself: more spellings of the same entity
+        ({"id": "per:viktor-chrenin", "label": "PER", "name": "Wiktor Chrenin", "aliases": ["Generaloberst Chrenin"]}, True),
+        # another label: a company called Minsk is not the city
+        ({"id": "org:minsk", "label": "ORG", "name": "Minsk", "aliases": []}, True),
+        # no bundled registry to duplicate
+        (WIKTOR, False),
+    ],
+    ids=["same-id", "other-label", "no-bundled"],
+)
+def test_no_warning_for_an_override_another_label_or_no_bundled_registry(record, default_aliases, tmp_path, caplog):
+    import logging
+
+    path = write_jsonl(tmp_path / "extra.jsonl", [record])
+    with caplog.at_level(logging.WARNING, logger="entitykit"):
+        build_registry([path], default_aliases=default_aliases)
+    assert caplog.records == []
+
+
+def test_duplicates_name_the_shared_spelling_and_say_whether_a_name_is_shared():
+    registry = AliasRegistry.from_sources(
+        [LUKASCHENKO, MINSK],
+        [{"id": "per:nikolai-lukaschenko", "label": "PER", "name": "Nikolai Lukaschenko", "aliases": ["Lukaschenko"]},
+         {"id": "per:lukaschenko", "label": "PER", "name": "Lukashenka", "aliases": ["Alexander Lukaschenko", "Лукашенко"]},
+         {"id": "loc:minsk-stadt", "label": "LOC", "name": "Minsk-Stadt", "aliases": ["Минск", "Minsk"]}],
+    )
+    found = [(d.entity.id, d.bundled.id, d.spelling, d.shared, d.same_name)
+             for d in registry.duplicates({"per:alexander-lukaschenko", "loc:minsk"})]
+    assert found == [
+        ("per:nikolai-lukaschenko", "per:alexander-lukaschenko", "Lukaschenko", 1, False),  # an alias only
+        ("per:lukaschenko", "per:alexander-lukaschenko", "Alexander Lukaschenko", 2, True),  # the bundled name
+        ("loc:minsk-stadt", "loc:minsk", "Minsk", 1, True),  # the Latin spelling of the shared key
+    ]
+    assert registry.duplicates(set()) == []  # nothing bundled, nothing duplicated

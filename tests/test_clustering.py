@@ -305,3 +305,44 @@ def test_a_bare_first_name_of_the_input_never_joins_a_full_name_as_its_surname()
 
 def test_a_dative_plural_follows_its_place():
     assert ids([("Niederlande", "LOC", 3), ("Niederlanden", "LOC", 1)])["Niederlanden"] == "new:loc:niederlande"
+
+
+# --- canonical names for German readers (issue 10, item 5) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("forms", "canonical", "entity_id"),
+    [
+        # a tie: the German spelling, whatever the alphabet says
+        ([("Sivak", "PER", 2), ("Siwak", "PER", 2)], "Siwak", "new:per:siwak"),
+        ([("Imangali Tasmagambetov", "PER", 1), ("Imangali Tasmagambetow", "PER", 1)],
+         "Imangali Tasmagambetow", "new:per:imangali-tasmagambetow"),
+        ([("Chernobyl", "LOC", 1), ("Tschernobyl", "LOC", 1)], "Tschernobyl", "new:loc:tschernobyl"),
+        ([("Sergej Shoigu", "PER", 1), ("Sergej Schoigu", "PER", 1)], "Sergej Schoigu", "new:per:sergej-schoigu"),
+        # close: the German spelling has at least 2/3 of the other's mentions
+        ([("Sivak", "PER", 3), ("Siwak", "PER", 2)], "Siwak", "new:per:siwak"),
+        ([("Volodymyr Zelensky", "PER", 6), ("Wolodymyr Selenskyj", "PER", 4)],
+         "Wolodymyr Selenskyj", "new:per:wolodymyr-selenskyj"),
+        # not close: the most frequent spelling names the cluster
+        ([("Sivak", "PER", 4), ("Siwak", "PER", 2)], "Sivak", "new:per:sivak"),
+        ([("Volodymyr Zelensky", "PER", 7), ("Wolodymyr Selenskyj", "PER", 4)],
+         "Volodymyr Zelensky", "new:per:volodymyr-zelensky"),
+        # the full name still beats a surname alone, however German
+        ([("Viktor Sivak", "PER", 1), ("Siwak", "PER", 3)], "Viktor Sivak", "new:per:viktor-sivak"),
+        # organisations go by their own Latin names (Gazprom), not by the transliteration
+        ([("Gazprom", "ORG", 3), ("Gasprom", "ORG", 2)], "Gazprom", "new:org:gazprom"),
+    ],
+)
+def test_the_german_spelling_names_its_cluster_when_counts_are_close(forms, canonical, entity_id):
+    result = Resolver(None).cluster_forms(forms)
+    assert {(r.canonical, r.entity_id) for r in result.values()} == {(canonical, entity_id)}
+    others = [r for (text, _), r in result.items() if text != canonical]
+    # every other spelling joined the canonical one, and says so
+    assert all(r.method == "cluster" and r.matched is not None for r in others)
+
+
+def test_the_german_spelling_names_a_cluster_found_in_a_mention_list():
+    mentions = [Mention("Chernobyl", "LOC", doc="a"), Mention("Tschernobyl", "LOC", doc="b"),
+                Mention("Chernobyl", "LOC", doc="c"), Mention("Tschernobyl", "LOC", doc="d")]
+    results = Resolver(None).resolve_mentions(mentions)
+    assert {(r.entity_id, r.canonical) for r in results} == {("new:loc:tschernobyl", "Tschernobyl")}

@@ -15,6 +15,7 @@ from entitykit.normalize import (
     display_form,
     fold_umlauts,
     genitive_stem,
+    german_spelling,
     is_acronym,
     normalize,
     skeleton,
@@ -285,3 +286,58 @@ def test_keys_are_idempotent_and_total(text):
 def test_plain_latin_fast_path_gives_the_same_key(text):
     # a zero-width space forces the full path (it is dropped there) without changing the name
     assert normalize(text) == normalize(text + "\u200b")
+
+
+# --- which romanisation is the German one (issue 10, item 5) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("other", "german"),
+    [
+        ("Sivak", "Siwak"),  # в: v / w
+        ("Zelensky", "Selenskyj"),  # з: z / s, and the й of Ukrainian -ий
+        ("Volodymyr Zelenskyy", "Wolodymyr Selenskyj"),
+        ("Chernobyl", "Tschernobyl"),  # ч: ch / tsch; ы is y in both
+        ("Shoigu", "Schoigu"),  # ш: sh / sch
+        ("Prigozhin", "Prigoschin"),  # ж: zh / sch
+        ("Khodorkovsky", "Chodorkowski"),  # х: kh / ch, and -ий: y / i at the end of the word
+        ("Yeltsin", "Jelzin"),  # е: ye / je, ц: ts / z
+        ("Evgeny", "Jewgeni"),  # a j only German writes, at the start of a word
+        ("Dostoevsky", "Dostojewski"),  # ... and after a vowel
+        ("Yushchenko", "Juschtschenko"),  # щ: shch / schtsch
+        ("Vasily", "Wassili"),  # с between vowels: s / ss
+        ("Kharkiv", "Charkiw"),
+    ],
+)
+def test_the_german_romanisation_is_told_from_the_english_one(other, german):
+    assert german_spelling(other, german) == german
+    assert german_spelling(german, other) == german
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Siwak", "Siwak"),  # equal
+        ("Wolfowitz", "Wolfowitsch"),  # two names
+        ("Tschernobil", "Tschernobyl"),  # a typo, not a romanisation
+        ("Julia Nawalnaja", "Julija Nawalnaja"),  # German papers write Julia: ija/ia is no German marker
+        ("Maria Sacharowa", "Marija Sacharowa"),
+        ("Medwedjew", "Medvedev"),  # w is German, but Duden writes Medwedew: the je is not
+        ("Kaczyński", "Katschinski"),  # Polish cz is not the English spelling of a Russian name
+        ("Lawrow", "Lavrov Sergei"),  # another word
+        ("Selenskyj", "Зеленський"),  # a Cyrillic spelling is none of them
+    ],
+)
+def test_no_german_spelling_when_the_difference_is_something_else(a, b):
+    assert german_spelling(a, b) is None
+
+
+@pytest.mark.parametrize(
+    "cyrillic",
+    ["Зеленський", "Шойгу", "Чернобыль", "Ельцин", "Хренин", "Медведев", "Достоевский", "Жуков", "Щукин",
+     "Василий", "Евгений Пригожин", "Сергей Лавров", "Мария Захарова", "Николай Патрушев", "Владимир Путин",
+     "Харків", "Віталій Кличко", "Михаил Ходорковский", "Сергеев", "Екатеринбург", "Тюмень"],
+)
+def test_german_spelling_agrees_with_the_two_transliterations(cyrillic):
+    # what transliterate_de writes is the German spelling of what transliterate_en writes
+    assert german_spelling(transliterate_en(cyrillic), transliterate_de(cyrillic)) == transliterate_de(cyrillic)

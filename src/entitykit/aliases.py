@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +42,7 @@ __all__ = [
     "Label",
     "Entity",
     "Problem",
+    "Duplicate",
     "AliasRegistry",
     "build_registry",
     "check_files",
@@ -153,6 +154,41 @@ def _shown(text: str, width: int = 60) -> str:
     ('Minsk', 'xxxxx…')
     """
     return text if len(text) <= width else text[:width] + "…"
+
+
+class Duplicate(NamedTuple):
+    """A user entity that shares a normalised name or alias with a bundled entity of the same
+    label under another id (:meth:`AliasRegistry.duplicates`): one thing under two ids splits
+    its mentions (*Wiktor Chrenin* under the user's id, *Viktor Khrenin* under the bundled one).
+
+    >>> user = Entity("per:wiktor-chrenin", "PER", "Wiktor Chrenin", ("Chrenin",))
+    >>> bundled = Entity("per:viktor-chrenin", "PER", "Viktor Chrenin", ("Wiktor Chrenin", "Chrenin"))
+    >>> print(Duplicate(user, bundled, "Wiktor Chrenin", 2, same_name=True).message)
+    'per:wiktor-chrenin' duplicates the bundled 'per:viktor-chrenin': both are called 'Wiktor Chrenin' (2 spellings shared); one entity under two ids splits its mentions: give your record the id 'per:viktor-chrenin' to add its spellings to the bundled entity
+    """
+
+    entity: Entity  # the user's
+    bundled: Entity
+    spelling: str  # the user's spelling of a shared key: its name when that is shared
+    shared: int  # how many normalised keys the two have in common
+    same_name: bool  # a shared key is the name of one of them: one entity, not namesakes
+
+    @property
+    def message(self) -> str:
+        """What is wrong and what to do, naming both ids and the shared spelling."""
+        mine, theirs = self.entity.id, self.bundled.id
+        more = f" ({self.shared} spellings shared)" if self.shared > 1 else ""
+        if self.same_name:
+            return (
+                f"{mine!r} duplicates the bundled {theirs!r}: both are called {self.spelling!r}{more}; one entity "
+                f"under two ids splits its mentions: give your record the id {theirs!r} to add its spellings to "
+                "the bundled entity"
+            )
+        return (
+            f"{mine!r} shares the spelling {self.spelling!r} with the bundled {theirs!r}{more}; if they are one "
+            f"entity, give your record the id {theirs!r}; if two, drop the shared spelling, which cannot tell "
+            "them apart"
+        )
 
 
 def _type_name(value: Any) -> str:
@@ -455,6 +491,46 @@ class AliasRegistry:
             counts[entity.label] += 1
         return counts
 
+    def duplicates(self, bundled_ids: Container[str]) -> list[Duplicate]:
+        """Entities outside ``bundled_ids`` that share a normalised name or alias with an entity
+        of ``bundled_ids`` of the same label and another id; an entity naming a bundled id
+        extends it and is no duplicate. One :class:`Duplicate` per pair, in registry order.
+
+        >>> registry = AliasRegistry.from_sources(
+        ...     [{"id": "per:viktor-chrenin", "label": "PER", "name": "Viktor Chrenin", "aliases": ["Wiktor Chrenin"]}],
+        ...     [{"id": "per:wiktor-chrenin", "label": "PER", "name": "Wiktor Chrenin", "aliases": []},
+        ...      {"id": "org:chrenin", "label": "ORG", "name": "Viktor Chrenin", "aliases": []}])
+        >>> [(d.entity.id, d.bundled.id, d.spelling) for d in registry.duplicates({"per:viktor-chrenin"})]
+        [('per:wiktor-chrenin', 'per:viktor-chrenin', 'Wiktor Chrenin')]
+        """
+        shared: dict[tuple[str, str], set[str]] = {}  # (user id, bundled id) -> their common keys
+        for key, ids in self.ambiguous.items():  # a duplicate's keys are claimed twice: only these
+            for mine in ids:
+                if mine in bundled_ids:
+                    continue
+                label = self._entities[mine].label
+                for other in ids:
+                    if other in bundled_ids and other != mine and self._entities[other].label == label:
+                        shared.setdefault((mine, other), set()).add(key)
+        order = {entity_id: number for number, entity_id in enumerate(self._entities)} if shared else {}
+        found = []
+        for mine, other in sorted(shared, key=lambda pair: (order[pair[0]], order[pair[1]])):
+            entity, bundled, keys = self._entities[mine], self._entities[other], shared[mine, other]
+            spellings: dict[str, str] = {}  # shared key -> its first spelling in the record, Latin first
+            for name in entity.names:
+                key = normalize(name)
+                if key in keys and (key not in spellings or (_CYRILLIC.search(spellings[key]) and not _CYRILLIC.search(name))):
+                    spellings[key] = name
+            names = [key for key in (normalize(entity.name), normalize(bundled.name)) if key in keys]
+            spelling = spellings[names[0]] if names else next(iter(spellings.values()))
+            found.append(Duplicate(entity, bundled, spelling, len(keys), same_name=bool(names)))
+        return found
+
+    def _ambiguity(self, key: str, ids: tuple[str, ...]) -> Problem:
+        first = self._entities[ids[-1]].source or "<records>:0"
+        file, _, line = first.rpartition(":")
+        return Problem(file, int(line), "warning", f"alias {key!r} is claimed by {len(ids)} entities: {', '.join(ids)}")
+
     def lint(self) -> list[Problem]:
         """Warnings about a valid registry: ambiguous aliases, repeated or unusable spellings.
 
@@ -467,11 +543,7 @@ class AliasRegistry:
         """
         problems = list(self._warnings)
         for key, ids in sorted(self.ambiguous.items()):
-            first = self._entities[ids[-1]].source or "<records>:0"
-            file, _, line = first.rpartition(":")
-            problems.append(
-                Problem(file, int(line), "warning", f"alias {key!r} is claimed by {len(ids)} entities: {', '.join(ids)}")
-            )
+            problems.append(self._ambiguity(key, ids))
         return problems
 
 
@@ -482,7 +554,10 @@ def check_files(paths: Iterable[str | Path], *, against_default: bool = True) ->
     record is reported and skipped, so one run lists everything to fix. With
     ``against_default`` (the default) the files are checked as ``run`` reads them, on top of the
     bundled registry: a record may add aliases to a bundled id, and one that gives it another
-    label is an error. An empty file is a warning.
+    label is an error; an entity that duplicates a bundled one under another id
+    (:meth:`AliasRegistry.duplicates`) is an error when they share a name (one entity under
+    two ids), a warning when they share only an alias (namesakes, perhaps). An empty file is
+    a warning.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -507,8 +582,16 @@ def check_files(paths: Iterable[str | Path], *, against_default: bool = True) ->
     bundled_files = {str(path) for path in bundled}
     for file in listed:
         problems.extend(_check_file(file, registry, bundled_ids))
+    duplicates = registry.duplicates(bundled_ids)
+    for duplicate in duplicates:
+        file, _, line = (duplicate.entity.source or "<records>:0").rpartition(":")
+        severity = "error" if duplicate.same_name else "warning"
+        problems.append(Problem(file, int(line), severity, duplicate.message))
+    # an alias two such entities share is that duplicate again, said once above
+    pairs = {frozenset((duplicate.entity.id, duplicate.bundled.id)) for duplicate in duplicates}
+    said = {registry._ambiguity(key, ids) for key, ids in registry.ambiguous.items() if frozenset(ids) in pairs}
     problems.extend(problem for problem in registry.lint()
-                    if problem not in problems and problem.source not in bundled_files)
+                    if problem not in problems and problem not in said and problem.source not in bundled_files)
     return problems
 
 
@@ -589,7 +672,9 @@ def build_registry(aliases: str | Path | Iterable[str | Path] = (), *, default_a
 
     Returns ``None`` when there is nothing to load (``default_aliases=False`` and no files):
     the resolver then clusters unknown mentions and links within documents only. Raises
-    :class:`~entitykit.errors.RegistryError` naming file and line for a bad file.
+    :class:`~entitykit.errors.RegistryError` naming file and line for a bad file. A user entity
+    that duplicates a bundled one under another id (:meth:`AliasRegistry.duplicates`) is
+    loaded, with a warning on the ``entitykit`` logger naming both ids and the shared spelling.
 
     >>> build_registry(default_aliases=False) is None
     True
@@ -600,4 +685,10 @@ def build_registry(aliases: str | Path | Iterable[str | Path] = (), *, default_a
     if not paths:
         return default_registry() if default_aliases else None
     defaults = default_registry_paths() if default_aliases else []
-    return AliasRegistry.from_sources(*defaults, *paths)
+    registry = AliasRegistry.from_sources(*defaults, *paths)
+    if defaults:
+        bundled_files = {str(path) for path in defaults}
+        bundled_ids = {entity.id for entity in registry if (entity.source or "").rpartition(":")[0] in bundled_files}
+        for duplicate in registry.duplicates(bundled_ids):
+            logger.warning("%s: %s", duplicate.entity.source, duplicate.message)
+    return registry

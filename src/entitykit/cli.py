@@ -187,14 +187,22 @@ NO_ALIASES_HELP = "Leave out the bundled default registry (with no --aliases: no
 @aliases_app.command("check")
 def aliases_check(
     paths: List[Path] = typer.Argument(..., help="Alias registry files (JSONL) to lint."),
+    no_aliases: bool = typer.Option(
+        False, "--no-aliases", help="Check the files alone, not on top of the bundled default registry."
+    ),
 ):
-    """Lint alias registry files: print file:line problems and ambiguous aliases; exit 1 on errors."""
+    """Lint alias registry files: print file:line problems and ambiguous aliases; exit 1 on errors.
+
+    The files are checked on top of the bundled registry, as the other commands read them: an
+    entity that duplicates a bundled one under another id is an error when they share a name,
+    a warning when they share only an alias.
+    """
     from .aliases import check_files
 
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory; give registry files (.jsonl) or folders of them")
-    problems = check_files(paths)
+    problems = check_files(paths, against_default=not no_aliases)
     for problem in problems:
         typer.echo(str(problem))
     errors = sum(problem.severity == "error" for problem in problems)
@@ -255,12 +263,22 @@ def evaluate_clusters_command(
     gold: str = typer.Argument(..., help="Gold JSONL: one {\"text\", \"label\", \"cluster\"} object per line."),
     aliases: Optional[List[str]] = typer.Option(None, "--aliases", "-a", help=ALIASES_HELP),
     no_aliases: bool = typer.Option(False, "--no-aliases", help=NO_ALIASES_HELP),
+    negatives: Optional[Path] = typer.Option(
+        None, "--negatives", metavar="PAIRS",
+        help="Confusable pairs of gold cluster ids, one 'clusterA<TAB>clusterB' per line: report which were merged.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ):
-    """Pairwise and B-cubed P/R/F1 of entitykit's clustering and of a hand-written RapidFuzz baseline."""
+    """Pairwise and B-cubed P/R/F1 of entitykit's clustering and of a hand-written RapidFuzz baseline.
+
+    With --negatives, also how many confusable pairs each merged: a pair is merged when some
+    mention of one cluster and some mention of the other get the same entity.
+    """
     from .evaluate import evaluate_clusters
 
-    report = evaluate_clusters(gold, aliases=aliases or [], default_aliases=not no_aliases)
+    report = evaluate_clusters(gold, aliases=aliases or [], default_aliases=not no_aliases, negatives=negatives)
+    for warning in report.warnings:
+        typer.echo(f"entitykit: warning: {warning}", err=True)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
@@ -275,6 +293,15 @@ def evaluate_clusters_command(
         )
     for first, second in report.entitykit.merges[:10]:
         typer.echo(f"entitykit merged {first!r} with {second!r}")
+    if report.confusable_pairs is None:
+        return
+    systems = (("entitykit", report.entitykit), ("baseline WRatio>=85", report.baseline))
+    counts = ", ".join(f"{name} {len(s.confusable_merges or ())}" for name, s in systems)
+    typer.echo(f"confusable pairs merged, of {report.confusable_pairs}: {counts}")
+    for name, s in systems:
+        for merge in s.confusable_merges or ():
+            typer.echo(f"{name} merged confusable {merge.clusters[0]} / {merge.clusters[1]} "
+                       f"({merge.forms[0]!r} with {merge.forms[1]!r})")
 
 
 # --- batch runs over corpora (issue 4) -----------------------------------------------------

@@ -25,6 +25,7 @@ import re
 
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
+from fractions import Fraction
 from typing import NamedTuple, Protocol
 
 from rapidfuzz.distance import Levenshtein
@@ -40,6 +41,7 @@ from .normalize import (
     compound_head,
     display_form,
     genitive_stem,
+    german_spelling,
     has_cyrillic,
     is_acronym,
     normalize,
@@ -269,7 +271,8 @@ class FormClusterer:
                     continue
                 verdict = compare(parse_key(key, table[(key, label)].acronym), canonical_name, label, self.min_typo_length)
                 score = verdict.score if verdict.ok else score
-                matched = _display(matched_key, label, table)
+                # the form that started the cluster matched only itself: it joins the canonical
+                matched = canonical if matched_key == key else _display(matched_key, label, table)
                 out[(key, label)] = Resolution(entity_id, canonical, label, round(float(score), 1), "cluster", matched)
         return out
 
@@ -557,8 +560,19 @@ def _display(key: str, label: str, table: dict[Form, _Entry]) -> str:
     return entry.texts.most_common(1)[0][0]
 
 
+# A German (Duden) spelling names its cluster when it has at least this share of the mentions
+# of the most frequent variant (*Siwak* 2, *Sivak* 3): German readers know *Selenskyj*, and an
+# English spelling should not win its cluster by a mention or two.
+GERMAN_SHARE = Fraction(2, 3)
+# For persons and places only: an organisation goes by its own Latin name in German texts too
+# (*Gazprom*, *Yandex*, *Lukoil*), not by the transliteration of its Russian one (*Gasprom*).
+GERMAN_SPELLING_LABELS = frozenset({"PER", "LOC"})
+
+
 def _canonical(members: list[str], label: str, table: dict[Form, _Entry]) -> tuple[str, str]:
-    """The most frequent well-formed variant of a cluster: (display text, key)."""
+    """The most frequent well-formed variant of a cluster: (display text, key); for a person or
+    place, a German spelling of it (:func:`~entitykit.normalize.german_spelling`) with a close
+    count (:data:`GERMAN_SHARE`) wins."""
     present = set(members)
 
     def quality(key: str) -> tuple:
@@ -574,5 +588,12 @@ def _canonical(members: list[str], label: str, table: dict[Form, _Entry]) -> tup
         )
         return (not well_formed, -entry.count, text.casefold(), text), text
 
-    best = min(members, key=quality)
-    return quality(best)[1], best
+    ranked = sorted((quality(key), key) for key in members)
+    ((ill_formed, fewest, *_), text), best = ranked[0]
+    if label not in GERMAN_SPELLING_LABELS:
+        return text, best
+    for ((other_ill_formed, other_fewest, *_), other_text), key in ranked[1:]:
+        if other_ill_formed == ill_formed and -other_fewest >= GERMAN_SHARE * -fewest:
+            if german_spelling(text, other_text) == other_text:
+                text, best = other_text, key
+    return text, best

@@ -6,13 +6,16 @@ PRF(p=0.8, r=0.6666666666666666, f=0.7272727272727272)
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from .ner_data import HEADLINE_LABELS, read_ner_file
+
+logger = logging.getLogger("entitykit")
 
 
 class PRF(NamedTuple):
@@ -126,11 +129,20 @@ def evaluate_ner(path: str | Path, model=None, *, batch_size: int = 256) -> NerS
 # --- clustering (issue 3) --------------------------------------------------------------------
 
 
+class ConfusableMerge(NamedTuple):
+    """A confusable pair of gold clusters that got one entity, with a form of each that did."""
+
+    clusters: tuple[str, str]
+    forms: tuple[str, str]
+
+
 class ClusterScores(NamedTuple):
     """How well a clustering of distinct surface forms matches the gold clusters.
 
     ``wrongly_merged`` counts gold clusters that share a predicted cluster with another gold
     cluster; ``merges`` lists those (form, form) pairs, one per offending predicted cluster.
+    ``confusable_merges`` lists the confusable pairs (``--negatives``) that were merged, or is
+    ``None`` when no pairs were given.
     """
 
     pairwise: PRF
@@ -140,9 +152,11 @@ class ClusterScores(NamedTuple):
     gold_clusters: int
     predicted_clusters: int
     merges: list[tuple[str, str]]
+    confusable_merges: list[ConfusableMerge] | None = None
 
     def to_dict(self) -> dict:
         """A JSON-ready dict."""
+        merged = self.confusable_merges
         return {
             "pairwise": self.pairwise._asdict(),
             "bcubed": self.bcubed._asdict(),
@@ -151,16 +165,26 @@ class ClusterScores(NamedTuple):
             "gold_clusters": self.gold_clusters,
             "predicted_clusters": self.predicted_clusters,
             "merges": [list(pair) for pair in self.merges],
+            "confusables_merged": None if merged is None else len(merged),
+            "confusable_merges": None if merged is None else [
+                {"clusters": list(merge.clusters), "forms": list(merge.forms)} for merge in merged
+            ],
         }
 
 
 class ClusterReport(NamedTuple):
-    """entitykit's clustering and the do-it-yourself baseline, scored on the same gold file."""
+    """entitykit's clustering and the do-it-yourself baseline, scored on the same gold file.
+
+    ``confusable_pairs`` is the number of confusable pairs scored (both clusters in the gold
+    file), ``None`` without ``negatives``; ``warnings`` says which pairs were left out and why.
+    """
 
     entitykit: ClusterScores
     baseline: ClusterScores
     registry: bool
     mentions: int
+    confusable_pairs: int | None = None
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The JSON shape of ``entitykit evaluate clusters --json``."""
@@ -169,6 +193,8 @@ class ClusterReport(NamedTuple):
             "baseline": self.baseline.to_dict(),
             "registry": self.registry,
             "mentions": self.mentions,
+            "confusable_pairs": self.confusable_pairs,
+            "warnings": list(self.warnings),
         }
 
 
@@ -283,14 +309,82 @@ def read_gold_clusters(path: str | Path) -> tuple[list, list]:
     return rows, clusters
 
 
+def read_negatives(path: str | Path) -> list[tuple[tuple[str, str], int]]:
+    """Confusable pairs of gold cluster ids, each with its line number, from a file of
+    ``clusterA<TAB>clusterB`` lines (blank lines are skipped; a pair listed twice, in either
+    order, counts once).
+
+    >>> import tempfile, pathlib
+    >>> pairs = pathlib.Path(tempfile.mkdtemp()) / "negatives.txt"
+    >>> _ = pairs.write_text("per:lech-kaczynski\\tper:jaroslaw-kaczynski\\nloc:lwiw loc:oblast-lwiw\\n", encoding="utf-8")
+    >>> read_negatives(pairs)
+    Traceback (most recent call last):
+    ...
+    entitykit.errors.InputError: ...negatives.txt:2: expected two cluster ids separated by a tab, got 'loc:lwiw loc:oblast-lwiw'
+    """
+    from .errors import InputError
+    from .inputs import text_lines
+
+    if str(path) == "-" or not Path(path).is_file():
+        raise InputError(f"{path}: no such file; give a file of confusable pairs, one 'clusterA<TAB>clusterB' per line")
+    pairs: dict[frozenset, tuple[tuple[str, str], int]] = {}
+    for number, line in enumerate(text_lines(path), 1):
+        if not line.strip():
+            continue
+        fields = [field.strip() for field in line.split("\t")]
+        if len(fields) != 2 or not all(fields):
+            raise InputError(f"{path}:{number}: expected two cluster ids separated by a tab, got {line!r}")
+        first, second = fields
+        if first == second:
+            raise InputError(f"{path}:{number}: {first!r} is paired with itself; a confusable pair names two different clusters")
+        pairs.setdefault(frozenset(fields), ((first, second), number))
+    if not pairs:
+        raise InputError(f"{path}: no confusable pairs in the file; give one 'clusterA<TAB>clusterB' per line")
+    return list(pairs.values())
+
+
+def confusables_merged(
+    assigned: Iterable[tuple[str, str, Hashable]], pairs: Iterable[tuple[str, str]]
+) -> list[ConfusableMerge]:
+    """The confusable ``pairs`` of gold clusters that share an entity: some mention of one and
+    some mention of the other got the same predicted id. ``assigned`` gives ``(gold cluster,
+    form, predicted id)`` per mention; each merge names the first forms (in ``assigned``
+    order) of the two clusters that share an id.
+
+    >>> assigned = [("lech", "Lech Kaczyński", "a"), ("lech", "Kaczyński", "b"),
+    ...             ("jaroslaw", "Jarosław Kaczyński", "b"), ("kaja", "Kaja Kallas", "c"), ("siim", "Siim Kallas", "d")]
+    >>> confusables_merged(assigned, [("lech", "jaroslaw"), ("kaja", "siim")])
+    [ConfusableMerge(clusters=('lech', 'jaroslaw'), forms=('Kaczyński', 'Jarosław Kaczyński'))]
+    """
+    forms: dict[str, dict[Hashable, str]] = {}  # gold cluster -> predicted id -> its first form
+    for cluster, form, entity in assigned:
+        forms.setdefault(cluster, {}).setdefault(entity, form)
+    merged = []
+    for first, second in pairs:
+        mine, theirs = forms.get(first, {}), forms.get(second, {})
+        shared = next((entity for entity in mine if entity in theirs), None)
+        if shared is not None:
+            merged.append(ConfusableMerge((first, second), (mine[shared], theirs[shared])))
+    return merged
+
+
 def evaluate_clusters(
-    path: str | Path, *, aliases: Iterable[str | Path] = (), default_aliases: bool = True
+    path: str | Path,
+    *,
+    aliases: Iterable[str | Path] = (),
+    default_aliases: bool = True,
+    negatives: str | Path | None = None,
 ) -> ClusterReport:
     """Score entitykit's clustering of the gold file's mentions, and the baseline's.
 
     Items are distinct surface forms ``(text, label, gold cluster)``; a form whose mentions
     get different ids (namesakes told apart by ``doc``) counts with its most frequent id.
     The baseline (:func:`baseline_clusters`) sees each distinct form once, in file order.
+
+    ``negatives`` is a file of confusable pairs (:func:`read_negatives`): for each clustering
+    the report lists the pairs it merged (:func:`confusables_merged`, on every mention's own
+    id). A pair naming a cluster the gold file does not have is left out, with a warning (on
+    the ``entitykit`` logger and in :attr:`ClusterReport.warnings`).
 
     >>> import tempfile, pathlib
     >>> gold = pathlib.Path(tempfile.mkdtemp()) / "gold.jsonl"
@@ -304,6 +398,7 @@ def evaluate_clusters(
 
     aliases = [aliases] if isinstance(aliases, (str, Path)) else list(aliases)
     rows, clusters = read_gold_clusters(path)
+    pairs, warnings = _known_pairs(negatives, set(clusters), path) if negatives is not None else (None, ())
     resolver = Resolver.from_aliases(aliases, default_aliases=default_aliases)
     results = resolver.resolve_mentions([row.mention for row in rows])
     votes: dict[tuple, Counter] = {}
@@ -312,10 +407,44 @@ def evaluate_clusters(
     gold = {item: item[2] for item in votes}
     predicted = {item: counts.most_common(1)[0][0] for item, counts in votes.items()}
     forms = list(gold)
-    baseline = baseline_clusters([(text, label) for text, label, _ in forms])
+    baseline = dict(zip(forms, baseline_clusters([(text, label) for text, label, _ in forms])))
+    ours, theirs = score_clusters(gold, predicted), score_clusters(gold, baseline)
+    if pairs is not None:
+        mentions = [(row.mention.text, row.mention.label, cluster) for row, cluster in zip(rows, clusters)]
+        ours = ours._replace(confusable_merges=confusables_merged(
+            ((cluster, text, result.entity_id) for (text, _, cluster), result in zip(mentions, results)), pairs
+        ))
+        theirs = theirs._replace(confusable_merges=confusables_merged(
+            ((cluster, text, baseline[text, label, cluster]) for text, label, cluster in mentions), pairs
+        ))
     return ClusterReport(
-        entitykit=score_clusters(gold, predicted),
-        baseline=score_clusters(gold, dict(zip(forms, baseline))),
+        entitykit=ours,
+        baseline=theirs,
         registry=default_aliases or bool(aliases),
         mentions=len(rows),
+        confusable_pairs=None if pairs is None else len(pairs),
+        warnings=tuple(warnings),
     )
+
+
+def _known_pairs(negatives: str | Path, clusters: set[str], gold: str | Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """The pairs of ``negatives`` whose clusters are both in the gold file, and one warning
+    naming the cluster ids that are not (logged, and returned for the report)."""
+    pairs, unknown, left_out = [], {}, 0
+    for pair, line in read_negatives(negatives):
+        missing = [cluster for cluster in pair if cluster not in clusters]
+        for cluster in missing:
+            unknown.setdefault(cluster, line)
+        if missing:
+            left_out += 1
+        else:
+            pairs.append(pair)
+    if not unknown:
+        return pairs, []
+    named = ", ".join(f"{cluster!r} (line {line})" for cluster, line in unknown.items())
+    warning = (
+        f"{negatives}: {len(unknown)} cluster id(s) not in {gold}: {named}; "
+        f"{left_out} confusable pair(s) naming them left out"
+    )
+    logger.warning("%s", warning)
+    return pairs, [warning]

@@ -51,6 +51,7 @@ __all__ = [
     "display_form",
     "normalize",
     "skeleton",
+    "german_spelling",
     "variant_keys",
     "slugify",
     "FUNCTION_WORDS",
@@ -572,6 +573,80 @@ def skeleton(text: str) -> str:
             break
         key = again
     return key
+
+
+# What German (Duden) writes where the English romanisation of news agencies writes the
+# right-hand side (transliterate_de / transliterate_en): ш sch/sh, ж sch/zh, ч tsch/ch,
+# щ schtsch/shch, х ch/kh, в w/v, й я ю е ё j/y, з s/z, ц z/ts, intervocalic с ss/s (Wassili,
+# Vasily).
+GERMAN_ROMANISATION = frozenset({
+    ("sch", "sh"), ("sch", "zh"), ("tsch", "ch"), ("schtsch", "shch"), ("ch", "kh"), ("w", "v"),
+    ("j", "y"), ("s", "z"), ("z", "ts"), ("ss", "s"),
+})
+# The same at the end of a word only: -ий / -ей (Dostojewski, Dostoevsky; Alexei, Alexey;
+# Jurij, Yury); inside a word y is German too (ы: Tschernobyl).
+GERMAN_WORD_ENDINGS = frozenset({("i", "y"), ("ij", "y")})
+_ROMAN_UNITS = re.compile(r"schtsch|shch|tsch|sch|sh|zh|kh|ch|ts|ss|.", re.S)
+
+
+def german_spelling(a: str, b: str) -> str | None:
+    """Which of two romanisations of one name is the German (Duden) one: ``a``, ``b`` or ``None``.
+
+    The normalised keys are compared letter group by letter group (*sch*, *tsch*, *ch*, *kh*, …);
+    one is German when every difference is a German spelling against the English one of the
+    same Cyrillic letter (:data:`GERMAN_ROMANISATION`), or a *j* only German writes (*Jewgeni* /
+    *Evgeny*, *Dostojewski* / *Dostoevsky*, *Selenskyj* / *Selensky*), and all point its way.
+    ``None`` when the keys are equal, a difference is anything else (a typo, Polish *cz*, the
+    *ija* of *Julija* / *Julia*, another name), the differences point both ways, or either
+    spelling is Cyrillic.
+
+    >>> german_spelling("Sivak", "Siwak"), german_spelling("Selenskyj", "Zelensky")
+    ('Siwak', 'Selenskyj')
+    >>> german_spelling("Chernobyl", "Tschernobyl"), german_spelling("Schoigu", "Shoigu")
+    ('Tschernobyl', 'Schoigu')
+    >>> german_spelling("Wolfowitz", "Wolfowitsch") is None, german_spelling("Julia", "Julija") is None
+    (True, True)
+    """
+    if has_cyrillic(a) or has_cyrillic(b):
+        return None
+    from difflib import SequenceMatcher
+
+    left, right = _ROMAN_UNITS.findall(normalize(a)), _ROMAN_UNITS.findall(normalize(b))
+    votes = set()
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, left, right, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag != "replace":  # one side has letters the other lacks: only a German j
+            votes.add(a if _german_j(left, i1, i2) else b if _german_j(right, j1, j2) else None)
+            continue
+        at_end = _word_ends(left, i2) and _word_ends(right, j2)
+        pieces = [("".join(left[i1:i2]), "".join(right[j1:j2]))]
+        if pieces[0] not in GERMAN_ROMANISATION and pieces[0][::-1] not in GERMAN_ROMANISATION and i2 - i1 == j2 - j1:
+            pieces = list(zip(left[i1:i2], right[j1:j2]))  # w j / v y: one difference each
+        for piece in pieces:
+            if piece in GERMAN_ROMANISATION or (at_end and piece in GERMAN_WORD_ENDINGS):
+                votes.add(a)
+            elif piece[::-1] in GERMAN_ROMANISATION or (at_end and piece[::-1] in GERMAN_WORD_ENDINGS):
+                votes.add(b)
+            else:
+                votes.add(None)
+    return votes.pop() if len(votes) == 1 else None
+
+
+def _word_ends(units: list[str], index: int) -> bool:
+    return index == len(units) or units[index] in (" ", "-")
+
+
+def _german_j(units: list[str], start: int, end: int) -> bool:
+    """Whether ``units[start:end]``, missing from the other spelling, is a *j* that only German
+    writes: the glide of е at the start of a word or after a vowel (*Jewgeni*, *Dostojewski*,
+    *Sergejew*), the й ending a Ukrainian -ий (*Selenskyj*, *Jurij*)."""
+    if units[start:end] != ["j"]:
+        return False
+    before = units[start - 1] if start else " "
+    if _word_ends(units, end):
+        return before in ("i", "y")
+    return units[end] == "e" and before in (" ", "-", "a", "e", "i", "o", "u")
 
 
 def variant_keys(text: str) -> list[str]:
