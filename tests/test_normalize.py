@@ -17,6 +17,7 @@ from entitykit.normalize import (
     genitive_stem,
     is_acronym,
     normalize,
+    repair_mojibake,
     skeleton,
     slugify,
     strip_apostrophe_genitive,
@@ -243,6 +244,53 @@ def test_slugs_are_the_same_in_another_process_with_another_hash_seed(seed):
     assert out.split() == [slug for _, slug in NO_LATIN_SLUGS]
 
 
+# Mojibake from ../shared/variants-dev (German pages quoting names in UTF-8 read as Latin-1 or
+# Windows-1252), and what it meets once repaired.
+@pytest.mark.parametrize(
+    ("broken", "repaired", "meets"),
+    [
+        ("RÄ«ga", "Rīga", "Riga"),  # Latvian ī: ftfy
+        ("ВильнюÑ", "Вильнюс", "Wilnjus"),  # decoded in part; с lost its second byte
+        ("ПетровÑкое", "Петровское", "Petrowskoje"),
+        ("ПетровÑк-Порт", "Петровск-Порт", "Petrowsk-Port"),
+        ("ÐœÐ¾ÑÐºÐ²Ð°", "Москва", "Moskwa"),  # all of it broken, as a whole page would be
+        ("MÃ¼ller", "Müller", "Mueller"),
+        ("Ã„gypten", "Ägypten", "Aegypten"),
+        ("Â«OVKSÂ»", "«OVKS»", "OVKS"),
+    ],
+)
+def test_mojibake_is_repaired_before_matching(broken, repaired, meets):
+    assert repair_mojibake(broken) == repaired
+    assert normalize(broken) == normalize(meets)
+    assert display_form(broken) == display_form(repaired)  # the canonical name shows it repaired too
+
+
+def test_a_lost_byte_is_guessed_only_where_one_letter_is_far_more_likely():
+    # Ð’Ñтка is Вятка: В is whole again, but the lost byte of я reads as с, the frequent one
+    assert repair_mojibake("Ð’Ñтка") == "Встка"
+    # a lone Ð may be А or Н: left as it is
+    assert repair_mojibake("ÐœÐ¾Ñква Ð") == "Москва Ð"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Müller", "Ärger", "Peña Nieto", "Ðakovo", "Þór", "Façade", "São Paulo", "Łukašenka", "Лукашенко",
+     "„OVKS“", "Belarus’", "Nur–Sultan", "Gdańsk", "Tạl|linn", "Ñandú", "Äußerung"],
+)
+def test_text_without_mojibake_is_left_alone(text):
+    assert repair_mojibake(text) == text
+
+
+def test_ftfy_is_imported_only_for_broken_text():
+    code = (
+        "import sys; from entitykit.normalize import normalize, display_form; "
+        "[f(t) for f in (normalize, display_form) for t in ('Müller', 'Лукашенко', 'Belarus’', 'Peña')]; "
+        "a = 'ftfy' in sys.modules; normalize('RÄ«ga'); print(a, 'ftfy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
+
+
 @pytest.mark.parametrize("text", ["", " ", "A", "ß", "—", "„“", "Лука shenko", "Müller-Лукашенко", "\x00", "Dr."])
 def test_total_on_odd_input(text):
     for step in (normalize, skeleton, display_form, variant_keys, slugify):
@@ -263,7 +311,7 @@ def test_usable_as_rapidfuzz_processor():
 
 
 _PIECES = st.sampled_from(
-    list("abcsSchtzjwyvkäöüßÄ'’-. „“ДЛукашенкоийьЗеС\u0301ʃʧﬁ²")
+    list("abcsSchtzjwyvkäöüßÄ'’-. „“ДЛукашенкоийьЗеС\u0301ʃʧﬁ²ÐÑÃ«¼\x81")
     + ["Herr ", "Dr. ", "Präsident ", "'s", "Major ", "sekretär", "-Regime"]
 )
 

@@ -34,6 +34,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "repair_mojibake",
     "nfkc",
     "fold_case",
     "fold_umlauts",
@@ -58,6 +59,66 @@ __all__ = [
 
 
 # --- character-level steps -------------------------------------------------------------------
+
+# Signs of UTF-8 read as Latin-1 or Windows-1252: a lead byte (Â to ô) before a continuation
+# byte (Windows-1252's € ‚ ƒ … ™ and the like, C1 controls, or   to ¿): *RÄ«ga*, *Ã¼ber*; or
+# Ð / Ñ (the lead bytes of Cyrillic) next to a Cyrillic letter, where a page was decoded only in
+# part (*ВильнюÑ*). German words never show either, so most text skips the repair.
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00f4][{_CONTINUATION}]|[\u00d0\u00d1][\u0400-\u04ff]|[\u0400-\u04ff][\u00d0\u00d1]"
+)
+# one character of those signs: a cheap first test (in German names mostly ’ or –, rarely)
+_MOJIBAKE_SIGN = re.compile(f"[{_CONTINUATION}\u00d0\u00d1]")
+# a Cyrillic letter still in two pieces (Ð’ = В, Ñ‚ = т), or Ñ whose second byte is lost
+_CYRILLIC_PIECES = re.compile(f"([\u00d0\u00d1])([{_CONTINUATION}]?)")
+_WORD_WITH_CYRILLIC = re.compile("\\S*[\u0400-\u04ff]\\S*")
+
+
+def _join_cyrillic_piece(match: re.Match) -> str:
+    lead, piece = match.groups()
+    if not piece:
+        # Windows-1252 has no character for the bytes 0x81, 0x8d, 0x8f, 0x90 and 0x9d, so the
+        # second byte of с, э, я (after Ñ) and of А, Н (after Ð) is often lost; с is by far the
+        # most frequent of the three, while А and Н are about equally frequent: no guess
+        return "с" if lead == "Ñ" else lead
+    try:
+        return (lead.encode("latin-1") + piece.encode("cp1252")).decode("utf-8")
+    except UnicodeError:  # a C1 control or  -¿: their byte is their code point
+        try:
+            return (lead + piece).encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return match.group(0)
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 text that was read as Latin-1 or Windows-1252, repaired: *RÄ«ga* is *Rīga*.
+
+    The repair is ``ftfy.fix_encoding`` (only called when the text shows such signs). A Cyrillic
+    word that a page decoded in part (*Ð’Ñтка*, *ВильнюÑ*) is mended letter by letter; a
+    lone *Ñ*, whose second byte Windows-1252 lost, is taken for *с*, the most frequent of the
+    letters it may stand for (с, э, я), so *ВильнюÑ* is *Вильнюс* but *Ð’Ñтка* (Вятка)
+    becomes *Встка*. German, Spanish or Icelandic letters (*Ärger*, *Peña*, *Ðakovo*) are no signs.
+
+    >>> repair_mojibake("RÄ«ga"), repair_mojibake("MÃ¼ller"), repair_mojibake("ВильнюÑ")
+    ('Rīga', 'Müller', 'Вильнюс')
+    >>> repair_mojibake("ÐœÐ¾ÑÐºÐ²Ð°"), repair_mojibake("Ð’Ñтка")
+    ('Москва', 'Встка')
+    >>> repair_mojibake("Ärger in Peña"), repair_mojibake("Müller")
+    ('Ärger in Peña', 'Müller')
+    """
+    if text.isascii() or not _MOJIBAKE_SIGN.search(text) or not _MOJIBAKE.search(text):
+        return text
+    import ftfy  # only here: a dependency of wordfreq, and most text never needs it
+
+    text = ftfy.fix_encoding(text)
+    if "Ð" in text or "Ñ" in text:
+        text = _WORD_WITH_CYRILLIC.sub(lambda word: _CYRILLIC_PIECES.sub(_join_cyrillic_piece, word.group(0)), text)
+    return text
+
 
 
 def nfkc(text: str) -> str:
@@ -437,12 +498,15 @@ def compound_head(text: str) -> str | None:
 
 
 def display_form(text: str) -> str:
-    """A clean form for showing: spacing, quotes and titles fixed, letters as written.
+    """A clean form for showing: broken encoding repaired, spacing, quotes and titles fixed,
+    letters as written.
 
     >>> display_form("  Präsident  „Alexander Lukaschenko“ ")
     'Alexander Lukaschenko'
+    >>> display_form("RÄ«ga")
+    'Rīga'
     """
-    text = collapse_spaces(unify_punctuation(nfkc(text)))
+    text = collapse_spaces(unify_punctuation(nfkc(repair_mojibake(text))))
     return collapse_spaces(strip_apostrophe_genitive(strip_titles(text)))
 
 
@@ -454,8 +518,8 @@ _DOTS = re.compile(r"(?<=\w)\.(?=\w|$)")
 def normalize(text: str) -> str:
     """The key entitykit matches on: titles and quotes gone, folded case, umlauts and accents.
 
-    NFKC, punctuation, titles, apostrophe genitive, casefold, umlauts (``ä -> ae``),
-    diacritics, Cyrillic to German (Duden), spacing. Idempotent and total on any string;
+    Broken encoding (:func:`repair_mojibake`), NFKC, punctuation, titles, apostrophe genitive,
+    casefold, umlauts (``ä -> ae``), diacritics, Cyrillic to German (Duden), spacing. Idempotent and total on any string;
     usable as RapidFuzz ``processor=``.
 
     >>> normalize("  Staatssekretär Alexander  Wolfowitsch ")
@@ -493,7 +557,7 @@ _PLAIN_TEXT = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
 
 def _normalize_once(text: str) -> str:
-    text = unify_punctuation(nfkc(text))
+    text = unify_punctuation(nfkc(repair_mojibake(text)))
     text = collapse_spaces(_NOT_WORD.sub(" ", text))
     if text[:3] in ("St.", "St ", "st.", "st ", "ST.", "ST "):  # St. Petersburg = Sankt Petersburg
         text = "Sankt " + text[3:].lstrip()
