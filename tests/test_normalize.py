@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from entitykit.normalize import (
     compound_head,
     display_form,
+    fold_homoglyphs,
     fold_umlauts,
     genitive_stem,
     is_acronym,
@@ -291,6 +292,45 @@ def test_ftfy_is_imported_only_for_broken_text():
     assert out.split() == ["False", "True"]
 
 
+# Words with look-alike letters of the other script: variants-dev (Одеcа, PАО Gazprom,
+# МахIачхъала), GermEval 2014 (Мелодiя, the Soviet record label), and the kinds copied text shows.
+@pytest.mark.parametrize(
+    ("mixed", "folded", "meets"),
+    [
+        ("Одеcа", "Одеса", "Odessa"),  # Latin c in a Cyrillic word: д decides
+        ("PАО Gazprom", "PAO Gazprom", "PAO Gazprom"),  # Cyrillic А, О; only look-alikes: the text decides
+        ("МахIачхъала", "МахІачхъала", "МахІачхъала"),  # Latin I (for the palochka) in a Cyrillic word
+        ("Мелодiя", "Мелодія", "Мелодія"),
+        ("Gazprоm", "Gazprom", "Gazprom"),  # Cyrillic о in a Latin word
+        ("Ѕеrgеj Lаwrоw", "Sergej Lawrow", "Sergej Lawrow"),
+        ("Москва Mосква", "Москва Москва", "Moskwa Moskwa"),
+    ],
+)
+def test_look_alike_letters_fold_into_their_words_script(mixed, folded, meets):
+    assert fold_homoglyphs(mixed) == folded
+    assert normalize(mixed) == normalize(meets)
+    assert display_form(mixed) == folded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lukaшенко",  # letters of both scripts without look-alikes: no script to fold into
+        "Müller-Лукашенко",  # two words, each in one script
+        "Одеса", "Odessa", "Paco", "Расо",  # one script: never touched, even of look-alikes only
+        "Gazprom Газпром",
+        "Kyïv",
+    ],
+)
+def test_words_of_one_script_are_left_alone(text):
+    assert fold_homoglyphs(text) == text
+
+
+def test_a_folded_latin_word_stays_apart_from_a_cyrillic_look_alike_word():
+    # PАО is read as the Latin PAO (ПАО), not as the Cyrillic РАО (RAO, another legal form)
+    assert normalize("PАО") == "pao" != normalize("РАО") == "rao"
+
+
 @pytest.mark.parametrize("text", ["", " ", "A", "ß", "—", "„“", "Лука shenko", "Müller-Лукашенко", "\x00", "Dr."])
 def test_total_on_odd_input(text):
     for step in (normalize, skeleton, display_form, variant_keys, slugify):
@@ -311,7 +351,7 @@ def test_usable_as_rapidfuzz_processor():
 
 
 _PIECES = st.sampled_from(
-    list("abcsSchtzjwyvkäöüßÄ'’-. „“ДЛукашенкоийьЗеС\u0301ʃʧﬁ²ÐÑÃ«¼\x81")
+    list("abcsSchtzjwyvkäöüßÄ'’-. „“ДЛукашенкоийьЗеС\u0301ʃʧﬁ²ÐÑÃ«¼\x81сорІ")
     + ["Herr ", "Dr. ", "Präsident ", "'s", "Major ", "sekretär", "-Regime"]
 )
 

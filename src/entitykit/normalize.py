@@ -48,6 +48,7 @@ __all__ = [
     "transliterate_de",
     "transliterate_en",
     "has_cyrillic",
+    "fold_homoglyphs",
     "is_acronym",
     "display_form",
     "normalize",
@@ -332,6 +333,67 @@ def has_cyrillic(text: str) -> bool:
     return bool(_CYRILLIC.search(text))
 
 
+# --- mixed scripts ---------------------------------------------------------------------------
+
+# Latin and Cyrillic letters that look alike, pair by pair. They slip into a word of the other
+# script by a keyboard layout, OCR or a copy from another page (*Одеcа* with a Latin c, *PАО*
+# with a Cyrillic А and О); a reader does not see them, a string comparison does.
+_LATIN_LOOKALIKES = "aceopxyijshëïACEOPXYIJSHBKMTË"
+_CYRILLIC_LOOKALIKES = "асеорхуіјѕһёїАСЕОРХУІЈЅНВКМТЁ"
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES + "Ү", _LATIN_LOOKALIKES + "Y")
+_LOOKALIKES = frozenset(_LATIN_LOOKALIKES + _CYRILLIC_LOOKALIKES + "Ү")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_MIXED = re.compile("[A-Za-z\u00c0-\u024f][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z\u00c0-\u024f]")
+
+
+def _own_letters(text: str) -> tuple[int, int, bool]:
+    """(Latin letters without a Cyrillic look-alike, Cyrillic letters without a Latin one,
+    whether both scripts occur)."""
+    latin = cyrillic = 0
+    scripts = set()
+    for char in text:
+        if "\u0400" <= char <= "\u04ff":
+            scripts.add("cyrillic")
+            cyrillic += char not in _LOOKALIKES
+        elif char < "\u0250" and char.isalpha():
+            scripts.add("latin")
+            latin += char not in _LOOKALIKES
+    return latin, cyrillic, len(scripts) == 2
+
+
+def fold_homoglyphs(text: str) -> str:
+    """Look-alike letters of the other script, in a word that mixes Latin and Cyrillic, folded
+    into the word's script: *Одеca* (Latin c, a) is *Одеса*, and meets it.
+
+    A word's script is the one of its letters that have no look-alike (the д of *Одеcа*);
+    a word of look-alikes only (*PАО*) takes the script of such letters in the rest of the
+    text (*PАО Gazprom* is Latin), Latin when there are none. A word with letters of both
+    scripts that have no look-alike (*Lukaшенко*) is left as it is, and so is every word
+    written in one script.
+
+    >>> fold_homoglyphs("Одеcа") == "Одеса", fold_homoglyphs("PАО Gazprom") == "PAO Gazprom"
+    (True, True)
+    >>> fold_homoglyphs("Lukaшенко")
+    'Lukaшенко'
+    """
+    if not _MIXED.search(text):
+        return text
+    latin, cyrillic, _ = _own_letters(text)
+    text_is_cyrillic = cyrillic > latin
+
+    def fold(match: re.Match) -> str:
+        word = match.group(0)
+        word_latin, word_cyrillic, mixed = _own_letters(word)
+        if not mixed or (word_latin and word_cyrillic):
+            return word
+        if word_cyrillic or (not word_latin and text_is_cyrillic):
+            return word.translate(_TO_CYRILLIC)
+        return word.translate(_TO_LATIN)
+
+    return _LETTER_RUNS.sub(fold, text)
+
+
 # --- word-level steps ------------------------------------------------------------------------
 
 # Titles and functions in front of a name, folded (ä -> ae, ß -> ss) and without a final dot.
@@ -498,15 +560,15 @@ def compound_head(text: str) -> str | None:
 
 
 def display_form(text: str) -> str:
-    """A clean form for showing: broken encoding repaired, spacing, quotes and titles fixed,
-    letters as written.
+    """A clean form for showing: broken encoding and look-alike letters of another script
+    repaired, spacing, quotes and titles fixed, letters as written.
 
     >>> display_form("  Präsident  „Alexander Lukaschenko“ ")
     'Alexander Lukaschenko'
     >>> display_form("RÄ«ga")
     'Rīga'
     """
-    text = collapse_spaces(unify_punctuation(nfkc(repair_mojibake(text))))
+    text = collapse_spaces(unify_punctuation(fold_homoglyphs(nfkc(repair_mojibake(text)))))
     return collapse_spaces(strip_apostrophe_genitive(strip_titles(text)))
 
 
@@ -518,9 +580,10 @@ _DOTS = re.compile(r"(?<=\w)\.(?=\w|$)")
 def normalize(text: str) -> str:
     """The key entitykit matches on: titles and quotes gone, folded case, umlauts and accents.
 
-    Broken encoding (:func:`repair_mojibake`), NFKC, punctuation, titles, apostrophe genitive,
-    casefold, umlauts (``ä -> ae``), diacritics, Cyrillic to German (Duden), spacing. Idempotent and total on any string;
-    usable as RapidFuzz ``processor=``.
+    Broken encoding (:func:`repair_mojibake`), NFKC, mixed scripts (:func:`fold_homoglyphs`),
+    punctuation, titles, apostrophe genitive, casefold, umlauts (``ä -> ae``), diacritics,
+    Cyrillic to German (Duden), spacing. Idempotent and total on any string; usable as
+    RapidFuzz ``processor=``.
 
     >>> normalize("  Staatssekretär Alexander  Wolfowitsch ")
     'alexander wolfowitsch'
@@ -557,7 +620,7 @@ _PLAIN_TEXT = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
 
 def _normalize_once(text: str) -> str:
-    text = unify_punctuation(nfkc(repair_mojibake(text)))
+    text = unify_punctuation(fold_homoglyphs(nfkc(repair_mojibake(text))))
     text = collapse_spaces(_NOT_WORD.sub(" ", text))
     if text[:3] in ("St.", "St ", "st.", "st ", "ST.", "ST "):  # St. Petersburg = Sankt Petersburg
         text = "Sankt " + text[3:].lstrip()
