@@ -20,6 +20,7 @@ from entitykit.normalize import (
     normalize,
     repair_mojibake,
     skeleton,
+    slash_parts,
     slugify,
     strip_apostrophe_genitive,
     strip_diacritics,
@@ -329,6 +330,31 @@ def test_words_of_one_script_are_left_alone(text):
 def test_a_folded_latin_word_stays_apart_from_a_cyrillic_look_alike_word():
     # PАО is read as the Latin PAO (ПАО), not as the Cyrillic РАО (RAO, another legal form)
     assert normalize("PАО") == "pao" != normalize("РАО") == "rao"
+
+
+# Slash-joined alternates as German pages write them (variants-dev), and slashes that join no names.
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Odessa/Odesa", ["Odessa", "Odesa"]),
+        ("Lviv/Lemberg", ["Lviv", "Lemberg"]),
+        ("Вильна/Wilna", ["Вильна", "Wilna"]),
+        ("Вільня/Vilnja", ["Вільня", "Vilnja"]),
+        ("ווילנע/Wilne", ["ווילנע", "Wilne"]),  # Hebrew has no capitals: any letter starts a name
+        ("Internationaler Währungsfonds/International Monetary Fund",
+         ["Internationaler Währungsfonds", "International Monetary Fund"]),
+        ("Berlin / Brandenburg", ["Berlin", "Brandenburg"]),  # parts only: two places, see test_names
+        ("Odessa", []),
+        ("1990/91", []),
+        ("km/h", []),
+        ("Odessa/", []),
+        ("Odessa/odesa", []),
+        ("A/B", []),
+        ("Estland/Lettland/Litauen/Polen", []),  # a list, not alternates
+    ],
+)
+def test_slash_parts(text, parts):
+    assert slash_parts(text) == parts
 
 
 @pytest.mark.parametrize("text", ["", " ", "A", "ß", "—", "„“", "Лука shenko", "Müller-Лукашенко", "\x00", "Dr."])

@@ -45,6 +45,7 @@ __all__ = [
     "strip_apostrophe_genitive",
     "genitive_stem",
     "compound_head",
+    "slash_parts",
     "transliterate_de",
     "transliterate_en",
     "has_cyrillic",
@@ -554,6 +555,34 @@ def compound_head(text: str) -> str | None:
     if first[:1].isupper() and folded_rest.endswith(GENERIC_HEADS):
         return first
     return None
+
+
+# At most this many alternates in one slash form: more is a list (*Estland/Lettland/Litauen/Polen/...*)
+MAX_SLASH_PARTS = 3
+
+
+def slash_parts(text: str) -> list[str]:
+    """The alternates of a name written with slashes (*Odessa/Odesa*, *Вильна/Wilna*), or ``[]``.
+
+    Each part must read as a name of its own: it starts with a capital (or a letter of a script
+    without case) and has two letters or more; two or three parts. The parts are only
+    candidates: a slash also joins two entities (*Berlin/Brandenburg*, *CDU/CSU*), so a caller
+    accepts them only when they agree (:func:`entitykit.names.follow_alternates`).
+
+    >>> slash_parts("Odessa/Odesa"), slash_parts("Lviv / Lemberg")
+    (['Odessa', 'Odesa'], ['Lviv', 'Lemberg'])
+    >>> slash_parts("Minsk"), slash_parts("1990/91"), slash_parts("km/h"), slash_parts("Odessa/")
+    ([], [], [], [])
+    """
+    if "/" not in text:
+        return []
+    parts = [part.strip() for part in text.split("/")]
+    if not 2 <= len(parts) <= MAX_SLASH_PARTS:
+        return []
+    for part in parts:
+        if not part or not part[0].isalpha() or part[0].islower() or sum(char.isalpha() for char in part) < 2:
+            return []
+    return parts
 
 
 # --- composed keys ---------------------------------------------------------------------------
