@@ -244,8 +244,8 @@ MUTANTS = [
     Mutant(
         27, "normalize: mojibake is not repaired",
         "src/entitykit/normalize.py",
-        "if text.isascii() or not _MOJIBAKE_SIGN.search(text) or not _MOJIBAKE.search(text):",
-        "if True:",
+        "if not _MOJIBAKE_PAIR.search(text) and not (",
+        "if True or not (",
         ("tests/test_normalize.py::test_mojibake_is_repaired_before_matching",),
     ),
     Mutant(

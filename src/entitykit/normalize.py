@@ -70,9 +70,8 @@ _CONTINUATION = (
     "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
-_MOJIBAKE = re.compile(
-    f"[\u00c2-\u00f4][{_CONTINUATION}]|[\u00d0\u00d1][\u0400-\u04ff]|[\u0400-\u04ff][\u00d0\u00d1]"
-)
+_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]")
+_CYRILLIC_REMNANT = re.compile("[\u00d0\u00d1][\u0400-\u04ff]|[\u0400-\u04ff][\u00d0\u00d1]")
 # one character of those signs: a cheap first test (in German names mostly ’ or –, rarely)
 _MOJIBAKE_SIGN = re.compile(f"[{_CONTINUATION}\u00d0\u00d1]")
 # a Cyrillic letter still in two pieces (Ð’ = В, Ñ‚ = т), or Ñ whose second byte is lost
@@ -112,7 +111,9 @@ def repair_mojibake(text: str) -> str:
     >>> repair_mojibake("Ärger in Peña"), repair_mojibake("Müller")
     ('Ärger in Peña', 'Müller')
     """
-    if text.isascii() or not _MOJIBAKE_SIGN.search(text) or not _MOJIBAKE.search(text):
+    if text.isascii() or not _MOJIBAKE_SIGN.search(text):
+        return text
+    if not _MOJIBAKE_PAIR.search(text) and not (("Ð" in text or "Ñ" in text) and _CYRILLIC_REMNANT.search(text)):
         return text
     import ftfy  # only here: a dependency of wordfreq, and most text never needs it
 
@@ -345,7 +346,7 @@ _TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
 _TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES + "Ү", _LATIN_LOOKALIKES + "Y")
 _LOOKALIKES = frozenset(_LATIN_LOOKALIKES + _CYRILLIC_LOOKALIKES + "Ү")
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
-_MIXED = re.compile("[A-Za-z\u00c0-\u024f][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z\u00c0-\u024f]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
 def _own_letters(text: str) -> tuple[int, int, bool]:
@@ -378,7 +379,7 @@ def fold_homoglyphs(text: str) -> str:
     >>> fold_homoglyphs("Lukaшенко")
     'Lukaшенко'
     """
-    if not _MIXED.search(text):
+    if text.isascii() or not _CYRILLIC.search(text) or not _LATIN_LETTER.search(text):
         return text
     latin, cyrillic, _ = _own_letters(text)
     text_is_cyrillic = cyrillic > latin
@@ -587,6 +588,20 @@ def slash_parts(text: str) -> list[str]:
 
 # --- composed keys ---------------------------------------------------------------------------
 
+# A character that may show broken encoding or a mixed script: one test before both repairs
+_MENDING_SIGN = re.compile(f"[{_CONTINUATION}\u00d0\u00d1\u0400-\u04ff]")
+
+
+def _mended(text: str) -> str:
+    """:func:`repair_mojibake`, :func:`nfkc` and :func:`fold_homoglyphs`, in this order (NFKC
+    would break mojibake apart, and makes full-width letters plain before they are folded)."""
+    if text.isascii():
+        return text
+    if not _MENDING_SIGN.search(text):
+        return nfkc(text)
+    return fold_homoglyphs(nfkc(repair_mojibake(text)))
+
+
 
 def display_form(text: str) -> str:
     """A clean form for showing: broken encoding and look-alike letters of another script
@@ -597,7 +612,7 @@ def display_form(text: str) -> str:
     >>> display_form("RÄ«ga")
     'Rīga'
     """
-    text = collapse_spaces(unify_punctuation(fold_homoglyphs(nfkc(repair_mojibake(text)))))
+    text = collapse_spaces(unify_punctuation(_mended(text)))
     return collapse_spaces(strip_apostrophe_genitive(strip_titles(text)))
 
 
@@ -649,7 +664,7 @@ _PLAIN_TEXT = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
 
 def _normalize_once(text: str) -> str:
-    text = unify_punctuation(fold_homoglyphs(nfkc(repair_mojibake(text))))
+    text = unify_punctuation(_mended(text))
     text = collapse_spaces(_NOT_WORD.sub(" ", text))
     if text[:3] in ("St.", "St ", "st.", "st ", "ST.", "ST "):  # St. Petersburg = Sankt Petersburg
         text = "Sankt " + text[3:].lstrip()
