@@ -241,6 +241,44 @@ MUTANTS = [
         "if False:",
         ("tests/test_clustering.py::test_a_dative_plural_follows_its_place",),
     ),
+    Mutant(
+        27, "normalize: mojibake is not repaired",
+        "src/entitykit/normalize.py",
+        "if not _MOJIBAKE_PAIR.search(text) and not (",
+        "if True or not (",
+        ("tests/test_normalize.py::test_mojibake_is_repaired_before_matching",),
+    ),
+    Mutant(
+        28, "normalize: look-alike letters of the other script are not folded",
+        "src/entitykit/normalize.py",
+        "if not mixed or (word_latin and word_cyrillic):",
+        "if True:",
+        ("tests/test_normalize.py::test_look_alike_letters_fold_into_their_words_script",),
+    ),
+    Mutant(
+        29, "slash forms: a part that names nothing known need not be an alternate of the others",
+        NAMES,
+        "if target is None and not any(alternate_reason(part, other, label, min_typo_length) for other in known):",
+        "if False:",
+        ("tests/test_names.py::test_a_slash_form_follows_its_parts_only_when_they_name_one_entity",
+         "tests/test_resolver.py::test_a_slash_form_is_matched_by_its_parts",
+         "tests/test_clustering.py::test_a_slash_form_follows_its_parts_only_when_they_name_one_entity"),
+    ),
+    Mutant(
+        30, "slash forms: parts that name two entities pick one of them",
+        NAMES,
+        "    if len(targets) != 1:\n        return None\n    known =",
+        "    if not targets:\n        return None\n    known =",
+        ("tests/test_names.py::test_a_slash_form_follows_its_parts_only_when_they_name_one_entity",
+         "tests/test_resolver.py::test_a_slash_form_is_matched_by_its_parts"),
+    ),
+    Mutant(
+        31, "clustering: a slash form never follows its parts",
+        CLUSTERING,
+        "decided = self._follow_parts(group_root) if group_root in self.alternates else None",
+        "decided = None",
+        ("tests/test_clustering.py::test_a_slash_form_follows_its_parts_only_when_they_name_one_entity",),
+    ),
 ]
 
 

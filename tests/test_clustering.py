@@ -346,3 +346,40 @@ def test_the_german_spelling_names_a_cluster_found_in_a_mention_list():
                 Mention("Chernobyl", "LOC", doc="c"), Mention("Tschernobyl", "LOC", doc="d")]
     results = Resolver(None).resolve_mentions(mentions)
     assert {(r.entity_id, r.canonical) for r in results} == {("new:loc:tschernobyl", "Tschernobyl")}
+
+
+# Without a registry a slash form joins the cluster of its parts that are forms of the input,
+# when they are in one cluster and any other part is an alternate of theirs (variants-dev:
+# Odessa/Odesa, Вильна/Wilna, Lviv/Lemberg); a slash between two entities stays its own.
+@pytest.mark.parametrize(
+    ("forms", "joins"),
+    [
+        ([("Odessa", "LOC", 3), ("Odesa", "LOC", 1), ("Odessa/Odesa", "LOC", 1)], "Odessa"),
+        ([("Odessa", "LOC", 3), ("Odessa/Odesa", "LOC", 1)], "Odessa"),  # Odesa: a spelling of Odessa
+        ([("Wilna", "LOC", 2), ("Вильна/Wilna", "LOC", 1)], "Wilna"),
+        ([("Вильнюс", "LOC", 2), ("Вильнюс/Wilnjus", "LOC", 1)], "Вильнюс"),
+        ([("Lviv", "LOC", 2), ("Lviv/Lemberg", "LOC", 1)], "Lviv"),  # Lemberg: GeoNames' one place
+        ([("Lviv", "LOC", 2), ("Lemberg", "LOC", 2), ("Lviv/Lemberg", "LOC", 1)], None),  # two clusters
+        ([("Berlin", "LOC", 3), ("Brandenburg", "LOC", 2), ("Berlin/Brandenburg", "LOC", 1)], None),
+        ([("Berlin", "LOC", 3), ("Berlin/Brandenburg", "LOC", 1)], None),  # a region pair, one part known
+        ([("Brandenburg", "LOC", 3), ("Berlin/Brandenburg", "LOC", 1)], None),
+        ([("CDU", "ORG", 3), ("CDU/CSU", "ORG", 1)], None),
+        ([("Rot", "ORG", 3), ("Rot/Weiß", "ORG", 1)], None),
+        ([("Odessa", "LOC", 3), ("Oblast Odessa", "LOC", 1), ("Odessa/Oblast Odessa", "LOC", 1)], None),
+        # a place and its river (SmartData): no alternates; it is placed as before, by its words
+        ([("Frankfurt", "LOC", 5), ("Main", "LOC", 2), ("Frankfurt am Main", "LOC", 1), ("Frankfurt/Main", "LOC", 8)],
+         "Frankfurt am Main"),
+    ],
+)
+def test_a_slash_form_follows_its_parts_only_when_they_name_one_entity(forms, joins):
+    slash = forms[-1][0]
+    for order in (forms, forms[::-1]):
+        got = ids(order)
+        if joins:
+            assert got[slash] == got[joins]
+        else:
+            assert got[slash] not in {got[text] for text, _, _ in forms[:-1]}
+            # and the parts keep the clusters they have without it
+            assert {text: got[text] for text, _, _ in forms[:-1]} == {
+                text: entity for text, entity in ids(forms[:-1]).items()
+            }

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from entitykit.names import compare_names
+from entitykit.names import alternate_reason, compare_names, follow_alternates
+from entitykit.normalize import slash_parts
 
 
 @pytest.mark.parametrize(
@@ -140,3 +141,60 @@ def test_rare_spellings_of_one_name_still_merge(a, b, label):
 def test_roman_numbers_must_agree():
     assert compare_names("Katharina I.", "Katharina II.", "PER")[:3:2] == (False, "regnal numbers differ")
     assert compare_names("Wilhelm II.", "Wilhelm II", "PER").ok
+
+
+# Parts of slash forms (variants-dev: Odessa/Odesa, Lviv/Lemberg, Вильнюс/Wilnjus) and slashes
+# that join two entities, as German text writes them.
+@pytest.mark.parametrize(
+    ("part", "other", "label", "reason"),
+    [
+        ("Odesa", "Odessa", "LOC", "same skeleton (transliteration variant)"),
+        ("Wilnjus", "Вильнюс", "LOC", "same normalised spelling"),
+        ("Lemberg", "Lviv", "LOC", "one place in GeoNames"),
+        ("Danzig", "Gdańsk", "LOC", "one place in GeoNames"),
+        ("Königsberg", "Kaliningrad", "LOC", "one place in GeoNames"),
+        ("Lukashenko", "Lukaschenko", "PER", "same skeleton (transliteration variant)"),
+        ("Brandenburg", "Berlin", "LOC", None),  # two places: a region pair
+        ("Potsdam", "Berlin", "LOC", None),
+        ("Oblast Odessa", "Odessa", "LOC", None),  # a city is not its region
+        ("Freiberg", "Freiburg", "LOC", None),  # two known places a letter apart
+        ("CSU", "CDU", "ORG", None),  # acronyms: only the same letters
+        ("OTAN", "NATO", "ORG", None),
+        ("Weiß", "Rot", "ORG", None),
+        ("Sarkozy", "Merkel", "PER", None),
+        ("ווילנע", "Wilne", "LOC", None),  # nothing known: no reason
+    ],
+)
+def test_alternates_of_a_slash_form_and_why(part, other, label, reason):
+    assert alternate_reason(part, other, label) == reason
+
+
+@pytest.mark.parametrize(
+    ("parts", "landed", "label", "entity"),
+    [
+        (["Odessa", "Odesa"], ["loc:odessa", "loc:odessa"], "LOC", "loc:odessa"),
+        (["Odessa", "Odesa"], ["loc:odessa", None], "LOC", "loc:odessa"),
+        (["Lviv", "Lemberg"], ["loc:lwiw", None], "LOC", "loc:lwiw"),
+        (["Lviv", "Lemberg"], [None, None], "LOC", None),  # nothing known
+        (["Lviv", "Lemberg"], ["loc:lwiw", "loc:lemberg"], "LOC", None),  # never a choice between two
+        (["Berlin", "Brandenburg"], ["loc:berlin", None], "LOC", None),
+        (["Berlin", "Brandenburg"], [None, "loc:brandenburg"], "LOC", None),
+        (["CDU", "CSU"], ["org:cdu", None], "ORG", None),
+        (["Internationaler Währungsfonds", "International Monetary Fund"], ["org:iwf", "org:iwf"], "ORG", "org:iwf"),
+    ],
+)
+def test_a_slash_form_follows_its_parts_only_when_they_name_one_entity(parts, landed, label, entity):
+    assert follow_alternates(parts, landed, label) == entity
+
+
+# Slash forms of the merge audit's SmartData traffic and police reports: two places each (a
+# motorway junction, a stretch between two towns, a place and its river), never alternates.
+@pytest.mark.parametrize(
+    "text",
+    ["Aalen/Oberkochen", "Böblingen/Sindelfingen", "Dachau/Fürstenfeldbruck", "Hamm/Bergkamen", "Kamen/Bergkamen",
+     "Köln/Bonn", "Mannheim/Schwetzingen", "Nürnberg/Behringersdorf", "Wiesloch/Rauenberg", "Frankfurt/Main"],
+)
+def test_slash_forms_of_two_places_have_no_alternates(text):
+    first, second = slash_parts(text)
+    assert alternate_reason(first, second, "LOC") is None and alternate_reason(second, first, "LOC") is None
+    assert follow_alternates([first, second], ["loc:a", None], "LOC") is None

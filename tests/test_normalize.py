@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 from entitykit.normalize import (
     compound_head,
     display_form,
+    fold_homoglyphs,
     fold_umlauts,
     genitive_stem,
     german_spelling,
     is_acronym,
     normalize,
+    repair_mojibake,
     skeleton,
+    slash_parts,
     slugify,
     strip_apostrophe_genitive,
     strip_diacritics,
@@ -244,6 +247,117 @@ def test_slugs_are_the_same_in_another_process_with_another_hash_seed(seed):
     assert out.split() == [slug for _, slug in NO_LATIN_SLUGS]
 
 
+# Mojibake from ../shared/variants-dev (German pages quoting names in UTF-8 read as Latin-1 or
+# Windows-1252), and what it meets once repaired.
+@pytest.mark.parametrize(
+    ("broken", "repaired", "meets"),
+    [
+        ("RÄ«ga", "Rīga", "Riga"),  # Latvian ī: ftfy
+        ("ВильнюÑ", "Вильнюс", "Wilnjus"),  # decoded in part; с lost its second byte
+        ("ПетровÑкое", "Петровское", "Petrowskoje"),
+        ("ПетровÑк-Порт", "Петровск-Порт", "Petrowsk-Port"),
+        ("ÐœÐ¾ÑÐºÐ²Ð°", "Москва", "Moskwa"),  # all of it broken, as a whole page would be
+        ("MÃ¼ller", "Müller", "Mueller"),
+        ("Ã„gypten", "Ägypten", "Aegypten"),
+        ("Â«OVKSÂ»", "«OVKS»", "OVKS"),
+    ],
+)
+def test_mojibake_is_repaired_before_matching(broken, repaired, meets):
+    assert repair_mojibake(broken) == repaired
+    assert normalize(broken) == normalize(meets)
+    assert display_form(broken) == display_form(repaired)  # the canonical name shows it repaired too
+
+
+def test_a_lost_byte_is_guessed_only_where_one_letter_is_far_more_likely():
+    # Ð’Ñтка is Вятка: В is whole again, but the lost byte of я reads as с, the frequent one
+    assert repair_mojibake("Ð’Ñтка") == "Встка"
+    # a lone Ð may be А or Н: left as it is
+    assert repair_mojibake("ÐœÐ¾Ñква Ð") == "Москва Ð"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Müller", "Ärger", "Peña Nieto", "Ðakovo", "Þór", "Façade", "São Paulo", "Łukašenka", "Лукашенко",
+     "„OVKS“", "Belarus’", "Nur–Sultan", "Gdańsk", "Tạl|linn", "Ñandú", "Äußerung"],
+)
+def test_text_without_mojibake_is_left_alone(text):
+    assert repair_mojibake(text) == text
+
+
+def test_ftfy_is_imported_only_for_broken_text():
+    code = (
+        "import sys; from entitykit.normalize import normalize, display_form; "
+        "[f(t) for f in (normalize, display_form) for t in ('Müller', 'Лукашенко', 'Belarus’', 'Peña')]; "
+        "a = 'ftfy' in sys.modules; normalize('RÄ«ga'); print(a, 'ftfy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
+
+
+# Words with look-alike letters of the other script: variants-dev (Одеcа, PАО Gazprom,
+# МахIачхъала), GermEval 2014 (Мелодiя, the Soviet record label), and the kinds copied text shows.
+@pytest.mark.parametrize(
+    ("mixed", "folded", "meets"),
+    [
+        ("Одеcа", "Одеса", "Odessa"),  # Latin c in a Cyrillic word: д decides
+        ("PАО Gazprom", "PAO Gazprom", "PAO Gazprom"),  # Cyrillic А, О; only look-alikes: the text decides
+        ("МахIачхъала", "МахІачхъала", "МахІачхъала"),  # Latin I (for the palochka) in a Cyrillic word
+        ("Мелодiя", "Мелодія", "Мелодія"),
+        ("Gazprоm", "Gazprom", "Gazprom"),  # Cyrillic о in a Latin word
+        ("Ѕеrgеj Lаwrоw", "Sergej Lawrow", "Sergej Lawrow"),
+        ("Москва Mосква", "Москва Москва", "Moskwa Moskwa"),
+    ],
+)
+def test_look_alike_letters_fold_into_their_words_script(mixed, folded, meets):
+    assert fold_homoglyphs(mixed) == folded
+    assert normalize(mixed) == normalize(meets)
+    assert display_form(mixed) == folded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lukaшенко",  # letters of both scripts without look-alikes: no script to fold into
+        "Müller-Лукашенко",  # two words, each in one script
+        "Одеса", "Odessa", "Paco", "Расо",  # one script: never touched, even of look-alikes only
+        "Gazprom Газпром",
+        "Kyïv",
+    ],
+)
+def test_words_of_one_script_are_left_alone(text):
+    assert fold_homoglyphs(text) == text
+
+
+def test_a_folded_latin_word_stays_apart_from_a_cyrillic_look_alike_word():
+    # PАО is read as the Latin PAO (ПАО), not as the Cyrillic РАО (RAO, another legal form)
+    assert normalize("PАО") == "pao" != normalize("РАО") == "rao"
+
+
+# Slash-joined alternates as German pages write them (variants-dev), and slashes that join no names.
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Odessa/Odesa", ["Odessa", "Odesa"]),
+        ("Lviv/Lemberg", ["Lviv", "Lemberg"]),
+        ("Вильна/Wilna", ["Вильна", "Wilna"]),
+        ("Вільня/Vilnja", ["Вільня", "Vilnja"]),
+        ("ווילנע/Wilne", ["ווילנע", "Wilne"]),  # Hebrew has no capitals: any letter starts a name
+        ("Internationaler Währungsfonds/International Monetary Fund",
+         ["Internationaler Währungsfonds", "International Monetary Fund"]),
+        ("Berlin / Brandenburg", ["Berlin", "Brandenburg"]),  # parts only: two places, see test_names
+        ("Odessa", []),
+        ("1990/91", []),
+        ("km/h", []),
+        ("Odessa/", []),
+        ("Odessa/odesa", []),
+        ("A/B", []),
+        ("Estland/Lettland/Litauen/Polen", []),  # a list, not alternates
+    ],
+)
+def test_slash_parts(text, parts):
+    assert slash_parts(text) == parts
+
+
 @pytest.mark.parametrize("text", ["", " ", "A", "ß", "—", "„“", "Лука shenko", "Müller-Лукашенко", "\x00", "Dr."])
 def test_total_on_odd_input(text):
     for step in (normalize, skeleton, display_form, variant_keys, slugify):
@@ -264,7 +378,7 @@ def test_usable_as_rapidfuzz_processor():
 
 
 _PIECES = st.sampled_from(
-    list("abcsSchtzjwyvkäöüßÄ'’-. „“ДЛукашенкоийьЗеС\u0301ʃʧﬁ²")
+    list("abcsSchtzjwyvkäöüßÄ'’-. „“ДЛукашенкоийьЗеС\u0301ʃʧﬁ²ÐÑÃ«¼\x81сорІ")
     + ["Herr ", "Dr. ", "Präsident ", "'s", "Major ", "sekretär", "-Regime"]
 )
 

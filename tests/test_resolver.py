@@ -450,3 +450,38 @@ def test_an_acronym_slip_takes_a_registry_acronym_only_when_no_other_is_as_close
     assert (resolver.resolve("OVKAS", "ORG").entity_id, resolver.resolve("OVKAS", "ORG").method) == ("org:ovks", "acronym")
     assert resolver.resolve("OVKT", "ORG").entity_id == "new:org:ovkt"  # one slip from OVKS and from OVAT
     assert resolver.resolve("OVK", "ORG").entity_id == "new:org:ovk"  # three letters: never a slip
+
+
+SLASH_RECORDS = [
+    {"id": "loc:odessa", "label": "LOC", "name": "Odessa", "aliases": ["Odesa", "Одеса"]},
+    {"id": "loc:vilnius", "label": "LOC", "name": "Vilnius", "aliases": ["Wilna", "Вильнюс"]},
+    {"id": "loc:lwiw", "label": "LOC", "name": "Lwiw", "aliases": ["Lviv", "Львів"]},
+    {"id": "loc:berlin", "label": "LOC", "name": "Berlin", "aliases": ["Берлин"]},
+    {"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": ["Мінск"]},
+    {"id": "org:cdu", "label": "ORG", "name": "CDU", "aliases": ["Christlich Demokratische Union"]},
+]
+
+
+# Slash forms of variants-dev (Odessa/Odesa, Вильна/Wilna, Вильнюс/Wilnjus, Lviv/Lemberg) and
+# slashes between two entities.
+@pytest.mark.parametrize(
+    ("text", "label", "entity_id"),
+    [
+        ("Odessa/Odesa", "LOC", "loc:odessa"),  # both parts name it
+        ("Вильна/Wilna", "LOC", "loc:vilnius"),
+        ("Вильнюс/Wilnjus", "LOC", "loc:vilnius"),
+        ("Lviv/Lemberg", "LOC", "loc:lwiw"),  # Lemberg is not in this registry: GeoNames' one place
+        ("Berlin/Brandenburg", "LOC", "new:loc:berlin-brandenburg"),  # a region pair: two places
+        ("Berlin/Minsk", "LOC", "new:loc:berlin-minsk"),  # two entities: never a choice between them
+        ("Odessa/Oblast Odessa", "LOC", "new:loc:odessa-oblast-odessa"),  # the city and its region
+        ("CDU/CSU", "ORG", "new:org:cdu-csu"),  # an acronym of other letters is another body
+    ],
+)
+def test_a_slash_form_is_matched_by_its_parts(text, label, entity_id):
+    assert Resolver(AliasRegistry.from_sources(SLASH_RECORDS)).resolve(text, label).entity_id == entity_id
+
+
+def test_explain_says_which_alternate_decided():
+    resolver = Resolver(AliasRegistry.from_sources(SLASH_RECORDS))
+    chosen = resolver.candidates("Lviv/Lemberg", "LOC")[0]
+    assert (chosen.entity_id, chosen.accepted, chosen.reason) == ("loc:lwiw", True, "chosen for 'Lviv', one of its alternates")

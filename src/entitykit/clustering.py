@@ -35,7 +35,7 @@ from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
 from .knowledge import one_city
 from .mentions import Method, Resolution, check_mention, new_entity_id
-from .names import Name, compare, known_apart, parse_key, token_skeleton, too_short_for_skeleton
+from .names import Name, compare, follow_alternates, known_apart, parse_key, token_skeleton, too_short_for_skeleton
 from .normalize import (
     FUNCTION_WORDS,
     compound_head,
@@ -45,6 +45,7 @@ from .normalize import (
     has_cyrillic,
     is_acronym,
     normalize,
+    slash_parts,
 )
 
 __all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
@@ -202,7 +203,8 @@ class FormClusterer:
     ``min_typo_length`` the shortest word (in letters) that may match with a typo. Blocking
     (:mod:`entitykit.blocking`) keeps this sub-quadratic. A form joins a cluster only when it
     agrees with the cluster's leader too (no chaining A~B~C), and never when it fits two
-    clusters about equally well.
+    clusters about equally well. A slash form (*Odessa/Odesa*) follows the cluster of its parts
+    that are forms of the input, when they name one entity.
 
     >>> result = FormClusterer().cluster([("Minsk", "LOC", 12), ("Minsks", "LOC", 1), ("Pinsk", "LOC", 3)])
     >>> result[("Minsks", "LOC")]
@@ -303,6 +305,14 @@ class _LabelClustering:
         self.cyrillic = {key for key in keys if has_cyrillic(_display(key, label, table))}
         self.acronym_skels: dict[tuple[bool, str], set[int]] = defaultdict(set)
         self.clusters: list[_Cluster] = []
+        self.key_cluster: dict[str, int] = {}  # the cluster of each form placed so far
+        # slash forms with a part that is a form of the input (Lviv/Lemberg and Lviv) -> their
+        # parts: placed last, when the parts have their clusters
+        self.alternates: dict[str, list[str]] = {}
+        for key in keys:
+            parts = slash_parts(_display(key, label, table)) if "/" in _display(key, label, table) else []
+            if any(normalize(part) in self.names for part in parts):
+                self.alternates[key] = parts
         # what each form's company says: the words of its partners, by skeleton, so that partners
         # spelt differently still agree (*Serdar Berdimuchamedow* / *Serdar Berdimuhamedow*)
         self.context = {key: _context_words(table[(key, label)].partners) for key in keys}
@@ -317,11 +327,17 @@ class _LabelClustering:
     def run(self) -> list[_Cluster]:
         parent = self._shorter_forms()
         groups = self._groups(parent)
-        for group_root in sorted(groups, key=lambda root: self._order(root, groups[root])):
+        ordered = sorted(groups, key=lambda root: self._order(root, groups[root]))
+        ordered.sort(key=lambda root: root in self.alternates)  # slash forms last, once their parts are placed
+        for group_root in ordered:
             members = groups[group_root]
-            # genitives and compounds follow their stem; only the stems look for a cluster
-            deciding = [self.names[key] for key in members if key not in parent] or [self.names[group_root]]
-            target, matched, score = self._place(deciding)
+            decided = self._follow_parts(group_root) if group_root in self.alternates else None
+            if decided is not None:
+                target, matched, score = decided
+            else:
+                # genitives and compounds follow their stem; only the stems look for a cluster
+                deciding = [self.names[key] for key in members if key not in parent] or [self.names[group_root]]
+                target, matched, score = self._place(deciding)
             if target is None:
                 target = len(self.clusters)
                 self.clusters.append(_Cluster(self.label, group_root, [], {}))
@@ -329,6 +345,23 @@ class _LabelClustering:
                 matched, score = group_root, 100.0
             self._add(target, group_root, members, matched, score)
         return self.clusters
+
+    def _follow_parts(self, key: str) -> tuple[int, str, float] | None:
+        """The cluster a slash form follows (*Odessa/Odesa*, *Вильна/Wilna*), with the part it
+        matched and the score: the one cluster of its parts that are forms of the input, when any
+        other part is an alternate of theirs (:func:`~entitykit.names.follow_alternates`). None
+        otherwise (*Berlin/Brandenburg*, parts in two clusters or a part that is no alternate;
+        *Frankfurt/Main*, a place and its river): the form is placed as any other form.
+
+        Only a part's own key counts, never a skeleton or a typo: *Вільня/Vilnja* is Vilnius,
+        while *Vilnia*, one skeleton away, is its river."""
+        parts = self.alternates[key]
+        part_keys = [normalize(part) for part in parts]
+        landed = [self.key_cluster.get(part_key) for part_key in part_keys]
+        target = follow_alternates(parts, landed, self.label, self.settings.min_typo_length)
+        if target is None:
+            return None
+        return target, next(part_key for part_key, found in zip(part_keys, landed) if found == target), 100.0
 
     def _shorter_forms(self) -> dict[str, str]:
         """Forms that are another form plus a genitive -s or a generic compound head -> that form.
@@ -497,6 +530,7 @@ class _LabelClustering:
             form_id = len(self.form_keys)
             self.form_keys.append(key)
             self.form_cluster.append(target)
+            self.key_cluster[key] = target
             if name.acronym:
                 self.acronyms.add_acronym(name.letters, target)
                 self.acronym_skels[(key in self.cyrillic, name.skel)].add(target)

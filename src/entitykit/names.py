@@ -30,14 +30,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acronym, normalize
 
-__all__ = ["Name", "Verdict", "compare_names", "compare", "known_apart", "parse", "parse_key", "initials", "acronym_slip"]
+__all__ = [
+    "Name", "Verdict", "compare_names", "compare", "known_apart", "alternate_reason", "follow_alternates",
+    "parse", "parse_key", "initials", "acronym_slip",
+]
 
 # One-word names shorter than this (in letters of the key) never merge by transliteration alone.
 SHORTEST_TRANSLITERATION = 4
@@ -329,6 +332,67 @@ def known_apart(a: Name, b: Name, label: str) -> str | None:
         if knowledge.is_common_word(x) and knowledge.is_common_word(y):
             return f"'{x}' and '{y}' are both common words or names"
     return None
+
+
+def alternate_reason(part: str, other: str, label: str, min_typo_length: int = 7) -> str | None:
+    """Why ``part`` may name what ``other`` names, the two written as alternates of one slash
+    form (*Odessa/Odesa*, *Lviv/Lemberg*); None when nothing shows it.
+
+    Two spellings of one name by the rules of :func:`compare` (a transliteration, a typo; never
+    two known names), or two names of a place whose main place in GeoNames is one
+    (:func:`entitykit.knowledge.main_place`: *Lviv* / *Lemberg*). Acronyms only as the same
+    letters: *CDU/CSU* are two parties.
+
+    >>> alternate_reason("Odesa", "Odessa", "LOC"), alternate_reason("Lemberg", "Lviv", "LOC")
+    ('same skeleton (transliteration variant)', 'one place in GeoNames')
+    >>> alternate_reason("Brandenburg", "Berlin", "LOC"), alternate_reason("CSU", "CDU", "ORG")
+    (None, None)
+    """
+    a, b = parse(part), parse(other)
+    if not a.key or not b.key:
+        return None
+    if a.acronym or b.acronym:
+        return "same letters" if a.acronym == b.acronym and a.key == b.key else None
+    verdict = compare(a, b, label, min_typo_length)
+    if verdict.ok:
+        return verdict.reason
+    if label == "LOC":
+        from . import knowledge
+
+        place = knowledge.main_place(part)
+        if place is not None and place == knowledge.main_place(other):
+            return "one place in GeoNames"
+    return None
+
+
+_Target = TypeVar("_Target")
+
+
+def follow_alternates(
+    parts: Sequence[str], landed: Sequence[_Target | None], label: str, min_typo_length: int = 7
+) -> _Target | None:
+    """The one entity a slash form names, from what its ``parts`` name on their own
+    (``landed``, None for a part nothing knows), or None.
+
+    Every part that lands must land on one entity, and every other part must be an alternate
+    of a part that lands (:func:`alternate_reason`). Never a choice between two entities:
+    *Berlin/Brandenburg* names two places, whichever of them is known.
+
+    >>> follow_alternates(["Odessa", "Odesa"], ["loc:odessa", None], "LOC")
+    'loc:odessa'
+    >>> follow_alternates(["Berlin", "Brandenburg"], ["loc:berlin", None], "LOC") is None
+    True
+    >>> follow_alternates(["Lviv", "Lemberg"], ["loc:lwiw", "loc:lemberg-pfalz"], "LOC") is None
+    True
+    """
+    targets = {target for target in landed if target is not None}
+    if len(targets) != 1:
+        return None
+    known = [part for part, target in zip(parts, landed) if target is not None]
+    for part, target in zip(parts, landed):
+        if target is None and not any(alternate_reason(part, other, label, min_typo_length) for other in known):
+            return None
+    return targets.pop()
 
 
 def _compare(a: Name, b: Name, label: str, min_typo_length: int) -> Verdict:

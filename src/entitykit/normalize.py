@@ -34,6 +34,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "repair_mojibake",
     "nfkc",
     "fold_case",
     "fold_umlauts",
@@ -44,9 +45,11 @@ __all__ = [
     "strip_apostrophe_genitive",
     "genitive_stem",
     "compound_head",
+    "slash_parts",
     "transliterate_de",
     "transliterate_en",
     "has_cyrillic",
+    "fold_homoglyphs",
     "is_acronym",
     "display_form",
     "normalize",
@@ -59,6 +62,67 @@ __all__ = [
 
 
 # --- character-level steps -------------------------------------------------------------------
+
+# Signs of UTF-8 read as Latin-1 or Windows-1252: a lead byte (Â to ô) before a continuation
+# byte (Windows-1252's € ‚ ƒ … ™ and the like, C1 controls, or   to ¿): *RÄ«ga*, *Ã¼ber*; or
+# Ð / Ñ (the lead bytes of Cyrillic) next to a Cyrillic letter, where a page was decoded only in
+# part (*ВильнюÑ*). German words never show either, so most text skips the repair.
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]")
+_CYRILLIC_REMNANT = re.compile("[\u00d0\u00d1][\u0400-\u04ff]|[\u0400-\u04ff][\u00d0\u00d1]")
+# one character of those signs: a cheap first test (in German names mostly ’ or –, rarely)
+_MOJIBAKE_SIGN = re.compile(f"[{_CONTINUATION}\u00d0\u00d1]")
+# a Cyrillic letter still in two pieces (Ð’ = В, Ñ‚ = т), or Ñ whose second byte is lost
+_CYRILLIC_PIECES = re.compile(f"([\u00d0\u00d1])([{_CONTINUATION}]?)")
+_WORD_WITH_CYRILLIC = re.compile("\\S*[\u0400-\u04ff]\\S*")
+
+
+def _join_cyrillic_piece(match: re.Match) -> str:
+    lead, piece = match.groups()
+    if not piece:
+        # Windows-1252 has no character for the bytes 0x81, 0x8d, 0x8f, 0x90 and 0x9d, so the
+        # second byte of с, э, я (after Ñ) and of А, Н (after Ð) is often lost; с is by far the
+        # most frequent of the three, while А and Н are about equally frequent: no guess
+        return "с" if lead == "Ñ" else lead
+    try:
+        return (lead.encode("latin-1") + piece.encode("cp1252")).decode("utf-8")
+    except UnicodeError:  # a C1 control or  -¿: their byte is their code point
+        try:
+            return (lead + piece).encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return match.group(0)
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 text that was read as Latin-1 or Windows-1252, repaired: *RÄ«ga* is *Rīga*.
+
+    The repair is ``ftfy.fix_encoding`` (only called when the text shows such signs). A Cyrillic
+    word that a page decoded in part (*Ð’Ñтка*, *ВильнюÑ*) is mended letter by letter; a
+    lone *Ñ*, whose second byte Windows-1252 lost, is taken for *с*, the most frequent of the
+    letters it may stand for (с, э, я), so *ВильнюÑ* is *Вильнюс* but *Ð’Ñтка* (Вятка)
+    becomes *Встка*. German, Spanish or Icelandic letters (*Ärger*, *Peña*, *Ðakovo*) are no signs.
+
+    >>> repair_mojibake("RÄ«ga"), repair_mojibake("MÃ¼ller"), repair_mojibake("ВильнюÑ")
+    ('Rīga', 'Müller', 'Вильнюс')
+    >>> repair_mojibake("ÐœÐ¾ÑÐºÐ²Ð°"), repair_mojibake("Ð’Ñтка")
+    ('Москва', 'Встка')
+    >>> repair_mojibake("Ärger in Peña"), repair_mojibake("Müller")
+    ('Ärger in Peña', 'Müller')
+    """
+    if text.isascii() or not _MOJIBAKE_SIGN.search(text):
+        return text
+    if not _MOJIBAKE_PAIR.search(text) and not (("Ð" in text or "Ñ" in text) and _CYRILLIC_REMNANT.search(text)):
+        return text
+    import ftfy  # only here: a dependency of wordfreq, and most text never needs it
+
+    text = ftfy.fix_encoding(text)
+    if "Ð" in text or "Ñ" in text:
+        text = _WORD_WITH_CYRILLIC.sub(lambda word: _CYRILLIC_PIECES.sub(_join_cyrillic_piece, word.group(0)), text)
+    return text
+
 
 
 def nfkc(text: str) -> str:
@@ -272,6 +336,67 @@ def has_cyrillic(text: str) -> bool:
     return bool(_CYRILLIC.search(text))
 
 
+# --- mixed scripts ---------------------------------------------------------------------------
+
+# Latin and Cyrillic letters that look alike, pair by pair. They slip into a word of the other
+# script by a keyboard layout, OCR or a copy from another page (*Одеcа* with a Latin c, *PАО*
+# with a Cyrillic А and О); a reader does not see them, a string comparison does.
+_LATIN_LOOKALIKES = "aceopxyijshëïACEOPXYIJSHBKMTË"
+_CYRILLIC_LOOKALIKES = "асеорхуіјѕһёїАСЕОРХУІЈЅНВКМТЁ"
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES + "Ү", _LATIN_LOOKALIKES + "Y")
+_LOOKALIKES = frozenset(_LATIN_LOOKALIKES + _CYRILLIC_LOOKALIKES + "Ү")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def _own_letters(text: str) -> tuple[int, int, bool]:
+    """(Latin letters without a Cyrillic look-alike, Cyrillic letters without a Latin one,
+    whether both scripts occur)."""
+    latin = cyrillic = 0
+    scripts = set()
+    for char in text:
+        if "\u0400" <= char <= "\u04ff":
+            scripts.add("cyrillic")
+            cyrillic += char not in _LOOKALIKES
+        elif char < "\u0250" and char.isalpha():
+            scripts.add("latin")
+            latin += char not in _LOOKALIKES
+    return latin, cyrillic, len(scripts) == 2
+
+
+def fold_homoglyphs(text: str) -> str:
+    """Look-alike letters of the other script, in a word that mixes Latin and Cyrillic, folded
+    into the word's script: *Одеca* (Latin c, a) is *Одеса*, and meets it.
+
+    A word's script is the one of its letters that have no look-alike (the д of *Одеcа*);
+    a word of look-alikes only (*PАО*) takes the script of such letters in the rest of the
+    text (*PАО Gazprom* is Latin), Latin when there are none. A word with letters of both
+    scripts that have no look-alike (*Lukaшенко*) is left as it is, and so is every word
+    written in one script.
+
+    >>> fold_homoglyphs("Одеcа") == "Одеса", fold_homoglyphs("PАО Gazprom") == "PAO Gazprom"
+    (True, True)
+    >>> fold_homoglyphs("Lukaшенко")
+    'Lukaшенко'
+    """
+    if text.isascii() or not _CYRILLIC.search(text) or not _LATIN_LETTER.search(text):
+        return text
+    latin, cyrillic, _ = _own_letters(text)
+    text_is_cyrillic = cyrillic > latin
+
+    def fold(match: re.Match) -> str:
+        word = match.group(0)
+        word_latin, word_cyrillic, mixed = _own_letters(word)
+        if not mixed or (word_latin and word_cyrillic):
+            return word
+        if word_cyrillic or (not word_latin and text_is_cyrillic):
+            return word.translate(_TO_CYRILLIC)
+        return word.translate(_TO_LATIN)
+
+    return _LETTER_RUNS.sub(fold, text)
+
+
 # --- word-level steps ------------------------------------------------------------------------
 
 # Titles and functions in front of a name, folded (ä -> ae, ß -> ss) and without a final dot.
@@ -434,16 +559,61 @@ def compound_head(text: str) -> str | None:
     return None
 
 
+# At most this many alternates in one slash form: more is a list (*Estland/Lettland/Litauen/Polen/...*)
+MAX_SLASH_PARTS = 3
+
+
+def slash_parts(text: str) -> list[str]:
+    """The alternates of a name written with slashes (*Odessa/Odesa*, *Вильна/Wilna*), or ``[]``.
+
+    Each part must read as a name of its own: it starts with a capital (or a letter of a script
+    without case) and has two letters or more; two or three parts. The parts are only
+    candidates: a slash also joins two entities (*Berlin/Brandenburg*, *CDU/CSU*), so a caller
+    accepts them only when they agree (:func:`entitykit.names.follow_alternates`).
+
+    >>> slash_parts("Odessa/Odesa"), slash_parts("Lviv / Lemberg")
+    (['Odessa', 'Odesa'], ['Lviv', 'Lemberg'])
+    >>> slash_parts("Minsk"), slash_parts("1990/91"), slash_parts("km/h"), slash_parts("Odessa/")
+    ([], [], [], [])
+    """
+    if "/" not in text:
+        return []
+    parts = [part.strip() for part in text.split("/")]
+    if not 2 <= len(parts) <= MAX_SLASH_PARTS:
+        return []
+    for part in parts:
+        if not part or not part[0].isalpha() or part[0].islower() or sum(char.isalpha() for char in part) < 2:
+            return []
+    return parts
+
+
 # --- composed keys ---------------------------------------------------------------------------
+
+# A character that may show broken encoding or a mixed script: one test before both repairs
+_MENDING_SIGN = re.compile(f"[{_CONTINUATION}\u00d0\u00d1\u0400-\u04ff]")
+
+
+def _mended(text: str) -> str:
+    """:func:`repair_mojibake`, :func:`nfkc` and :func:`fold_homoglyphs`, in this order (NFKC
+    would break mojibake apart, and makes full-width letters plain before they are folded)."""
+    if text.isascii():
+        return text
+    if not _MENDING_SIGN.search(text):
+        return nfkc(text)
+    return fold_homoglyphs(nfkc(repair_mojibake(text)))
+
 
 
 def display_form(text: str) -> str:
-    """A clean form for showing: spacing, quotes and titles fixed, letters as written.
+    """A clean form for showing: broken encoding and look-alike letters of another script
+    repaired, spacing, quotes and titles fixed, letters as written.
 
     >>> display_form("  Präsident  „Alexander Lukaschenko“ ")
     'Alexander Lukaschenko'
+    >>> display_form("RÄ«ga")
+    'Rīga'
     """
-    text = collapse_spaces(unify_punctuation(nfkc(text)))
+    text = collapse_spaces(unify_punctuation(_mended(text)))
     return collapse_spaces(strip_apostrophe_genitive(strip_titles(text)))
 
 
@@ -455,9 +625,10 @@ _DOTS = re.compile(r"(?<=\w)\.(?=\w|$)")
 def normalize(text: str) -> str:
     """The key entitykit matches on: titles and quotes gone, folded case, umlauts and accents.
 
-    NFKC, punctuation, titles, apostrophe genitive, casefold, umlauts (``ä -> ae``),
-    diacritics, Cyrillic to German (Duden), spacing. Idempotent and total on any string;
-    usable as RapidFuzz ``processor=``.
+    Broken encoding (:func:`repair_mojibake`), NFKC, mixed scripts (:func:`fold_homoglyphs`),
+    punctuation, titles, apostrophe genitive, casefold, umlauts (``ä -> ae``), diacritics,
+    Cyrillic to German (Duden), spacing. Idempotent and total on any string; usable as
+    RapidFuzz ``processor=``.
 
     >>> normalize("  Staatssekretär Alexander  Wolfowitsch ")
     'alexander wolfowitsch'
@@ -494,7 +665,7 @@ _PLAIN_TEXT = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
 
 def _normalize_once(text: str) -> str:
-    text = unify_punctuation(nfkc(text))
+    text = unify_punctuation(_mended(text))
     text = collapse_spaces(_NOT_WORD.sub(" ", text))
     if text[:3] in ("St.", "St ", "st.", "st ", "ST.", "ST "):  # St. Petersburg = Sankt Petersburg
         text = "Sankt " + text[3:].lstrip()

@@ -15,6 +15,9 @@ Order of evidence for one mention (:meth:`Resolver.resolve`):
    the registry), judged by the rules of :mod:`entitykit.names`.
 5. ``new``: none of the above; the id is a slug of the name (``new:per:imangali-tasmagambetow``).
 
+A slash form that matches nothing as a whole (*Lviv/Lemberg*) goes through 1-4 part by part and
+takes the one entity its parts name (:func:`~entitykit.names.follow_alternates`), never one of two.
+
 :meth:`Resolver.resolve_mentions` adds ``coref`` (:mod:`entitykit.coref`: a surname-only
 mention takes the entity of a full name in the same document, an acronym the long form the
 document defines it by) and ``cluster``
@@ -52,7 +55,16 @@ from .coref import link_acronyms, link_surnames
 from .errors import InputError
 from .knowledge import legal_form_stem
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
-from .names import Name, Verdict, compare, parse, parse_key, same_skeleton, too_short_for_skeleton
+from .names import (
+    Name,
+    Verdict,
+    compare,
+    follow_alternates,
+    parse,
+    parse_key,
+    same_skeleton,
+    too_short_for_skeleton,
+)
 from .normalize import (
     FUNCTION_WORDS,
     compound_head,
@@ -61,6 +73,7 @@ from .normalize import (
     has_cyrillic,
     is_acronym,
     normalize,
+    slash_parts,
     transliterate_en,
 )
 
@@ -79,6 +92,7 @@ class _Match(NamedTuple):
     score: float
     method: Method
     matched: str
+    alternate: str | None = None  # the part of a slash form that decided it (Lviv of Lviv/Lemberg)
 
 
 class Linked(NamedTuple):
@@ -262,6 +276,24 @@ class Resolver:
         return len(words & set(normalize(context).split()) - FUNCTION_WORDS)
 
     def _match(self, text: str, label: str, context: str | None) -> _Match | None:
+        """The whole mention first; then the parts of a slash form (*Lviv/Lemberg*), which must
+        name one entity (:func:`~entitykit.names.follow_alternates`): never a choice between two."""
+        match = self._match_one(text, label, context)
+        if match is not None or "/" not in text:
+            return match
+        parts = slash_parts(display_form(text))
+        if not parts:
+            return None
+        matches = [self._match_one(part, label, context) for part in parts]
+        entity_id = follow_alternates(
+            parts, [match.entity_id if match else None for match in matches], label, self.min_typo_length
+        )
+        if entity_id is None:
+            return None
+        best, part = max(((match, part) for match, part in zip(matches, parts) if match), key=lambda item: item[0].score)
+        return best._replace(alternate=part)
+
+    def _match_one(self, text: str, label: str, context: str | None) -> _Match | None:
         registry = self.registry
         if not len(registry):
             return None
@@ -446,8 +478,9 @@ class Resolver:
         decision = self._match(text, label, None)
         if decision:
             entity = registry[decision.entity_id]
+            reason = f"chosen for {decision.alternate!r}, one of its alternates" if decision.alternate else "chosen"
             offer(Candidate(entity.id, entity.name, entity.label, decision.score, decision.method,
-                            decision.matched, True, "chosen"))
+                            decision.matched, True, reason))
         name = parse(text)
         scored = self._scored_candidates(name, label)
         if not name.acronym:
