@@ -40,7 +40,7 @@ LANG_RE = re.compile(r"^[a-z]{2}$")
 PAIR_HEADER = ["left", "right", "label", "same", "needs_registry", "kind", "note"]
 PAIR_KINDS = {
     "typo", "translit", "inflection", "title", "acronym",
-    "surname", "script", "namesake", "short", "other",
+    "surname", "script", "namesake", "short", "other", "mojibake", "homoglyph", "slash",
 }
 GOLD_FIELDS = {"text", "label", "cluster"}
 
