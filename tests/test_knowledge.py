@@ -173,7 +173,7 @@ def test_other_labels_know_nothing_and_unknown_labels_are_refused():
         distinct_known_names("Freiberg", "Freiburg", "CITY")
 
 
-@pytest.mark.parametrize("name", ["places.tsv.gz", "person_names.tsv.gz"])
+@pytest.mark.parametrize("name", ["places.tsv.gz", "person_names.tsv.gz", "legal_forms.tsv.gz"])
 def test_name_files_are_sorted_normalised_keys(name):
     # the lookup bisects: the lines must be sorted, and a key must be what normalize() makes of it
     lines = gzip.decompress((KNOWN / name).read_bytes()).decode("utf-8").split("\n")
@@ -215,7 +215,12 @@ def test_the_name_files_are_what_the_build_tool_makes():
         assert shipped == text, f"{name} is not what tools/build_knowledge.py makes: rebuild it"
 
 
-def test_the_package_ships_the_name_files():
-    package_data = pyproject()["tool"]["setuptools"]["package-data"]
-    assert "data/known/*.tsv.gz" in package_data["entitykit"]
-    assert knowledge._lines("places.tsv.gz")[0]  # found with importlib.resources
+def test_the_package_ships_every_name_file():
+    from fnmatch import fnmatch
+
+    patterns = pyproject()["tool"]["setuptools"]["package-data"]["entitykit"]
+    files = sorted(path.name for path in KNOWN.iterdir() if path.suffix == ".gz")
+    assert files == ["legal_forms.tsv.gz", "person_names.tsv.gz", "places.tsv.gz", "regions.txt.gz"]
+    assert [name for name in files if not any(fnmatch(f"data/known/{name}", pattern) for pattern in patterns)] == []
+    for name in files:
+        assert knowledge._lines(name)[0]  # found with importlib.resources
