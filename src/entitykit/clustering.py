@@ -236,7 +236,7 @@ class FormClusterer:
             entry = table.get((key, label))
             texts = entry.texts if entry else Counter()
             texts[clean] += count
-            known = frozenset(partners((text, label))) if partners else frozenset()
+            known = frozenset(partners((text, label))) if partners else _NO_WORDS
             table[(key, label)] = _Entry(
                 (entry.count if entry else 0) + count,
                 texts,
@@ -575,6 +575,9 @@ def _compact(key: str) -> str:
     return key.replace(" ", "").replace("-", "").replace("'", "")
 
 
+_NO_WORDS: frozenset[str] = frozenset()  # one empty set for the many forms without company
+
+
 def _context_words(partners: Iterable[str]) -> frozenset[str]:
     """A form's partners as context words: registry ids as they are, unknown names as the
     skeletons of their content words of four letters or more."""
@@ -584,7 +587,7 @@ def _context_words(partners: Iterable[str]) -> frozenset[str]:
             words.add(partner)
             continue
         words.update(token_skeleton(token) for token in _WORDS.split(partner) if len(token) >= 4 and token not in FUNCTION_WORDS)
-    return frozenset(words)
+    return frozenset(words) if words else _NO_WORDS
 
 
 def _display(key: str, label: str, table: dict[Form, _Entry]) -> str:

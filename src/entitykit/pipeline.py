@@ -741,7 +741,7 @@ class EntityResolver:
         if self.cfg["cluster"]:
             results = resolver.resolve_mentions(mentions)
         else:
-            results = resolver.link(mentions).resolutions
+            results = resolver.link(mentions, count_forms=False).resolutions  # the caller counts them
         by_doc: dict[int, dict[tuple[int, int], Any]] = {}
         for (number, ent), result in zip(places, results):
             by_doc.setdefault(number, {})[ent.start, ent.end] = result

@@ -518,22 +518,23 @@ class Resolver:
 
     # --- whole input -------------------------------------------------------------------------
 
-    def link(self, mentions: Iterable[Mention | tuple]) -> Linked:
+    def link(self, mentions: Iterable[Mention | tuple], *, count_forms: bool = True) -> Linked:
         """Step 1 for a whole input: each mention against the registry, then in-document
-        coreference; unknown names stay ``new`` and are counted in ``forms``.
+        coreference; unknown names stay ``new`` and are counted in ``forms`` (left empty with
+        ``count_forms=False``, for a caller that counts them itself, as ``entitykit run`` does).
 
         >>> linked = Resolver().link([Mention("Alexander Wolfowitsch", "PER", doc="a"), Mention("Wolfowitsch", "PER", doc="a")])
         >>> [r.method for r in linked.resolutions], linked.forms.counts()
         (['new', 'coref'], [('Alexander Wolfowitsch', 'PER', 1)])
         """
-        return self._link(_checked(mentions))
+        return self._link(_checked(mentions), count_forms=count_forms)
 
     def _resolve_one(self, mention: Mention) -> Resolution:
         if mention.context:
             return self.resolve(mention.text, mention.label, context=mention.context)
         return self.resolve(mention.text, mention.label)
 
-    def _link(self, items: list[Mention]) -> Linked:
+    def _link(self, items: list[Mention], *, count_forms: bool = True) -> Linked:
         results = [self._resolve_one(mention) for mention in items]
         for index, label in _label_votes(items, results).items():
             items[index] = items[index]._replace(label=label)
@@ -547,6 +548,8 @@ class Resolver:
                 target.entity_id, target.canonical, target.label, score, "coref", items[antecedent].text
             )
         forms = FormTable()
+        if not count_forms:
+            return Linked(results, forms)
         by_doc: dict[object, list[tuple[str, str]]] = defaultdict(list)
         known: dict[object, set[str]] = defaultdict(set)  # registry entities of each document
         for number, (mention, result) in enumerate(zip(items, results)):
