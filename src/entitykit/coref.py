@@ -23,6 +23,8 @@ from .normalize import display_form, genitive_stem, normalize
 __all__ = ["link_surnames", "link_acronyms", "LEGAL_FORM_ACRONYMS"]
 
 # Acronyms of legal forms and titles: they follow names (*Apogenix AG*), they never name one.
+# A short list on purpose: rigour's table of legal forms (knowledge.legal_form_stem) also holds
+# short forms that name bodies in German text (*IS*, the Islamischer Staat), so it is not used here.
 LEGAL_FORM_ACRONYMS = frozenset(
     {"ag", "se", "kg", "gmbh", "ev", "eg", "ug", "ohg", "gbr", "kgaa", "sa", "nv", "bv", "plc", "inc", "llc",
      "ltd", "co", "oao", "ooo", "zao", "pao", "oy", "ab", "as", "spa", "srl", "dr", "prof"}
@@ -34,9 +36,9 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
 
     Returns ``{mention index: (antecedent index, score 0-100)}``: the nearest mention of the
     one person whose full name fits, before the mention, else after it; none when two people
-    of the document fit (*Kaja Kallas* and *Siim Kallas*): the surname alone does not say which. A surname fits a full name by the rules of
-    :func:`entitykit.names.compare_names` (a genitive *Lukaschenkos* by its stem). Mentions
-    without a ``doc`` are never linked.
+    of the document fit (*Kaja Kallas* and *Siim Kallas*): the surname alone does not say which.
+    A surname fits a full name by the rules of :func:`entitykit.names.compare_names` (a
+    genitive *Lukaschenkos* by its stem). Mentions without a ``doc`` are never linked.
     """
     by_doc: dict[str, list[int]] = defaultdict(list)
     for index, mention in enumerate(mentions):
