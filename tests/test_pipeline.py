@@ -19,7 +19,7 @@ from entitykit.errors import RegistryError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "aliases_mini.jsonl"
-METHODS = {"exact", "alias", "fuzzy", "acronym", "translit", "coref", "cluster", "new"}
+METHODS = {"exact", "alias", "fuzzy", "acronym", "translit", "gazetteer", "coref", "cluster", "new"}
 
 
 @pytest.fixture(scope="module")

@@ -113,6 +113,16 @@ def check_wheel(wheel: Path) -> None:
         raise SystemExit(f"{wheel}: sha256 {digest} is not the one of {RIGOUR_WHEEL} ({RIGOUR_SHA256})")
 
 
+def territories(rigour_wheel: Path) -> list[dict]:
+    """rigour's territory records (countries, regions, historical states)."""
+    return [json.loads(line) for line in _wheel_member(rigour_wheel, "rigour/data/territories/data.jsonl").splitlines()]
+
+
+def territory_ids(records: list[dict], country_ids: dict[str, int]) -> dict[str, int]:
+    """rigour territory code -> place id: the country's GeoNames id, else minus the Wikidata number."""
+    return {record["code"]: country_ids.get(record["code"]) or -_wikidata_number(record["qid"]) for record in records}
+
+
 def regions(rigour_wheel: Path) -> list[int]:
     """The ids of the places that are no cities: countries, US states, rigour's territories,
     ISO 3166-2 subdivisions."""
@@ -123,10 +133,9 @@ def regions(rigour_wheel: Path) -> list[int]:
     found = {country["geonameid"] for country in countries.values()}
     found.update(state["geonameid"] for state in cache.get_us_states().values())
     country_ids = {code.lower(): country["geonameid"] for code, country in countries.items()}
-    for line in _wheel_member(rigour_wheel, "rigour/data/territories/data.jsonl").splitlines():
-        territory = json.loads(line)
-        found.add(country_ids.get(territory["code"]) or -_wikidata_number(territory["qid"]))
-    found.update(iso_place_id(code) for code in subdivision_names())
+    rigour_ids = territory_ids(territories(rigour_wheel), country_ids)
+    found.update(rigour_ids.values())
+    found.update(subdivision_id(code, rigour_ids) for code in subdivision_names())
     return sorted(found)
 
 
@@ -147,12 +156,18 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
     countries = cache.get_countries()
     europe = {code for code, country in countries.items() if country["continentcode"] == "EU"}
     big_city_keys: dict[str, set[str]] = {}  # country code -> keys of its cities of 15,000+
+    main_names: dict[str, set[int]] = {}  # a European city's own name (not an alternate) -> the cities of that name
+    home: set[int] = set()  # places in German-speaking countries
     for city in cache.get_cities().values():
         code, people = city["countrycode"], city["population"]
         if code in FINE_COUNTRIES or (code in europe and people >= EUROPE_POPULATION) or people >= WORLD_POPULATION:
             names = [city["name"], *city["alternatenames"]]
             _add(index, names, city["geonameid"])
             population[city["geonameid"]] = people
+            if code in FINE_COUNTRIES:
+                home.add(city["geonameid"])
+            if code in europe:
+                main_names.setdefault(normalize(city["name"]), set()).add(city["geonameid"])
             if people >= WORLD_POPULATION:
                 big_city_keys.setdefault(code.lower(), set()).update(normalize(name) for name in names)
     for country in countries.values():
@@ -165,21 +180,39 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
         if code.lower() in country_ids:
             _add(index, names, country_ids[code.lower()])
     country_keys = {key for key, ids in index.items() if set(ids) & set(country_ids.values())}
+    rigour_territories = territories(rigour_wheel)
+    rigour_ids = territory_ids(rigour_territories, country_ids)
     for code, names in subdivision_names().items():
         # a subdivision is never called by a country's name (pycountry's German Georgia, US-GA, is *Georgien*)
-        _add(index, [name for name in names if normalize(name) not in country_keys], iso_place_id(code))
-    territories = _wheel_member(rigour_wheel, "rigour/data/territories/data.jsonl")
-    for line in territories.splitlines():
-        territory = json.loads(line)
+        _add(index, [name for name in names if normalize(name) not in country_keys], subdivision_id(code, rigour_ids))
+    strong = set(index)  # the names so far are a place's own (GeoNames, CLDR, ISO), in the languages above
+    for territory in rigour_territories:
         code = territory["code"]
-        place_id = country_ids.get(code) or -_wikidata_number(territory["qid"])
+        place_id = rigour_ids[code]
         _add(index, [territory["name"], territory.get("full_name") or "", *territory.get("names_strong", ())], place_id)
+        # a country's names in other languages are weak (Germania is a club, a ship, a Roman
+        # province in German text); a region's are its own (Dagestan)
+        own = [territory["name"], territory.get("full_name") or ""] + (territory.get("names_strong", []) if place_id < 0 else [])
+        strong.update(normalize(name) for name in own if name)
         # rigour's weaker names of a territory include its main cities (Germany: Berlin, Hamburg),
         # taken from addresses; those are the cities' names, not the country's
         cities = big_city_keys.get(code.split("-")[0], set())
         _add(index, [name for name in territory.get("names_weak", ()) if normalize(name) not in cities], place_id)
     ordered = {key: sorted(ids, key=lambda place: (-population.get(place, -1), place)) for key, ids in index.items()}
-    return {key: _gazetteer_mark(key, ids, population) for key, ids in ordered.items()}
+    world = world_regions()
+    return {
+        key: _gazetteer_mark(key, ids, population, main=frozenset(main_names.get(key, ())), weak=key not in strong,
+                             world_region=key in world, home=frozenset(home.intersection(ids)))
+        for key, ids in ordered.items()
+    }
+
+
+def world_regions() -> set[str]:
+    """Keys of continents and world regions (CLDR: *Amerika*, *Europa*, *Osteuropa*) in :data:`NAME_LANGUAGES`."""
+    from babel import Locale
+
+    return {normalize(name) for language in NAME_LANGUAGES
+            for code, name in Locale(language).territories.items() if code.isdigit()}
 
 
 # The gazetteer: the names that name one place on their own, marked in the place file by a "="
@@ -189,12 +222,22 @@ GAZETTEER_SHORTEST = 3  # letters: two-letter forms are codes and abbreviations 
 GAZETTEER_MARGIN = 5  # the most populous city wins a shared name by this factor, or none does
 GAZETTEER_BIG_CITY = 500_000  # a city this big wins its name over the region named after it (Moskau)
 GAZETTEER_COMMON_CITY = 100_000  # a common German word names a city only of this size (Essen, Halle)
+GAZETTEER_TOWN = 20_000  # a town this big keeps its own name from a bigger place's alternate name (Olbia)
+GAZETTEER_VILLAGE = 10_000  # a country or region wins its name over places smaller than this (Ukraine)
 DROPPED: dict[str, list[str]] = {}
 
 
-def _gazetteer_mark(key: str, ids: list[int], population: dict[int, int]) -> list[int | str]:
+def _gazetteer_mark(
+    key: str, ids: list[int], population: dict[int, int], *,
+    main: frozenset[int] = frozenset(), weak: bool = False, world_region: bool = False,
+    home: frozenset[int] = frozenset(),
+) -> list[int | str]:
     """``ids`` with the first marked ``=id`` when ``key`` names that place on its own, by the
-    rules above; a dropped name is recorded in :data:`DROPPED` under its reason."""
+    rules above; a dropped name is recorded in :data:`DROPPED` under its reason. ``main``: the
+    cities whose own name (not an alternate) ``key`` is; ``weak``: only rigour's names of a
+    country in other languages, or of a territory's parts and people, give it (*Germania*,
+    *Mallorca* for Spain); ``world_region``: CLDR's name of a continent or world region (*Amerika*);
+    ``home``: the places in German-speaking countries (German text means Halle an der Saale)."""
     from entitykit.knowledge import is_common_word
 
     def drop(reason: str) -> list[int | str]:
@@ -203,6 +246,10 @@ def _gazetteer_mark(key: str, ids: list[int], population: dict[int, int]) -> lis
 
     if sum(char.isalpha() for char in key) < GAZETTEER_SHORTEST:
         return drop("shorter than 3 letters")
+    if world_region:
+        return drop("a continent or world region")
+    if weak:
+        return drop("only rigour's name of a country in another language, or of a territory's part or people")
     cities = [place for place in ids if place in population]
     regions = [place for place in ids if place not in population]
     if cities and population[cities[0]] >= GAZETTEER_BIG_CITY:
@@ -211,7 +258,7 @@ def _gazetteer_mark(key: str, ids: list[int], population: dict[int, int]) -> lis
             return drop("shared by places of similar size")
     elif len(regions) > 1:
         return drop("shared by several countries or regions")
-    elif regions and cities and population[cities[0]] < GAZETTEER_COMMON_CITY:
+    elif regions and cities and population[cities[0]] < GAZETTEER_VILLAGE:
         first = regions[0]  # a country or region over villages of its name (Ukraine, Sachsen)
     elif regions and cities:
         return drop("a country or region and a city")
@@ -219,6 +266,9 @@ def _gazetteer_mark(key: str, ids: list[int], population: dict[int, int]) -> lis
         first = cities[0] if cities else regions[0]
         if len(cities) > 1 and population[cities[0]] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
             return drop("shared by places of similar size")
+    towns = [place for place in main if place != first and population.get(place, 0) >= GAZETTEER_TOWN]
+    if towns and first not in main and first not in home:
+        return drop("a town's own name and another name of a bigger place")  # Olbia, not Antalya
     if " " not in key and is_common_word(key) and population.get(first, GAZETTEER_COMMON_CITY) < GAZETTEER_COMMON_CITY:
         return drop("a common German word naming a small place")
     ids = [first, *(place for place in ids if place != first)]
@@ -240,6 +290,12 @@ def gazetteer_report(index: dict[str, list[int | str]]) -> str:
 # languages of the region entitykit's users read about.
 NAME_LANGUAGES = ("de", "en", "ru", "uk", "be", "pl", "lt", "lv", "et")
 ISO_OFFSET = 10**12  # ISO 3166-2 codes as ids: minus this plus the code's number, apart from every Wikidata id
+
+
+def subdivision_id(code: str, rigour_ids: dict[str, int]) -> int:
+    """The id of an ISO 3166-2 subdivision: rigour's (its Wikidata number) when rigour lists it
+    under the same code (*RU-DA*, Dagestan), else :func:`iso_place_id`: one region, one id."""
+    return rigour_ids.get(code.lower()) or iso_place_id(code)
 
 
 def iso_place_id(code: str) -> int:

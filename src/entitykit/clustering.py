@@ -33,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
-from .knowledge import one_city
+from .knowledge import gazetteer_place, one_city, place_reference
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import Name, compare, follow_alternates, known_apart, parse_key, token_skeleton, too_short_for_skeleton
 from .normalize import (
@@ -200,7 +200,10 @@ class FormClusterer:
     """Clusters distinct unknown forms into entities, by the rules of :mod:`entitykit.names`.
 
     ``score_cutoff`` (0-100) is the lowest score at which a form joins a cluster;
-    ``min_typo_length`` the shortest word (in letters) that may match with a typo. Blocking
+    ``min_typo_length`` the shortest word (in letters) that may match with a typo; with
+    ``gazetteer``, the names of one place (:func:`~entitykit.knowledge.gazetteer_place`:
+    *Lemberg*, *Lwiw*, *Львів*) are one entity, whose id is the place's (``geonames:702550``;
+    ``wikidata:Q…`` and ``iso:…`` for regions GeoNames lacks). Blocking
     (:mod:`entitykit.blocking`) keeps this sub-quadratic. A form joins a cluster only when it
     agrees with the cluster's leader too (no chaining A~B~C), and never when it fits two
     clusters about equally well. A slash form (*Odessa/Odesa*) follows the cluster of its parts
@@ -211,9 +214,10 @@ class FormClusterer:
     Resolution(entity_id='new:loc:minsk', canonical='Minsk', label='LOC', score=90.9, method='cluster', matched='Minsk')
     """
 
-    def __init__(self, *, score_cutoff: float = 80.0, min_typo_length: int = 7) -> None:
+    def __init__(self, *, score_cutoff: float = 80.0, min_typo_length: int = 7, gazetteer: bool = False) -> None:
         self.score_cutoff = float(score_cutoff)
         self.min_typo_length = int(min_typo_length)
+        self.gazetteer = bool(gazetteer)
 
     def cluster(self, forms: FormTable | Iterable[tuple[str, str, int]]) -> dict[Form, Resolution]:
         """``(text, label) -> Resolution`` for every form of ``forms`` (a table, or
@@ -253,13 +257,23 @@ class FormClusterer:
         resolutions = self._name(table, clusters)
         return {original: resolutions[form] for original, form in originals.items()}
 
+    def _place_of(self, key: str, label: str, table: dict[Form, _Entry]) -> int | None:
+        """The gazetteer place a LOC form names (by itself or its genitive stem), if the gazetteer is on."""
+        if not self.gazetteer or label != "LOC":
+            return None
+        text = _display(key, label, table)
+        place = gazetteer_place(text)
+        stem = genitive_stem(text) if place is None else None
+        return gazetteer_place(stem) if stem else place
+
     def _name(self, table: dict[Form, _Entry], clusters: list[_Cluster]) -> dict[Form, Resolution]:
         out: dict[Form, Resolution] = {}
         used_ids: dict[str, int] = {}
         for cluster in sorted(clusters, key=lambda c: (c.label, sorted(c.members))):
             label = cluster.label
             canonical, canonical_key = _canonical(cluster.members, label, table)
-            entity_id = new_entity_id(canonical, label)
+            places = {self._place_of(key, label, table) for key in cluster.members} - {None}
+            entity_id = place_reference(places.pop()) if len(places) == 1 else new_entity_id(canonical, label)
             if entity_id in used_ids:
                 used_ids[entity_id] += 1
                 entity_id = f"{entity_id}-{used_ids[entity_id]}"
@@ -406,11 +420,19 @@ class _LabelClustering:
         for key in self.keys:
             groups[root(key)].append(key)
         merged: dict[str, str] = {}
+        if self.label == "LOC" and self.settings.gazetteer:  # names of one place: Lemberg / Lwiw / Львів
+            by_gazetteer: dict[int, str] = {}
+            for group_root in sorted(groups, key=lambda root: (-self.table[(root, "LOC")].count, root)):
+                place = self.settings._place_of(group_root, "LOC", self.table)
+                if place is not None and group_root not in merged:
+                    other = by_gazetteer.setdefault(place, group_root)
+                    if other != group_root:
+                        merged[group_root] = other
         if self.label != "PER":  # one name written as one word or two: DeutscheBahn, Rheinland-Pfalz
             by_compact: dict[str, str] = {}
             for group_root in sorted(groups):
                 compact = _compact(group_root)
-                if len(compact) >= SHORTEST_COMPACT and not names[group_root].acronym:
+                if len(compact) >= SHORTEST_COMPACT and not names[group_root].acronym and group_root not in merged:
                     other = by_compact.setdefault(compact, group_root)
                     if other != group_root:
                         merged[group_root] = other

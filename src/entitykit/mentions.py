@@ -16,9 +16,13 @@ from .aliases import LABELS
 from .errors import InputError
 from .normalize import normalize, slugify
 
-__all__ = ["Mention", "Resolution", "Candidate", "Method", "METHODS", "new_entity_id", "check_mention"]
+__all__ = ["Mention", "Resolution", "Candidate", "Method", "METHODS", "UNREGISTERED_PREFIXES", "new_entity_id", "check_mention"]
 
-Method = Literal["exact", "alias", "fuzzy", "acronym", "translit", "coref", "cluster", "new"]
+# Ids of entities no registry lists: unknown names (``new:per:…``) and places the gazetteer
+# knows (``geonames:702550``, ``wikidata:Q5118``, ``iso:DE-BY``).
+UNREGISTERED_PREFIXES = ("new:", "geonames:", "wikidata:", "iso:")
+
+Method = Literal["exact", "alias", "fuzzy", "acronym", "translit", "gazetteer", "coref", "cluster", "new"]
 METHODS: tuple[str, ...] = get_args(Method)
 
 

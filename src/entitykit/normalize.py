@@ -593,9 +593,25 @@ def slash_parts(text: str) -> list[str]:
 _MENDING_SIGN = re.compile(f"[{_CONTINUATION}\u00d0\u00d1\u0400-\u04ff]")
 
 
+# Dictionary annotations inside a word: stress marks on Cyrillic vowels (*Волгогра́д*) and the
+# bar of hyphenation points (*Tạl|linn*, *Ọst|europabank*); the word is the same without them.
+_ANNOTATIONS = re.compile(r"(?<=[\u0400-\u04ff])[\u0300\u0301]+|(?<=\w)\|(?=\w)")
+
+
+def drop_annotations(text: str) -> str:
+    """Remove dictionary annotations inside words: Cyrillic stress marks and hyphenation bars.
+
+    >>> drop_annotations("Волгогра́д"), drop_annotations("Tạl|linn"), drop_annotations("A | B")
+    ('Волгоград', 'Tạllinn', 'A | B')
+    """
+    return _ANNOTATIONS.sub("", text) if "|" in text or "\u0301" in text or "\u0300" in text else text
+
+
 def _mended(text: str) -> str:
-    """:func:`repair_mojibake`, :func:`nfkc` and :func:`fold_homoglyphs`, in this order (NFKC
-    would break mojibake apart, and makes full-width letters plain before they are folded)."""
+    """:func:`drop_annotations`, :func:`repair_mojibake`, :func:`nfkc` and
+    :func:`fold_homoglyphs`, in this order (NFKC would break mojibake apart, and makes
+    full-width letters plain before they are folded)."""
+    text = drop_annotations(text)
     if text.isascii():
         return text
     if not _MENDING_SIGN.search(text):

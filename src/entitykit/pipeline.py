@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from .aliases import LABELS, build_registry
+from .mentions import UNREGISTERED_PREFIXES
 from .models import load_pipeline
 
 
@@ -66,7 +67,7 @@ def load(
                 continue
         else:
             nlp.add_pipe(name, after="ner" if name == "entitykit_mentions" else None)
-        nlp.get_pipe(name).initialize(registry=registry, default_aliases=False)
+        nlp.get_pipe(name).initialize(registry=registry, default_aliases=default_aliases)
     return nlp
 
 
@@ -660,6 +661,7 @@ class EntityResolver:
         }
         self._registry = None
         self._resolver = None
+        self._gazetteer = True
         self._initialized = False
         register_extensions()
 
@@ -668,15 +670,17 @@ class EntityResolver:
         """The :class:`~entitykit.aliases.AliasRegistry` in use, or None (no registry)."""
         return self._registry
 
-    def set_registry(self, registry) -> None:
-        """Use ``registry`` (an :class:`~entitykit.aliases.AliasRegistry` or None)."""
+    def set_registry(self, registry, *, gazetteer: bool = True) -> None:
+        """Use ``registry`` (an :class:`~entitykit.aliases.AliasRegistry` or None), with the
+        bundled knowledge of places unless ``gazetteer`` is off (see :class:`~entitykit.resolver.Resolver`)."""
         from .resolver import Resolver
 
         self._registry = registry
+        self._gazetteer = bool(gazetteer)
         cfg = self.cfg
         self._resolver = Resolver(
             registry, score_cutoff=cfg["score_cutoff"], cross_label_penalty=cfg["cross_label_penalty"],
-            min_typo_length=cfg["min_typo_length"],
+            min_typo_length=cfg["min_typo_length"], gazetteer=gazetteer,
         )
         self._initialized = True
 
@@ -697,10 +701,11 @@ class EntityResolver:
         default_aliases: bool = True,
     ) -> None:
         """Use ``registry``, else the default registry plus the files in ``aliases``
-        (``default_aliases=False`` and no files: no registry)."""
+        (``default_aliases=False`` and no files: no registry). ``default_aliases=False`` also
+        turns off the bundled knowledge of places (the gazetteer)."""
         if registry is None:
             registry = build_registry(aliases, default_aliases=default_aliases)
-        self.set_registry(registry)
+        self.set_registry(registry, gazetteer=default_aliases)
 
     def __call__(self, doc: Doc) -> Doc:
         self._resolve([doc])
@@ -752,7 +757,7 @@ class EntityResolver:
                 result = resolved.get((ent.start, ent.end))
                 kb_id = result.entity_id if result else ent.kb_id_
                 label = ent.label_
-                if result and result.label != label and kb_id.startswith("new:"):
+                if result and result.label != label and kb_id.startswith(UNREGISTERED_PREFIXES):
                     # the name's label in this document won the vote: the span takes it
                     label, ner_labels[(ent.start, ent.end)] = result.label, label
                 ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=kb_id, span_id=ent.id_))
@@ -773,7 +778,8 @@ class EntityResolver:
         if not self._initialized:
             self.initialize()
         records = _registry_records(self._registry)
-        (path / "cfg").write_text(json.dumps({"registry": records is not None}), encoding="utf-8")
+        cfg = {"registry": records is not None, "gazetteer": self._gazetteer}
+        (path / "cfg").write_text(json.dumps(cfg), encoding="utf-8")
         if records is not None:
             srsly.write_jsonl(path / "registry.jsonl", records)
 
@@ -781,14 +787,16 @@ class EntityResolver:
         """Load the registry saved by :meth:`to_disk`."""
         path = Path(path)
         cfg = json.loads((path / "cfg").read_text(encoding="utf-8"))
-        self.set_registry(_registry_from(path / "registry.jsonl" if cfg["registry"] else None))
+        self.set_registry(_registry_from(path / "registry.jsonl" if cfg["registry"] else None),
+                          gazetteer=cfg.get("gazetteer", True))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         if not self._initialized:
             self.initialize()
-        return srsly.msgpack_dumps({"registry": _registry_records(self._registry)})
+        return srsly.msgpack_dumps({"registry": _registry_records(self._registry), "gazetteer": self._gazetteer})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "EntityResolver":
-        self.set_registry(_registry_from(srsly.msgpack_loads(data)["registry"]))
+        saved = srsly.msgpack_loads(data)
+        self.set_registry(_registry_from(saved["registry"]), gazetteer=saved.get("gazetteer", True))
         return self

@@ -8,20 +8,24 @@ Order of evidence for one mention (:meth:`Resolver.resolve`):
    spelling, between scripts (*Лукашенко* ~ *Lukaschenko*) or between romanisations of an
    entity with a Cyrillic name (*Lukashenko* ~ *Lukaschenko*); never two Latin spellings of
    an entity the registry gives no Cyrillic name (*Meyer* ~ *Meier*).
-3. ``acronym``: an acronym against the registry's acronyms; a one-letter slip in an acronym
+3. ``gazetteer`` (with the bundled knowledge, :func:`~entitykit.knowledge.gazetteer_place`): a
+   place name that GeoNames knows (*Lemberg*, *Swerdlowsk*, *Мінск*) takes the registry entity
+   of that place, the one whose names name it and no other place.
+4. ``acronym``: an acronym against the registry's acronyms; a one-letter slip in an acronym
    of at least 4 letters only when no other candidate is that close. Initials alone never
    link an acronym and a long form (*US* is not the *UN-Sicherheitsrat*).
-4. ``fuzzy``: RapidFuzz scores on the few candidates a token index proposes (never a scan of
+5. ``fuzzy``: RapidFuzz scores on the few candidates a token index proposes (never a scan of
    the registry), judged by the rules of :mod:`entitykit.names`.
-5. ``new``: none of the above; the id is a slug of the name (``new:per:imangali-tasmagambetow``).
+6. ``new``: none of the above; the id is a slug of the name (``new:per:imangali-tasmagambetow``).
 
-A slash form that matches nothing as a whole (*Lviv/Lemberg*) goes through 1-4 part by part and
+A slash form that matches nothing as a whole (*Lviv/Lemberg*) goes through 1-5 part by part and
 takes the one entity its parts name (:func:`~entitykit.names.follow_alternates`), never one of two.
 
 :meth:`Resolver.resolve_mentions` adds ``coref`` (:mod:`entitykit.coref`: a surname-only
 mention takes the entity of a full name in the same document, an acronym the long form the
 document defines it by) and ``cluster``
-(:mod:`entitykit.clustering`: unknown variants merged across the whole input). Persons only
+(:mod:`entitykit.clustering`: unknown variants merged across the whole input; with the bundled
+knowledge, the names of one place the registry lacks share its ``geonames:`` id). Persons only
 match persons; ORG, LOC and MISC match each other with a penalty. Scores are 0-100.
 
 >>> from entitykit.aliases import AliasRegistry
@@ -53,7 +57,7 @@ from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
 from .coref import link_acronyms, link_surnames
 from .errors import InputError
-from .knowledge import legal_form_stem
+from .knowledge import gazetteer_place, legal_form_stem, main_place
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
@@ -166,7 +170,9 @@ class Resolver:
     :func:`~entitykit.aliases.default_registry()` for the one shipped with entitykit, or use
     :meth:`from_aliases`. ``score_cutoff`` (0-100) is the lowest fuzzy score accepted on top of
     the hard rules; ``cross_label_penalty`` is taken off when ORG, LOC and MISC match across
-    labels; ``min_typo_length`` is the shortest word (in letters) that may match with a typo.
+    labels; ``min_typo_length`` is the shortest word (in letters) that may match with a typo;
+    ``gazetteer`` turns on the bundled knowledge of places (:meth:`from_aliases` does, unless
+    ``default_aliases=False``).
 
     >>> resolver = Resolver(AliasRegistry.from_sources([{"id": "loc:minsk", "label": "LOC",
     ...     "name": "Minsk", "aliases": ["Мінск"]}]))
@@ -181,6 +187,7 @@ class Resolver:
         score_cutoff: float = 80.0,
         cross_label_penalty: float = 10.0,
         min_typo_length: int = 7,
+        gazetteer: bool = False,
     ) -> None:
         if not 0 <= score_cutoff <= 100:
             raise InputError(f"score_cutoff must be between 0 and 100, got {score_cutoff}")
@@ -190,8 +197,10 @@ class Resolver:
         self.score_cutoff = float(score_cutoff)
         self.cross_label_penalty = float(cross_label_penalty)
         self.min_typo_length = int(min_typo_length)
-        self.clusterer = FormClusterer(score_cutoff=score_cutoff, min_typo_length=min_typo_length)
+        self.gazetteer = bool(gazetteer)
+        self.clusterer = FormClusterer(score_cutoff=score_cutoff, min_typo_length=min_typo_length, gazetteer=gazetteer)
         self._index = _RegistryIndex(self.registry)
+        self._places: dict[int, str] | None = None  # place id -> registry entity, built on first use
         self._cache: dict[tuple[str, str], Resolution] = {}
 
     @classmethod
@@ -204,6 +213,7 @@ class Resolver:
         >>> len(Resolver.from_aliases(default_aliases=False).registry)
         0
         """
+        settings.setdefault("gazetteer", default_aliases)
         return cls(build_registry(aliases, default_aliases=default_aliases), **settings)
 
     def __repr__(self) -> str:
@@ -343,10 +353,32 @@ class Resolver:
                     entity_id, penalty = picked
                     matched = self._spelling_by_skeleton(entity_id, candidate.skel)
                     return _Match(entity_id, 92.0 - penalty, "translit", matched)
-        # 3. an acronym one slip from a registry acronym; 4. surname only and fuzzy
+        # 3. a place GeoNames knows under this name, which a registry entity names too
+        if self.gazetteer and label == "LOC" and not name.acronym:
+            for candidate_key, _, _ in keys:
+                entity_id = self._registry_places().get(gazetteer_place(candidate_key))
+                if entity_id is not None:
+                    return _Match(entity_id, 90.0, "gazetteer", registry[entity_id].name)
+        # 4. an acronym one slip from a registry acronym; 5. surname only and fuzzy
         if name.acronym:
             return self._match_acronym(name, label, context)
         return self._match_fuzzy(name, label, context)
+
+    def _registry_places(self) -> dict[int, str]:
+        """Gazetteer place -> the registry entity (LOC) that names it: by its canonical name (the
+        most populous place of that name), else by its aliases when they name one place; a place two entities name belongs to neither.
+        Built on the first place looked up."""
+        if self._places is None:
+            owners: dict[int, set[str]] = defaultdict(set)
+            for entity in self.registry:
+                if entity.label == "LOC":
+                    # the registry says its name is this place: the most populous of that name
+                    place = gazetteer_place(entity.name) or main_place(entity.name)
+                    places = {place} if place is not None else {gazetteer_place(name) for name in entity.aliases} - {None}
+                    if len(places) == 1:
+                        owners[places.pop()].add(entity.id)
+            self._places = {place: ids.pop() for place, ids in owners.items() if len(ids) == 1}
+        return self._places
 
     def _spelling_by_skeleton(self, entity_id: str, skel: str) -> str:
         entity = self.registry[entity_id]
@@ -432,7 +464,9 @@ class Resolver:
         entity_id, (score, form) = ranked[0]
         single_surname = label == "PER" and len(name.tokens) == 1
         if len(ranked) > 1 and (single_surname or ranked[1][1][0] >= score - 3):
-            if context:
+            # a surname two people of the registry bear: the words around it do not say which
+            # (*Seinen Sohn Serdar hatte Berdymuhamedow … aufgebaut* is the father)
+            if context and not single_surname:
                 overlaps = sorted(((self._context_overlap(e, context), e) for e, _ in ranked), reverse=True)
                 if overlaps[0][0] > overlaps[1][0]:
                     entity_id = overlaps[0][1]

@@ -1,0 +1,154 @@
+"""The gazetteer: names that name one place alone, its noise rules, and what the resolver and the
+clustering do with it (the bundled knowledge is on with the default registry, off without)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from entitykit.clustering import FormClusterer
+from entitykit.knowledge import gazetteer_place, iso_code_number, main_place, place_reference
+from entitykit.resolver import Resolver
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LVIV, YEKATERINBURG, VOLGOGRAD, KALININGRAD, ODESA, MOSCOW, UKRAINE = (
+    702550, 1486209, 472757, 554234, 698740, 524901, 690791,
+)
+
+
+@pytest.mark.parametrize(
+    "names, place",
+    [
+        (("Lemberg", "Lwiw", "Lviv", "Lwów", "Львів", "Львов"), LVIV),  # German exonym, romanisations, scripts
+        (("Swerdlowsk", "Jekaterinburg", "Yekaterinburg", "Екатеринбург"), YEKATERINBURG),  # renamed
+        (("Zarizyn", "Stalingrad", "Wolgograd", "Волгоград", "Волгогра́д"), VOLGOGRAD),  # two old names, a stress mark
+        (("Königsberg", "Koenigsberg"), KALININGRAD),
+        (("Odessa", "Odesa"), ODESA),  # Odessa, Texas, is less than a fifth of its size
+        (("Moskau", "Moscow", "Москва"), MOSCOW),  # the city over the federal subject of its name
+        (("Ukraine", "Україна"), UKRAINE),  # the country over villages of its name
+    ],
+)
+def test_the_names_of_one_place_name_it_alone(names, place):
+    assert {name: gazetteer_place(name) for name in names} == {name: place for name in names}
+
+
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("UB", "two letters: a code or an abbreviation (Ulaanbaatar)"),
+        ("MSQ", "an airport code (Minsk) is no name at all"),
+        ("Hof", "a common German word naming a town under 100,000"),
+        ("Kamenka", "dozens of villages of about one size"),
+        ("Kaliningrad", "Kaliningrad and the old name of Korolyov, less than five times its size"),
+        ("Freiburg", "Freiburg im Breisgau and Fribourg, Freiberg and others"),
+        ("Rahmen", "no place"),
+    ],
+)
+def test_noisy_names_name_no_place_alone(name, why):
+    assert gazetteer_place(name) is None, why
+
+
+def test_a_name_the_gazetteer_drops_still_tells_places_apart():
+    assert gazetteer_place("Freiburg") is None and main_place("Freiburg") != main_place("Freiberg")
+
+
+def test_place_references_say_where_to_look_a_place_up():
+    assert place_reference(LVIV) == "geonames:702550"
+    assert place_reference(gazetteer_place("Bayern")) == "iso:DE-BY"
+    assert place_reference(-(10**12 + iso_code_number("RU-VGG"))) == "iso:RU-VGG"
+    assert place_reference(-5118) == "wikidata:Q5118"
+
+
+# --- the rules of tools/build_knowledge.py, on made-up places -------------------------------
+
+
+def _build_tool():
+    spec = importlib.util.spec_from_file_location("build_knowledge", ROOT / "tools" / "build_knowledge.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "key, ids, population, kept",
+    [
+        ("odessa", [1, 2], {1: 1_010_537, 2: 114_428}, 1),  # 8.8 times the size: the big one
+        ("cambridge", [1, 2], {1: 128_000, 2: 118_000}, None),  # about one size: neither
+        ("halle", [1, 2], {1: 237_865, 2: 40_000}, 1),  # a common word, but a city of 100,000+
+        ("hof", [1], {1: 45_000}, None),  # a common word naming a town
+        ("ukraine", [1, 2], {1: 3_000}, 2),  # a country over a village of its name
+        ("luzern", [1, 2], {1: 82_000}, None),  # a canton and its town: neither
+        ("moskau", [1, 2], {1: 10_381_222}, 1),  # a big city over the region of its name
+        ("georgia", [2, 3], {}, None),  # two regions (the country, the US state)
+        ("ub", [1], {1: 1_000_000}, None),  # two letters
+    ],
+)
+def test_the_build_keeps_a_name_for_one_place_only_by_its_rules(key, ids, population, kept):
+    _check_mark(key, ids, population, kept)
+
+
+def _check_mark(key, ids, population, kept, **facts):
+    marked = _build_tool()._gazetteer_mark(key, ids, population, **facts)
+    assert (int(marked[0][1:]) if str(marked[0]).startswith("=") else None) == kept
+    assert sorted(int(str(place).lstrip("=")) for place in marked) == sorted(ids)  # every id stays known
+
+
+@pytest.mark.parametrize(
+    "key, ids, population, facts, kept",
+    [
+        ("amerika", [1, 2], {}, {"world_region": True}, None),  # a continent, not the United States
+        ("germania", [1], {}, {"weak": True}, None),  # Italian for Germany: a club, a ship in German text
+        ("olbia", [1, 2], {1: 1_300_000, 2: 60_000}, {"main": frozenset({2})}, None),  # Sardinia's, not Antalya's old name
+        ("lemberg", [1, 2], {1: 717_273, 2: 4_000}, {"main": frozenset({2})}, 1),  # a village's name: Lviv's
+        ("halle", [1, 2], {1: 237_865, 2: 40_000}, {"main": frozenset({2}), "home": frozenset({1})}, 1),
+    ],
+)
+def test_the_build_drops_continents_foreign_country_names_and_towns_own_names(key, ids, population, facts, kept):
+    _check_mark(key, ids, population, kept, **facts)
+
+
+# --- resolving and clustering -----------------------------------------------------------------
+
+
+def test_a_place_name_the_registry_lacks_finds_the_registry_entity_of_its_place():
+    resolver = Resolver.from_aliases()
+    found = {name: resolver.resolve(name, "LOC")[::4] for name in ("Leopolis", "Königsberg")}
+    assert found == {"Leopolis": ("loc:lwiw", "gazetteer"), "Königsberg": ("loc:kaliningrad", "gazetteer")}
+    assert resolver.resolve("Pinsk", "LOC").entity_id == "loc:pinsk"  # a known place is not a typo of Minsk
+
+
+def test_without_the_bundled_knowledge_there_is_no_gazetteer():
+    resolver = Resolver.from_aliases(default_aliases=False)
+    assert resolver.resolve("Leopolis", "LOC").entity_id == "new:loc:leopolis"
+    ids = {text: result.entity_id for (text, _), result in resolver.cluster_forms(
+        [("Swerdlowsk", "LOC", 1), ("Jekaterinburg", "LOC", 3)]).items()}
+    assert ids == {"Swerdlowsk": "new:loc:swerdlowsk", "Jekaterinburg": "new:loc:jekaterinburg"}
+
+
+def test_the_names_of_one_place_cluster_under_its_id():
+    clusters = FormClusterer(gazetteer=True).cluster(
+        [("Jekaterinburg", "LOC", 3), ("Swerdlowsk", "LOC", 1), ("Swerdlowsks", "LOC", 1), ("Екатеринбург", "LOC", 1),
+         ("Wolgograd", "LOC", 4), ("Stalingrad", "LOC", 2), ("Сталингра́д", "LOC", 1)]
+    )
+    ids = {text: (result.entity_id, result.canonical) for (text, _), result in clusters.items()}
+    assert ids == {
+        "Jekaterinburg": ("geonames:1486209", "Jekaterinburg"),
+        "Swerdlowsk": ("geonames:1486209", "Jekaterinburg"),
+        "Swerdlowsks": ("geonames:1486209", "Jekaterinburg"),
+        "Екатеринбург": ("geonames:1486209", "Jekaterinburg"),
+        "Wolgograd": ("geonames:472757", "Wolgograd"),
+        "Stalingrad": ("geonames:472757", "Wolgograd"),
+        "Сталингра́д": ("geonames:472757", "Wolgograd"),
+    }
+
+
+def test_only_places_meet_through_the_gazetteer_and_known_places_stay_apart():
+    clusters = FormClusterer(gazetteer=True).cluster(
+        [("Swerdlowsk", "ORG", 1), ("Jekaterinburg", "ORG", 1), ("Minsk", "LOC", 5), ("Pinsk", "LOC", 1)]
+    )
+    ids = {form: result.entity_id for form, result in clusters.items()}
+    assert ids[("Swerdlowsk", "ORG")] != ids[("Jekaterinburg", "ORG")]  # a club, a company: not the city
+    assert (ids[("Minsk", "LOC")], ids[("Pinsk", "LOC")]) == ("geonames:625144", "geonames:623549")
