@@ -236,3 +236,20 @@ def test_a_gone_alias_file_of_the_run_is_named(cli, model, corpus, tmp_path):
     assert_one_line_error(result.stderr, f"the run's alias file {own} is gone", "--aliases")
     result = cli("aliases", "propose", tmp_path / "run", "--out", "-", "--aliases", ALIASES, "--no-aliases")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("", "run.json is there but mentions.jsonl is missing"),
+    ('{"doc_id": "d1", "start_char": 0\n', "mentions.jsonl:1: not valid JSON"),
+    ('["d1", 0, 5]\n', "mentions.jsonl:1: not a mention row"),
+])
+def test_a_damaged_mentions_table_is_a_one_line_error(cli, model, corpus, tmp_path, damage, message):
+    run(cli, model, corpus, tmp_path / "run")
+    mentions = tmp_path / "run" / "mentions.jsonl"
+    if damage:
+        mentions.write_text(damage, encoding="utf-8")
+    else:
+        mentions.unlink()
+    result = cli("aliases", "propose", tmp_path / "run", "--out", "-")
+    assert result.exit_code == 2
+    assert_one_line_error(result.stderr, message)

@@ -165,20 +165,38 @@ def read_mentions(path: Path) -> Iterator[tuple]:
             import pyarrow.parquet as pq
         except ImportError:
             raise MissingDependencyError(f"{path}: reading Parquet needs pyarrow; pip install 'entitykit[parquet]'") from None
-        for batch in pq.ParquetFile(path).iter_batches(columns=list(_COLUMNS)):
+        table = pq.ParquetFile(path)
+        _check_columns(path, table.schema_arrow.names)
+        for batch in table.iter_batches(columns=list(_COLUMNS)):
             columns = [batch.column(name).to_pylist() for name in _COLUMNS]
             yield from zip(*columns)
     elif path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
+            reader = csv.DictReader(handle)
+            _check_columns(path, reader.fieldnames or ())
+            for number, row in enumerate(reader, 2):
                 values = [_unformula(row.get(name) or "") for name in _COLUMNS]
-                values[1:3] = int(values[1]), int(values[2])
+                try:
+                    values[1:3] = int(values[1]), int(values[2])
+                except ValueError:
+                    raise InputError(f"{path}:{number}: start_char and end_char must be whole numbers; "
+                                     "run `entitykit run` again with --force to write the tables") from None
                 yield tuple(values)
     else:
         from .inputs import read_jsonl
 
-        for _, row in read_jsonl(path):
+        for number, row in read_jsonl(path):
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:{number}: not a mention row (a JSON object); run `entitykit run` "
+                                 "again with --force to write the tables")
             yield tuple(row.get(name) for name in _COLUMNS)
+
+
+def _check_columns(path: Path, names: Iterable[str]) -> None:
+    missing = [name for name in _COLUMNS if name not in set(names)]
+    if missing:
+        raise InputError(f"{path}: no column {', '.join(map(repr, missing))}; not the mentions table of an "
+                         "entitykit run (run `entitykit run` again with --force to write the tables)")
 
 
 # --- counting ----------------------------------------------------------------------------
