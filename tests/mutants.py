@@ -48,6 +48,8 @@ CLUSTERING = "src/entitykit/clustering.py"
 COREF = "src/entitykit/coref.py"
 MENTIONS = "src/entitykit/mentions.py"
 CORPUS = "src/entitykit/corpus.py"
+CURATION = "src/entitykit/curation.py"
+ALIASES = "src/entitykit/aliases.py"
 
 MUTANTS = [
     Mutant(
@@ -278,6 +280,48 @@ MUTANTS = [
         "decided = self._follow_parts(group_root) if group_root in self.alternates else None",
         "decided = None",
         ("tests/test_clustering.py::test_a_slash_form_follows_its_parts_only_when_they_name_one_entity",),
+    ),
+    Mutant(
+        32, "aliases propose: a new entity takes an id a registry has (passed back, it extends that entity)",
+        CURATION,
+        "while slug in taken:",
+        "while False:",
+        ("tests/test_curation.py::test_propose_then_pass_back_merges_the_variants",),
+    ),
+    Mutant(
+        33, "aliases propose: a spelling another registry entity has is proposed (it would become ambiguous)",
+        CURATION,
+        "return registry is None or all(other == entity_id for other in registry.lookup_key(key))",
+        "return True",
+        ("tests/test_curation.py::test_a_spelling_another_registry_entity_has_is_never_proposed",),
+    ),
+    Mutant(
+        34, "aliases propose: an unknown entity of one spelling is proposed (nothing to merge)",
+        CURATION,
+        "        if not new_aliases:  # one spelling: nothing to merge, nothing to add\n            continue\n",
+        "",
+        ("tests/test_curation.py::test_propose_then_pass_back_merges_the_variants",),
+    ),
+    Mutant(
+        35, "aliases propose: spellings the registry lists for an entity are proposed again",
+        CURATION,
+        "if own is not None and key in own:",
+        "if False:",
+        ("tests/test_curation.py::test_propose_then_pass_back_merges_the_variants",),
+    ),
+    Mutant(
+        36, "registry: the 'evidence' of a proposal is an unknown field (a warning on every record)",
+        ALIASES,
+        " - set(IGNORED))",
+        ")",
+        ("tests/test_curation.py::test_evidence_is_read_and_ignored_without_a_warning",),
+    ),
+    Mutant(
+        37, "aliases check: a later file may not extend an id of an earlier one (as run reads them)",
+        ALIASES,
+        "                origin[entity.id] = source",
+        "                pass",
+        ("tests/test_curation.py::test_a_user_file_after_the_registry_may_extend_its_ids",),
     ),
 ]
 

@@ -30,7 +30,7 @@ EXAMPLE = ROOT / "examples" / "belta-2023-01-10-ovks.txt"
 
 COMMANDS = [
     [], ["info"], ["extract"], ["evaluate"], ["evaluate", "ner"], ["evaluate", "clusters"],
-    ["aliases"], ["aliases", "check"], ["explain"], ["cluster"], ["run"],
+    ["aliases"], ["aliases", "check"], ["aliases", "propose"], ["explain"], ["cluster"], ["run"],
 ]
 
 
@@ -114,6 +114,7 @@ def test_a_bug_is_not_hidden(cli, monkeypatch):
         (["evaluate", "ner", "no/such/gold.tsv"], 2),
         (["evaluate", "clusters", "no/such/gold.jsonl"], 2),
         (["aliases", "check", "no/such/names.jsonl"], 2),
+        (["aliases", "propose", "no/such/run", "--out", "no/such/proposals.jsonl"], 2),
         (["run", "no/such/corpus", "--out", "no/such/out"], 2),
         (["extract", str(EXAMPLE), "--model", "de_core_news_xx"], 1),  # no such pipeline installed: a failure
     ],

@@ -16,7 +16,7 @@ PACKAGE = Path(entitykit.__file__).resolve().parent
 # The resolver's parts: pure Python and RapidFuzz, usable without spaCy.
 RESOLVER_PARTS = ("names", "blocking", "mentions", "coref", "clustering", "resolver", "namelists", "knowledge")
 # What a batch run loads: no plotting, no notebook helpers.
-BATCH_PARTS = ("corpus", "inputs", "runstate", "workers", "export")
+BATCH_PARTS = ("corpus", "inputs", "runstate", "workers", "export", "curation")
 
 
 def imports_of(module: str) -> set[str]:

@@ -8,6 +8,9 @@ A registry is built from JSONL files (one entity per line) or from iterables of 
 
 ``id``, ``label`` (PER, ORG, LOC, MISC), ``name`` and ``aliases`` are required; ``lang``,
 ``wikidata``, ``note`` and ``short`` (a display name for plots, such as *OVKS*) are optional.
+``evidence`` is accepted and ignored: ``entitykit aliases propose`` puts its review information
+there (counts, spellings, a context; see :mod:`entitykit.curation`), so proposals load as they
+are. Other fields are ignored with a warning.
 Invalid records raise :class:`RegistryError` naming file and line. An alias claimed by two
 entities is allowed; :attr:`AliasRegistry.ambiguous` lists such keys and
 :meth:`AliasRegistry.lint` reports them.
@@ -54,6 +57,7 @@ Label = Literal["PER", "ORG", "LOC", "MISC"]
 LABELS: tuple[Label, ...] = get_args(Label)  # the one home of the labels; import them from here
 REQUIRED = ("id", "label", "name", "aliases")
 OPTIONAL = ("lang", "wikidata", "note", "short")
+IGNORED = ("evidence",)  # read and dropped without a warning: review notes of `aliases propose`
 _ID = re.compile(r"^\S+$")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -232,7 +236,7 @@ def _parse_record(record: Any, where: str) -> tuple[Entity, list[str]]:
             f"{where}: 'short' must be a non-empty string, got {short!r}; give the display name plots "
             "should show, such as 'OVKS', or leave the field out"
         )
-    extra = sorted(set(record) - set(REQUIRED) - set(OPTIONAL))
+    extra = sorted(set(record) - set(REQUIRED) - set(OPTIONAL) - set(IGNORED))
     if extra:
         warnings.append(f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} ignored")
     prefix = entity_id.split(":", 1)[0] if ":" in entity_id else None
@@ -553,8 +557,9 @@ def check_files(paths: Iterable[str | Path], *, against_default: bool = True) ->
     Unlike :meth:`AliasRegistry.from_sources` this does not stop at the first error: each bad
     record is reported and skipped, so one run lists everything to fix. With
     ``against_default`` (the default) the files are checked as ``run`` reads them, on top of the
-    bundled registry: a record may add aliases to a bundled id, and one that gives it another
-    label is an error; an entity that duplicates a bundled one under another id
+    bundled registry: a record may add aliases to an id of the bundled registry or of an
+    earlier path given (as a reviewed ``aliases propose`` file does), and one that gives it
+    another label is an error; an entity that duplicates a bundled one under another id
     (:meth:`AliasRegistry.duplicates`) is an error when they share a name (one entity under
     two ids), a warning when they share only an alias (namesakes, perhaps). An empty file is
     a warning.
@@ -568,20 +573,21 @@ def check_files(paths: Iterable[str | Path], *, against_default: bool = True) ->
     /...a.jsonl:2: error: missing field 'aliases'; every record needs id, label, name, aliases
     """
     problems: list[Problem] = []
-    listed = []
-    for path in map(Path, paths):
+    listed = []  # (file, index of the path it came from: a folder's files are one source, as run reads them)
+    for index, path in enumerate(map(Path, paths)):
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
         if path.is_dir() and not files:
             problems.append(Problem(str(path), 0, "error", "directory has no *.jsonl registry files"))
-        listed.extend(files)
-    checked = {file.resolve() for file in listed}
+        listed.extend((file, index) for file in files)
+    checked = {file.resolve() for file, _ in listed}
     # the bundled files under check are checked as files, not taken as the base
     bundled = [path for path in default_registry_paths() if path.resolve() not in checked] if against_default else []
     registry = AliasRegistry.from_sources(*bundled) if bundled else AliasRegistry()
     bundled_ids = {entity.id for entity in registry}
     bundled_files = {str(path) for path in bundled}
-    for file in listed:
-        problems.extend(_check_file(file, registry, bundled_ids))
+    origin = dict.fromkeys(bundled_ids, -1)  # entity id -> the source that defined it
+    for file, index in listed:
+        problems.extend(_check_file(file, registry, origin, index))
     duplicates = registry.duplicates(bundled_ids)
     for duplicate in duplicates:
         file, _, line = (duplicate.entity.source or "<records>:0").rpartition(":")
@@ -595,14 +601,16 @@ def check_files(paths: Iterable[str | Path], *, against_default: bool = True) ->
     return problems
 
 
-def _check_file(path: Path, registry: AliasRegistry, bundled_ids: set[str]) -> list[Problem]:
+def _check_file(path: Path, registry: AliasRegistry, origin: dict[str, int], source: int) -> list[Problem]:
+    """Check one file of the path numbered ``source``; ``origin`` maps each id defined so far to
+    the source that defined it (-1: the bundled registry)."""
     from .inputs import LineError, iter_lines
 
     problems: list[Problem] = []
     if not path.is_file():
         return [Problem(str(path), 0, "error", "no such file")]
     records = 0
-    extended: dict[str, str] = {}  # bundled id -> where this file first named it
+    extended: dict[str, str] = {}  # id of an earlier source -> where this file first named it
     for line in iter_lines(path):
         if line.blank:
             continue
@@ -613,11 +621,12 @@ def _check_file(path: Path, registry: AliasRegistry, bundled_ids: set[str]) -> l
             if entity.id in extended:
                 raise RegistryError(f"duplicate id {entity.id!r} (first defined at {extended[entity.id]}); "
                                     "ids must be unique across all registry files")
-            if entity.id in bundled_ids:
-                registry._extend(entity)  # as run reads it: extra aliases of a bundled entity
+            if origin.get(entity.id, source) != source:
+                registry._extend(entity)  # as run reads it: extra aliases of an entity defined before
                 extended[entity.id] = where
             else:
                 registry._add(entity)
+                origin[entity.id] = source
         except LineError as error:
             problems.append(Problem(str(path), line.number, "error", str(error)))
             if "UTF-8" in str(error):

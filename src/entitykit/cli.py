@@ -211,6 +211,39 @@ def aliases_check(
         raise typer.Exit(1)
 
 
+@aliases_app.command("propose")
+def aliases_propose(
+    run_dir: Path = typer.Argument(..., metavar="RUN_DIR", help="The --out folder of a finished `entitykit run`."),
+    out: str = typer.Option(..., "--out", "-o", help="Proposals file to write (JSONL), or '-' for stdout."),
+    min_mentions: int = typer.Option(1, "--min-mentions", min=1, help="Leave out proposals with fewer mentions."),
+    aliases: Optional[List[str]] = typer.Option(
+        None, "--aliases", "-a", help="Registry to compare against instead of the run's alias files; repeatable."
+    ),
+    no_aliases: bool = typer.Option(False, "--no-aliases", help="Compare without the bundled default registry."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+):
+    """Propose registry records from a finished run: new entities and new aliases, to review.
+
+    Unknown entities with several spellings become new records; registry entities that gained
+    spellings get records with their id and only the new aliases. Each record has its counts and a context under "evidence". Review the file (delete what is
+    wrong), then pass it back with --aliases PROPOSALS after the run's own alias files: a record
+    with a registry id adds its aliases to that entity, the others are new entities. The
+    registry compared against is the run's (run.json), unless --aliases or --no-aliases is given.
+    """
+    from .curation import propose_aliases, write_proposals
+
+    given = bool(aliases) or no_aliases
+    proposals = propose_aliases(
+        run_dir, min_mentions=min_mentions, aliases=(aliases or []) if given else None,
+        default_aliases=(not no_aliases) if given else None,
+    )
+    count = write_proposals(proposals, out, force=force)
+    new = sum(proposal.kind == "new" for proposal in proposals)
+    target = "stdout" if out == "-" else out
+    typer.echo(f"{count} proposal(s) written to {target}: {new} new entities, {count - new} known entities with "
+               "new spellings; review them, then pass the file with --aliases", err=True)
+
+
 @app.command()
 def explain(
     text: str = typer.Argument(..., help="The name to look up, e.g. 'Wolfowutsch'."),
