@@ -40,7 +40,7 @@ def with_registry():
     from entitykit.aliases import default_registry
     from entitykit.resolver import Resolver
 
-    return Resolver(default_registry())
+    return Resolver(default_registry(), gazetteer=True)  # the bundled knowledge, as Resolver.from_aliases() has it
 
 
 @pytest.fixture(scope="session")

@@ -103,7 +103,11 @@ def _check_mark(key, ids, population, kept, **facts):
         ("germania", [1], {}, {"weak": True}, None),  # Italian for Germany: a club, a ship in German text
         ("olbia", [1, 2], {1: 1_300_000, 2: 60_000}, {"main": frozenset({2})}, None),  # Sardinia's, not Antalya's old name
         ("lemberg", [1, 2], {1: 717_273, 2: 4_000}, {"main": frozenset({2})}, 1),  # a village's name: Lviv's
-        ("halle", [1, 2], {1: 237_865, 2: 40_000}, {"main": frozenset({2}), "home": frozenset({1})}, 1),
+        ("odessa", [1, 2], {1: 1_010_537, 2: 114_428}, {"main": frozenset({2}), "europe": frozenset({1})}, 1),
+        ("halle", [1, 2], {1: 237_865, 2: 40_000}, {"main": frozenset({2}), "europe": frozenset({1})}, 1),
+        ("manhattan", [1, 2], {1: 8_804_190, 2: 54_100}, {"main": frozenset({2})}, None),  # a borough of New York
+        ("paraguay", [1, 2], {1: 1_482_200}, {"countries": frozenset({2})}, 2),  # the country, not Asunción
+        ("luxemburg", [1, 2], {1: 76_684}, {"countries": frozenset({2})}, 2),
     ],
 )
 def test_the_build_drops_continents_foreign_country_names_and_towns_own_names(key, ids, population, facts, kept):

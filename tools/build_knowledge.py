@@ -156,18 +156,17 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
     countries = cache.get_countries()
     europe = {code for code, country in countries.items() if country["continentcode"] == "EU"}
     big_city_keys: dict[str, set[str]] = {}  # country code -> keys of its cities of 15,000+
-    main_names: dict[str, set[int]] = {}  # a European city's own name (not an alternate) -> the cities of that name
-    home: set[int] = set()  # places in German-speaking countries
+    main_names: dict[str, set[int]] = {}  # a city's own name (not an alternate) -> the cities of that name
+    european: set[int] = set()  # cities in Europe
     for city in cache.get_cities().values():
         code, people = city["countrycode"], city["population"]
         if code in FINE_COUNTRIES or (code in europe and people >= EUROPE_POPULATION) or people >= WORLD_POPULATION:
             names = [city["name"], *city["alternatenames"]]
             _add(index, names, city["geonameid"])
             population[city["geonameid"]] = people
-            if code in FINE_COUNTRIES:
-                home.add(city["geonameid"])
+            main_names.setdefault(normalize(city["name"]), set()).add(city["geonameid"])
             if code in europe:
-                main_names.setdefault(normalize(city["name"]), set()).add(city["geonameid"])
+                european.add(city["geonameid"])
             if people >= WORLD_POPULATION:
                 big_city_keys.setdefault(code.lower(), set()).update(normalize(name) for name in names)
     for country in countries.values():
@@ -202,7 +201,8 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
     world = world_regions()
     return {
         key: _gazetteer_mark(key, ids, population, main=frozenset(main_names.get(key, ())), weak=key not in strong,
-                             world_region=key in world, home=frozenset(home.intersection(ids)))
+                             world_region=key in world, europe=frozenset(european.intersection(ids)),
+                             countries=frozenset(country_ids.values()).intersection(ids))
         for key, ids in ordered.items()
     }
 
@@ -220,7 +220,7 @@ def world_regions() -> set[str]:
 # where it still tells two real places apart); DROPPED counts them by reason for the report.
 GAZETTEER_SHORTEST = 3  # letters: two-letter forms are codes and abbreviations (UB, NY)
 GAZETTEER_MARGIN = 5  # the most populous city wins a shared name by this factor, or none does
-GAZETTEER_BIG_CITY = 500_000  # a city this big wins its name over the region named after it (Moskau)
+GAZETTEER_BIG_CITY = 100_000  # a city this big wins its name over the region named after it (Moskau, Zürich, Ljubljana)
 GAZETTEER_COMMON_CITY = 100_000  # a common German word names a city only of this size (Essen, Halle)
 GAZETTEER_TOWN = 20_000  # a town this big keeps its own name from a bigger place's alternate name (Olbia)
 GAZETTEER_VILLAGE = 10_000  # a country or region wins its name over places smaller than this (Ukraine)
@@ -230,14 +230,15 @@ DROPPED: dict[str, list[str]] = {}
 def _gazetteer_mark(
     key: str, ids: list[int], population: dict[int, int], *,
     main: frozenset[int] = frozenset(), weak: bool = False, world_region: bool = False,
-    home: frozenset[int] = frozenset(),
+    europe: frozenset[int] = frozenset(), countries: frozenset[int] = frozenset(),
 ) -> list[int | str]:
     """``ids`` with the first marked ``=id`` when ``key`` names that place on its own, by the
     rules above; a dropped name is recorded in :data:`DROPPED` under its reason. ``main``: the
     cities whose own name (not an alternate) ``key`` is; ``weak``: only rigour's names of a
     country in other languages, or of a territory's parts and people, give it (*Germania*,
     *Mallorca* for Spain); ``world_region``: CLDR's name of a continent or world region (*Amerika*);
-    ``home``: the places in German-speaking countries (German text means Halle an der Saale)."""
+    ``europe``: the places in Europe (German news mean Halle an der Saale and Odesa, not the
+    Belgian Halle or Odessa, Texas); ``countries``: the countries among ``ids``."""
     from entitykit.knowledge import is_common_word
 
     def drop(reason: str) -> list[int | str]:
@@ -252,7 +253,9 @@ def _gazetteer_mark(
         return drop("only rigour's name of a country in another language, or of a territory's part or people")
     cities = [place for place in ids if place in population]
     regions = [place for place in ids if place not in population]
-    if cities and population[cities[0]] >= GAZETTEER_BIG_CITY:
+    if countries and len(regions) == 1:
+        first = regions[0]  # a country over any city of its name (Luxemburg, Paraguay, Singapur)
+    elif cities and population[cities[0]] >= GAZETTEER_BIG_CITY:
         first = cities[0]  # a big city over the region named after it (Moskau, Washington)
         if len(cities) > 1 and population[first] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
             return drop("shared by places of similar size")
@@ -267,7 +270,7 @@ def _gazetteer_mark(
         if len(cities) > 1 and population[cities[0]] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
             return drop("shared by places of similar size")
     towns = [place for place in main if place != first and population.get(place, 0) >= GAZETTEER_TOWN]
-    if towns and first not in main and first not in home:
+    if towns and first not in main and first not in europe:
         return drop("a town's own name and another name of a bigger place")  # Olbia, not Antalya
     if " " not in key and is_common_word(key) and population.get(first, GAZETTEER_COMMON_CITY) < GAZETTEER_COMMON_CITY:
         return drop("a common German word naming a small place")

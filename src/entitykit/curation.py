@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import InputError, MissingDependencyError
+from .mentions import UNREGISTERED_PREFIXES
 
 logger = logging.getLogger("entitykit")
 
@@ -44,7 +45,7 @@ __all__ = ["Proposal", "Context", "propose_aliases", "write_proposals", "EVIDENC
 
 EVIDENCE = "evidence"  # the record key of a proposal's review information (see entitykit.aliases)
 SNIPPET_CHARS = 60  # characters of context on each side of a mention
-_NEW = "new:"
+_NEW = UNREGISTERED_PREFIXES  # unknown names and gazetteer places: no registry record yet
 
 
 class Context(NamedTuple):
