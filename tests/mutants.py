@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ("src", "tests", "data", "examples", "notebooks", "pyproject.toml")
+COPY = ("src", "tests", "data", "examples", "notebooks", "tools", "pyproject.toml")
 IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis", "*.pyc", "*.egg-info")
 
 
@@ -48,6 +48,7 @@ CLUSTERING = "src/entitykit/clustering.py"
 COREF = "src/entitykit/coref.py"
 MENTIONS = "src/entitykit/mentions.py"
 CORPUS = "src/entitykit/corpus.py"
+BUILD = "tools/build_knowledge.py"
 CURATION = "src/entitykit/curation.py"
 ALIASES = "src/entitykit/aliases.py"
 
@@ -322,6 +323,62 @@ MUTANTS = [
         "                origin[entity.id] = source",
         "                pass",
         ("tests/test_curation.py::test_a_user_file_after_the_registry_may_extend_its_ids",),
+    ),
+    Mutant(
+        38, "gazetteer: a place name the registry lacks does not find the registry entity of its place",
+        RESOLVER,
+        "entity_id = self._registry_places().get(gazetteer_place(candidate_key))",
+        "entity_id = None",
+        ("tests/test_gazetteer.py::test_a_place_name_the_registry_lacks_finds_the_registry_entity_of_its_place",),
+    ),
+    Mutant(
+        39, "gazetteer: on even without the bundled knowledge (default_aliases=False)",
+        RESOLVER,
+        'settings.setdefault("gazetteer", default_aliases)',
+        'settings.setdefault("gazetteer", True)',
+        ("tests/test_gazetteer.py::test_without_the_bundled_knowledge_there_is_no_gazetteer",),
+    ),
+    Mutant(
+        40, "gazetteer: unknown names of one place are not grouped by their place",
+        CLUSTERING,
+        'if self.label == "LOC" and self.settings.gazetteer:  # names of one place',
+        'if False:  # names of one place',
+        ("tests/test_gazetteer.py::test_the_names_of_one_place_cluster_under_its_id",),
+    ),
+    Mutant(
+        41, "gazetteer build: the most populous city wins a shared name without a margin",
+        BUILD,
+        "if first in population and len(cities) > 1 and population[first] < GAZETTEER_MARGIN",
+        "if False and population[first] < GAZETTEER_MARGIN",
+        ("tests/test_gazetteer.py::test_the_build_keeps_a_name_for_one_place_only_by_its_rules",),
+    ),
+    Mutant(
+        42, "gazetteer build: continents and foreign names of countries name places alone",
+        BUILD,
+        "    if world_region:\n        return drop(\"a continent or world region\")\n    if weak:",
+        "    if False:",
+        ("tests/test_gazetteer.py::test_the_build_drops_continents_foreign_country_names_and_towns_own_names",),
+    ),
+    Mutant(
+        43, "gazetteer build: a town's own name goes to a bigger place's alternate name anywhere",
+        BUILD,
+        "if towns and first not in main and first not in europe:",
+        "if towns and first not in main and False:",
+        ("tests/test_gazetteer.py::test_the_build_drops_continents_foreign_country_names_and_towns_own_names",),
+    ),
+    Mutant(
+        44, "labels: an exact name of one entity of another label is refused (the NER's label splits it)",
+        RESOLVER,
+        "                if relabel is None and self._relabels(ids, clean):",
+        "                if False:",
+        ("tests/test_resolver.py::test_an_exact_name_of_one_entity_of_another_label_takes_it_and_its_label",),
+    ),
+    Mutant(
+        45, "labels: a name under 4 letters takes another label's entity",
+        RESOLVER,
+        "return len(ids) == 1 and sum(char.isalpha() for char in clean) >= 4",
+        "return len(ids) == 1",
+        ("tests/test_resolver.py::test_an_exact_name_of_one_entity_of_another_label_takes_it_and_its_label",),
     ),
 ]
 

@@ -103,10 +103,10 @@ def test_resolves_variants_to_the_registry(resolver, text, label, entity_id, met
         ("OSZ", "ORG", "org:osze"),
         ("OVK", "ORG", "org:ovks"),  # 3 letters: no slips for short acronyms
         ("OVKS", "ORG", "org:osze"),
-        ("Lukaschenko", "ORG", "per:alexander-lukaschenko"),  # persons only match persons
+        ("Lukaschenkow", "ORG", "per:alexander-lukaschenko"),  # across PER and the rest, exact names only
         ("Pinsker Zeitung", "ORG", "loc:pinsk"),
         ("Minsker", "MISC", "loc:minsk"),
-        ("Wolfowitsch", "LOC", "per:alexander-wolfowitsch"),
+        ("Wolfowutsch", "LOC", "per:alexander-wolfowitsch"),
         ("Organisation des Vertrauens über kommunale Selbstverwaltung", "ORG", "org:ovks"),
     ],
 )
@@ -485,3 +485,18 @@ def test_explain_says_which_alternate_decided():
     resolver = Resolver(AliasRegistry.from_sources(SLASH_RECORDS))
     chosen = resolver.candidates("Lviv/Lemberg", "LOC")[0]
     assert (chosen.entity_id, chosen.accepted, chosen.reason) == ("loc:lwiw", True, "chosen for 'Lviv', one of its alternates")
+
+
+@pytest.mark.parametrize(
+    "text, label, entity_id, corrected",
+    [
+        ("Belaruskalij", "PER", "org:belaruskali", "ORG"),  # the potash company, tagged PER by the NER
+        ("Tichanowskaja", "ORG", "per:swetlana-tichanowskaja", "PER"),
+        ("Lukaschenkos", "LOC", "per:alexander-lukaschenko", "PER"),  # a genitive of an exact name
+        ("Polen", "PER", "loc:polen", "LOC"),
+        ("EU", "PER", "new:per:eu", "PER"),  # too short to overrule the NER
+    ],
+)
+def test_an_exact_name_of_one_entity_of_another_label_takes_it_and_its_label(with_registry, text, label, entity_id, corrected):
+    result = with_registry.resolve(text, label)
+    assert (result.entity_id, result.label) == (entity_id, corrected)

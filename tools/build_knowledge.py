@@ -257,8 +257,6 @@ def _gazetteer_mark(
         first = regions[0]  # a country over any city of its name (Luxemburg, Paraguay, Singapur)
     elif cities and population[cities[0]] >= GAZETTEER_BIG_CITY:
         first = cities[0]  # a big city over the region named after it (Moskau, Washington)
-        if len(cities) > 1 and population[first] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
-            return drop("shared by places of similar size")
     elif len(regions) > 1:
         return drop("shared by several countries or regions")
     elif regions and cities and population[cities[0]] < GAZETTEER_VILLAGE:
@@ -267,8 +265,8 @@ def _gazetteer_mark(
         return drop("a country or region and a city")
     else:  # one region, or cities only
         first = cities[0] if cities else regions[0]
-        if len(cities) > 1 and population[cities[0]] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
-            return drop("shared by places of similar size")
+    if first in population and len(cities) > 1 and population[first] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
+        return drop("shared by places of similar size")
     towns = [place for place in main if place != first and population.get(place, 0) >= GAZETTEER_TOWN]
     if towns and first not in main and first not in europe:
         return drop("a town's own name and another name of a bigger place")  # Olbia, not Antalya

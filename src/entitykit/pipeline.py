@@ -757,8 +757,11 @@ class EntityResolver:
                 result = resolved.get((ent.start, ent.end))
                 kb_id = result.entity_id if result else ent.kb_id_
                 label = ent.label_
-                if result and result.label != label and kb_id.startswith(UNREGISTERED_PREFIXES):
-                    # the name's label in this document won the vote: the span takes it
+                if result and result.label != label and (
+                    kb_id.startswith(UNREGISTERED_PREFIXES) or (label == "PER") != (result.label == "PER")
+                ):
+                    # the name's label in this document won the vote, or the registry knows the
+                    # name under another label (Belaruskalij tagged PER): the span takes it
                     label, ner_labels[(ent.start, ent.end)] = result.label, label
                 ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=kb_id, span_id=ent.id_))
             doc.ents = ents

@@ -3,7 +3,9 @@
 Order of evidence for one mention (:meth:`Resolver.resolve`):
 
 1. ``exact`` / ``alias``: the normalised text (or its compound head or genitive stem) is a
-   name or alias in the registry. Exact hits never pay for fuzzy scoring.
+   name or alias in the registry. Exact hits never pay for fuzzy scoring. A name of one entity
+   of another label takes that entity and its label (the NER's slip: *Belaruskalij* tagged
+   PER is the company), if the name has 4 letters or more.
 2. ``translit``: a mention whose :func:`~entitykit.normalize.skeleton` equals a registry
    spelling, between scripts (*Лукашенко* ~ *Lukaschenko*) or between romanisations of an
    entity with a Cyrillic name (*Lukashenko* ~ *Lukaschenko*); never two Latin spellings of
@@ -25,8 +27,9 @@ takes the one entity its parts name (:func:`~entitykit.names.follow_alternates`)
 mention takes the entity of a full name in the same document, an acronym the long form the
 document defines it by) and ``cluster``
 (:mod:`entitykit.clustering`: unknown variants merged across the whole input; with the bundled
-knowledge, the names of one place the registry lacks share its ``geonames:`` id). Persons only
-match persons; ORG, LOC and MISC match each other with a penalty. Scores are 0-100.
+knowledge, the names of one place the registry lacks share its ``geonames:`` id). Persons match
+persons, and the rest only by an exact name (step 1); ORG, LOC and MISC match each other with a
+penalty. Scores are 0-100.
 
 >>> from entitykit.aliases import AliasRegistry
 >>> registry = AliasRegistry.from_sources([
@@ -323,6 +326,7 @@ class Resolver:
             keys.append((normalize(legal_stem), "alias", 95.0))  # Volkswagen AG -> Volkswagen
         if cyrillic:
             keys.append((normalize(transliterate_en(clean)), "translit", 95.0))
+        relabel: _Match | None = None  # an exact name of one entity of another label (the NER's slip)
         for candidate_key, method, score in keys:
             if not cyrillic and candidate_key in self._index.cyrillic_only:
                 continue
@@ -331,6 +335,8 @@ class Resolver:
                 continue
             picked = self._pick(ids, label, context, candidate_key)
             if picked is None:
+                if relabel is None and self._relabels(ids, clean):
+                    relabel = _Match(ids[0], score - 10.0, "alias", registry.spelling(ids[0], candidate_key))
                 continue
             entity_id, penalty = picked
             spelling = registry.spelling(entity_id, candidate_key)
@@ -339,6 +345,8 @@ class Resolver:
             if method == "exact" and normalize(registry[entity_id].name) != candidate_key:
                 method = "alias"
             return _Match(entity_id, score - penalty, method, spelling)
+        if relabel is not None:
+            return relabel
         name = parse_key(key, is_acronym(clean))
         # 2. transliteration: equal skeletons, between scripts or romanisations of one Cyrillic name
         skeletons = self._index.skeletons if cyrillic else self._index.romanised
@@ -363,6 +371,13 @@ class Resolver:
         if name.acronym:
             return self._match_acronym(name, label, context)
         return self._match_fuzzy(name, label, context)
+
+    @staticmethod
+    def _relabels(ids: tuple[str, ...], clean: str) -> bool:
+        """Whether a mention whose key is a name of ``ids`` only under other labels takes that
+        entity anyway (*Belaruskalij* tagged PER is the potash company): when the name is one
+        entity's and has 4 letters or more (*EU* tagged PER stays as it is)."""
+        return len(ids) == 1 and sum(char.isalpha() for char in clean) >= 4
 
     def _registry_places(self) -> dict[int, str]:
         """Gazetteer place -> the registry entity (LOC) that names it: by its canonical name (the
