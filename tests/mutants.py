@@ -362,8 +362,8 @@ MUTANTS = [
     Mutant(
         43, "gazetteer build: a town's own name goes to a bigger place's alternate name anywhere",
         BUILD,
-        "if towns and first not in main and first not in europe:",
-        "if towns and first not in main and False:",
+        "if towns and first in population and first not in main and first not in europe:",
+        "if towns and first in population and first not in main and False:",
         ("tests/test_gazetteer.py::test_the_build_drops_continents_foreign_country_names_and_towns_own_names",),
     ),
     Mutant(

@@ -268,7 +268,7 @@ def _gazetteer_mark(
     if first in population and len(cities) > 1 and population[first] < GAZETTEER_MARGIN * max(1, population[cities[1]]):
         return drop("shared by places of similar size")
     towns = [place for place in main if place != first and population.get(place, 0) >= GAZETTEER_TOWN]
-    if towns and first not in main and first not in europe:
+    if towns and first in population and first not in main and first not in europe:
         return drop("a town's own name and another name of a bigger place")  # Olbia, not Antalya
     if " " not in key and is_common_word(key) and population.get(first, GAZETTEER_COMMON_CITY) < GAZETTEER_COMMON_CITY:
         return drop("a common German word naming a small place")
