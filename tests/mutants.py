@@ -279,6 +279,57 @@ MUTANTS = [
         "decided = None",
         ("tests/test_clustering.py::test_a_slash_form_follows_its_parts_only_when_they_name_one_entity",),
     ),
+    Mutant(
+        32, "clustering: head nouns of one kind do not make one unit (Oblast / Gebiet / Region Wolgograd)",
+        CLUSTERING,
+        "unit = head_key(_display(group_root, self.label, self.table))",
+        "unit = None",
+        ("tests/test_head_nouns.py::test_one_region_under_several_head_nouns_is_one_entity_and_the_city_stays_apart",),
+    ),
+    Mutant(
+        33, "head nouns: a Rajon (district) counts as an Oblast (region)",
+        NAMES,
+        '**dict.fromkeys(("rajon", "raion", "rayon"), "district"),',
+        '**dict.fromkeys(("rajon", "raion", "rayon"), "region"),',
+        ("tests/test_head_nouns.py::test_other_kinds_or_cores_are_other_units",
+         "tests/test_head_nouns.py::test_one_region_under_several_head_nouns_is_one_entity_and_the_city_stays_apart"),
+    ),
+    Mutant(
+        34, "clustering: a place compound with an administrative head joins its city (Kirow-Gebiet ~ Kirow)",
+        CLUSTERING,
+        'compound_head(text) if label != "LOC" or place_head(text) is None else None',
+        "compound_head(text)",
+        ("tests/test_head_nouns.py::test_a_hyphenated_region_is_not_its_city",),
+    ),
+    Mutant(
+        35, "clustering: legal forms in front are kept (OAO Lukoil apart from Lukoil)",
+        CLUSTERING,
+        "                    leading_legal_form_stem(text),\n",
+        "",
+        ("tests/test_head_nouns.py::test_legal_forms_in_clustering",),
+    ),
+    Mutant(
+        36, "clustering: a closing legal form on a one-word brand falls away (Lukoil GmbH ~ Lukoil)",
+        CLUSTERING,
+        'legal_stem if legal_stem and " " in legal_stem.strip() else None,',
+        "legal_stem,",
+        ("tests/test_head_nouns.py::test_legal_forms_in_clustering",),
+    ),
+    Mutant(
+        37, "clustering: an abbreviation with two readings joins one of them (Allg. Zeitung)",
+        CLUSTERING,
+        "            if len(readings) == 1:\n",
+        "            if readings:\n",
+        ("tests/test_head_nouns.py::test_an_abbreviation_with_two_readings_joins_neither",),
+    ),
+    Mutant(
+        38, "names: an abbreviated word need not be the start of the written-out one",
+        NAMES,
+        "if len(stem) < 3 or len(full) <= len(stem) or not full.startswith(stem) or not stem.isalpha():",
+        "if len(stem) < 3 or not stem.isalpha():",
+        ("tests/test_head_nouns.py::test_abbreviated_words",
+         "tests/test_head_nouns.py::test_an_abbreviated_form_joins_the_one_form_it_abbreviates"),
+    ),
 ]
 
 
