@@ -48,7 +48,7 @@ from .normalize import (
     normalize,
     slash_parts,
 )
-from .normalize import leading_legal_form_stem
+from .normalize import leading_legal_form_stem, republic_stem
 
 __all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
 
@@ -367,7 +367,8 @@ class _LabelClustering:
 
     def _shorter_forms(self) -> dict[str, str]:
         """Forms that are another form plus a genitive -s or a generic compound head -> that form;
-        not persons: a form plus legal forms in front (*OAO Lukoil*, *PJSC MMC Norilsk Nickel*),
+        not persons: a form plus legal forms in front (*OAO Lukoil*, *PJSC MMC Norilsk Nickel*) or
+        *Respublika* (:func:`~entitykit.normalize.republic_stem`),
         a name of two words or more plus a closing legal form (*Sberbank Europe AG*), a form
         with words abbreviated (*Europ. Kommission*, :meth:`_abbreviated`).
 
@@ -393,6 +394,7 @@ class _LabelClustering:
                 legal_stem = legal_form_stem(text)
                 shorter_forms += [
                     leading_legal_form_stem(text),
+                    republic_stem(text),  # Respublika Dagestan -> (Republik) Dagestan
                     legal_stem if legal_stem and " " in legal_stem.strip() else None,
                 ]
             for shorter in shorter_forms:
