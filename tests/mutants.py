@@ -330,6 +330,34 @@ MUTANTS = [
         ("tests/test_head_nouns.py::test_abbreviated_words",
          "tests/test_head_nouns.py::test_an_abbreviated_form_joins_the_one_form_it_abbreviates"),
     ),
+    Mutant(
+        39, "normalize: a word for a company in front stays (Ölkonzern Rosneft apart from Rosneft)",
+        "src/entitykit/normalize.py",
+        'or (key.endswith("konzern") and key.replace("-", "").isalpha())',
+        "",
+        ("tests/test_head_nouns.py::test_legal_forms_in_front_fall_away",),
+    ),
+    Mutant(
+        40, "clustering: Respublika in front stays (Respublika Dagestan apart from Republik Dagestan)",
+        CLUSTERING,
+        "                    republic_stem(text),  # Respublika Dagestan -> (Republik) Dagestan\n",
+        "",
+        ("tests/test_head_nouns.py::test_republic_in_front_falls_away",),
+    ),
+    Mutant(
+        41, "head nouns: a Lithuanian genitive before apskritis is read as written (Vilniaus)",
+        NAMES,
+        'if adjective and head == "apskritis":',
+        "if False:",
+        ("tests/test_head_nouns.py::test_head_nouns_of_one_kind_name_one_unit",),
+    ),
+    Mutant(
+        42, "clustering: a genitive of a hyphenated name misses the name written as one word (Nordatlantik-Paktes)",
+        CLUSTERING,
+        "shorter_key = compact.get(_compact(shorter_key), shorter_key)",
+        "pass",
+        ("tests/test_head_nouns.py::test_a_genitive_of_a_hyphenated_name_meets_the_name_written_as_one_word",),
+    ),
 ]
 
 

@@ -41,6 +41,9 @@ def ids(forms: list[tuple[str, str]]) -> dict[str, str]:
         ("Region Krasnojarsk", "Kraj Krasnojarsk"),
         ("Oblast Kirov", "Gebiet Kirow"),  # English and German romanisation
         ("Distrikts Vilnius", "Bezirk Vilnius"),
+        ("Vilniaus Apskritis", "Bezirk Vilnius"),  # Lithuanian genitive
+        ("Kauno apskritis", "Bezirk Kaunas"),
+        ("Klaipėdos apskritis", "Bezirk Klaipėda"),
         ("Kernkraftwerk Ostrowez", "AKW Ostrowez"),
         ("Atomkraftwerk Ostrowez", "AKW Ostrowez"),
     ],
@@ -119,6 +122,11 @@ def test_republic_in_front_falls_away(a, b):
         ("NK Jukos", "Jukos"),
         ("OAO Tatneft", "Tatneft"),
         ("PJSC MMC Norilsk Nickel", "Norilsk Nickel"),
+        ("Ölkonzern Rosneft", "Rosneft"),
+        ("Aral-Mutterkonzern BP", "BP"),
+        ("Konzern Gazprom", "Gazprom"),
+        ("Firma SLAV Handel", "SLAV Handel"),
+        ("Bank Austria", None),
         ("Lukoil", None),
         ("OAO", None),
         ("São Paulo", None),  # not ЗАО
@@ -136,6 +144,7 @@ def test_legal_forms_in_front_fall_away(text, stem):
         ("PАО Gazprom", "Gazprom", True),
         ("NK Jukos", "Jukos", True),
         ("PJSC MMC Norilsk Nickel", "Norilsk Nickel", True),
+        ("Konzern Gazprom", "Gazprom", True),
         ("Sberbank Europe AG", "Sberbank Europe", True),  # a closing form on a name of two words
         ("Lukoil Hamburg GmbH", "Lukoil Hamburg", True),
         ("Lukoil GmbH", "Lukoil", False),  # the German subsidiary

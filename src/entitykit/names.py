@@ -519,11 +519,20 @@ def _head_kind(word: str) -> str | None:
     return None
 
 
-def _core_word(word: str, adjective: bool) -> str:
+# Lithuanian genitives before *apskritis* (county) -> nominative: Vilniaus -> Vilnius, Alytaus ->
+# Alytus, Kauno -> Kaunas, Klaipedos -> Klaipeda, Marijampoles -> Marijampole
+_LITHUANIAN_GENITIVES = (("iaus", "ius"), ("aus", "us"), ("os", "a"), ("es", "e"), ("o", "as"))
+
+
+def _core_word(word: str, adjective: bool, head: str = "") -> str:
     """A core word without an adjective ending (before a head) and without a final ``-sk``, so
     that *Swerdlowskaja*, *Swerdlowsker* and *Swerdlowsk* meet, and *Leningradskaja* meets
-    *Leningrad*."""
-    if adjective:
+    *Leningrad*; a Lithuanian genitive before *apskritis* in the nominative."""
+    if adjective and head == "apskritis":
+        for genitive, nominative in _LITHUANIAN_GENITIVES:
+            if word.endswith(genitive) and len(word) > len(genitive) + 2:
+                return token_skeleton(word[: -len(genitive)] + nominative)
+    elif adjective:
         slavic = _SLAVIC_ADJECTIVE.fullmatch(word)
         if slavic:
             word = slavic.group(1)
@@ -558,7 +567,7 @@ def place_head(text: str) -> PlaceHead | None:
         return None
     if any(word in FUNCTION_WORDS or _head_kind(word) or not word.isalpha() for word in core):
         return None  # *Gebiet bei Moskau*, *Oblast 1990*: no name of a unit
-    cores = [token_skeleton(word) for word in core[:-1]] + [_core_word(core[-1], adjective)]
+    cores = [token_skeleton(word) for word in core[:-1]] + [_core_word(core[-1], adjective, words[-1])]
     if sum(map(len, cores)) < 3:
         return None
     return PlaceHead(kind, " ".join(cores))

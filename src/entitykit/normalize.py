@@ -570,20 +570,32 @@ def compound_head(text: str) -> str | None:
 LEADING_LEGAL_FORMS = frozenset(
     "oao pao zao ooo ao pjsc jsc ojsc cjsc nk mmc gmk tov pat prat uab".split()
 )
+# Words for a company in front of its name, an apposition the NER span took along (*Ölkonzern
+# Rosneft*, *Aral-Mutterkonzern BP*, *Firma SLAV Handel*); not *Bank* or *Gruppe*, which start
+# names (*Bank Austria*).
+COMPANY_WORDS = frozenset({"firma", "unternehmen"})
+
+
+def _company_word(word: str) -> bool:
+    key = normalize(word)
+    return key in LEADING_LEGAL_FORMS or key in COMPANY_WORDS or (key.endswith("konzern") and key.replace("-", "").isalpha())
 
 
 def leading_legal_form_stem(text: str) -> str | None:
-    """The name without the legal forms in front of it (:data:`LEADING_LEGAL_FORMS`), or ``None``
-    when there is none; a name that is only legal forms has no stem.
+    """The name without the legal forms (:data:`LEADING_LEGAL_FORMS`) or words for a company
+    (:data:`COMPANY_WORDS`, *…konzern*) in front of it, or ``None`` when there are none; a name
+    that is only such words has no stem.
 
     >>> leading_legal_form_stem("OAO Lukoil"), leading_legal_form_stem("PJSC MMC Norilsk Nickel")
     ('Lukoil', 'Norilsk Nickel')
-    >>> leading_legal_form_stem("PАО Gazprom"), leading_legal_form_stem("Lukoil") is None, leading_legal_form_stem("OAO") is None
-    ('Gazprom', True, True)
+    >>> leading_legal_form_stem("PАО Gazprom"), leading_legal_form_stem("Ölkonzern Rosneft")
+    ('Gazprom', 'Rosneft')
+    >>> leading_legal_form_stem("Lukoil") is None, leading_legal_form_stem("OAO") is None
+    (True, True)
     """
     words = text.split()
     start = 0
-    while start < len(words) - 1 and normalize(words[start]) in LEADING_LEGAL_FORMS:
+    while start < len(words) - 1 and _company_word(words[start]):
         start += 1
     if start == 0:
         return None
