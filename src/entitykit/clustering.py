@@ -33,9 +33,14 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
+<<<<<<< HEAD
 from .knowledge import gazetteer_place, one_city, place_reference
+=======
+from .knowledge import legal_form_stem, one_city
+>>>>>>> wt-org
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import Name, compare, follow_alternates, known_apart, parse_key, token_skeleton, too_short_for_skeleton
+from .names import abbreviates, head_key, inflection_stem, place_head  # organisations and places
 from .normalize import (
     FUNCTION_WORDS,
     compound_head,
@@ -47,6 +52,7 @@ from .normalize import (
     normalize,
     slash_parts,
 )
+from .normalize import leading_legal_form_stem, republic_stem
 
 __all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
 
@@ -378,32 +384,80 @@ class _LabelClustering:
         return target, next(part_key for part_key, found in zip(part_keys, landed) if found == target), 100.0
 
     def _shorter_forms(self) -> dict[str, str]:
-        """Forms that are another form plus a genitive -s or a generic compound head -> that form.
+        """Forms that are another form plus a genitive -s or a generic compound head -> that form;
+        not persons: a form plus legal forms in front (*OAO Lukoil*, *PJSC MMC Norilsk Nickel*) or
+        *Respublika* (:func:`~entitykit.normalize.republic_stem`),
+        a name of two words or more plus a closing legal form (*Sberbank Europe AG*), a form
+        with words abbreviated (*Europ. Kommission*, :meth:`_abbreviated`).
 
-        Not a legal form: *Lukoil GmbH* is as often the German subsidiary as *Lukoil* itself,
-        and the string cannot tell; the registry can (:meth:`Resolver.resolve`)."""
+        Not a closing legal form on one word: *Lukoil GmbH* is as often the German subsidiary as
+        *Lukoil* itself, *Yandex N.V.* the Dutch holding, and the string cannot tell; the
+        registry can (:meth:`Resolver.resolve`). Not a place's compound head when the head is an
+        administrative one: *Kirow-Gebiet* is the region, not the city *Kirow*."""
         label, names = self.label, self.names
         parent: dict[str, str] = {}
+        compact = {} if label == "PER" else {_compact(key): key for key in sorted(self.keys) if len(_compact(key)) >= SHORTEST_COMPACT}
         for key in self.keys:
             text = self.table[(key, label)].texts.most_common(1)[0][0]
             # Lukas is not the genitive of Luka: a person's stem needs 5 letters (Putins -> Putin),
             # a place's 3 (Kiews -> Kiew)
             shortest = 5 if label == "PER" else 3
             stem = genitive_stem(text)
-            shorter_forms = [stem, compound_head(text)]
+            shorter_forms = [stem, compound_head(text) if label != "LOC" or place_head(text) is None else None]
             if stem and stem.endswith("e") and label != "PER":
                 shorter_forms.append(stem[:-1])  # Unionsstaates -> Unionsstaat
             if label != "PER" and text.endswith("en") and len(text) > 6:
                 shorter_forms.append(text[:-1])  # a dative plural: Niederlanden -> Niederlande
+            if label != "PER":
+                legal_stem = legal_form_stem(text)
+                shorter_forms += [
+                    leading_legal_form_stem(text),
+                    republic_stem(text),  # Respublika Dagestan -> (Republik) Dagestan
+                    legal_stem if legal_stem and " " in legal_stem.strip() else None,
+                ]
             for shorter in shorter_forms:
                 if shorter:
                     shorter_key = normalize(shorter)
+                    if shorter_key not in names and label != "PER":  # Nordatlantik-Pakt(e)s -> Nordatlantikpakt
+                        shorter_key = compact.get(_compact(shorter_key), shorter_key)
                     if shorter_key != key and shorter_key in names and (
                         len(shorter_key) >= shortest or names[shorter_key].acronym
                     ):
                         parent[key] = shorter_key
                         break
+        if label != "PER":
+            for key, long_key in self._abbreviated().items():
+                parent.setdefault(key, long_key)
         return parent
+
+    def _abbreviated(self) -> dict[str, str]:
+        """Forms with words abbreviated by a dot -> the form they abbreviate
+        (:func:`~entitykit.names.abbreviates`: *Europ. Investitionsbank* -> *Europäische
+        Investitionsbank*), when the forms they may abbreviate differ only by case endings
+        (*Europäischen Investitionsbank*); the most mentioned of them."""
+        label, table = self.label, self.table
+        texts = {key: _display(key, label, table) for key in self.keys}
+        shortened = [key for key, text in texts.items() if _ABBREVIATED.search(text)]
+        if not shortened:
+            return {}
+        by_word: dict[tuple[int, str], list[str]] = defaultdict(list)  # (words, a written-out word) -> keys
+        for key, text in texts.items():
+            words = text.split()
+            for word in set(words):
+                if not word.endswith("."):
+                    by_word[(len(words), normalize(word))].append(key)
+        found: dict[str, str] = {}
+        for key in shortened:
+            words = texts[key].split()
+            written_out = [normalize(word) for word in words if not word.endswith(".")]
+            if not written_out:
+                continue
+            longest = max(written_out, key=len)
+            candidates = [other for other in by_word.get((len(words), longest), ()) if other != key and abbreviates(texts[key], texts[other])]
+            readings = {tuple(inflection_stem(token) for token in self.names[other].tokens) for other in candidates}
+            if len(readings) == 1:
+                found[key] = max(candidates, key=lambda other: (table[(other, label)].count, other))
+        return found
 
     def _groups(self, parent: dict[str, str]) -> dict[str, list[str]]:
         """Forms under their shortest form; then groups whose roots share a skeleton merge."""
@@ -443,6 +497,14 @@ class _LabelClustering:
                 if place is not None and group_root not in merged:
                     other = by_place.setdefault(place, group_root)
                     if other != group_root and self._agree([group_root], [other], self.context[other]):
+                        merged[group_root] = other
+        if self.label != "PER":  # one unit under head nouns of one kind: Oblast / Gebiet / Region Wolgograd
+            by_head: dict[str, str] = {}
+            for group_root in sorted(groups):
+                unit = head_key(_display(group_root, self.label, self.table))
+                if unit is not None and group_root not in merged:
+                    other = by_head.setdefault(unit, group_root)
+                    if other != group_root:
                         merged[group_root] = other
         # equal skeletons are one group too (transliteration variants)
         by_skeleton: dict[str, str] = {}
@@ -593,6 +655,10 @@ SHARED_CONTEXT = 2
 SHORTEST_COMPACT = 8
 
 
+# A word of three letters or more abbreviated by a dot: Europ. Kommission, Rep. Lettland
+_ABBREVIATED = re.compile(r"\w{3,}\.(?:\s|$)")
+
+
 def _compact(key: str) -> str:
     return key.replace(" ", "").replace("-", "").replace("'", "")
 
@@ -644,6 +710,8 @@ def _canonical(members: list[str], label: str, table: dict[Form, _Entry]) -> tup
             and text[:1].isupper()
             and not (stem and normalize(stem) in present)  # not the genitive of another variant
             and not (compound_head(text) and normalize(compound_head(text) or "") in present)
+            # not abbreviated, not with a legal form in front of another variant (*OAO Lukoil*)
+            and not (label != "PER" and (_ABBREVIATED.search(text) or normalize(leading_legal_form_stem(text) or "") in present))
         )
         return (not well_formed, -entry.count, text.casefold(), text), text
 

@@ -39,7 +39,8 @@ from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acrony
 
 __all__ = [
     "Name", "Verdict", "compare_names", "compare", "known_apart", "alternate_reason", "follow_alternates",
-    "parse", "parse_key", "initials", "acronym_slip",
+    "parse", "parse_key", "initials", "acronym_slip", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS",
+    "abbreviates",
 ]
 
 # One-word names shorter than this (in letters of the key) never merge by transliteration alone.
@@ -479,3 +480,137 @@ def _compare_acronyms(a: Name, b: Name) -> Verdict:
     if letters and letters == acronym.letters:
         return Verdict(True, 95.0, "acronym of the long form")
     return Verdict(False, 0.0, "acronym does not match the initials of the long form")
+
+
+# --- places and organisations: head nouns and abbreviated words -------------------------------
+
+# Head nouns of administrative units and facilities, by kind: two names with heads of one kind and
+# the same core name one unit (*Oblast Wolgograd*, *Gebiet Wolgograd*, *Wolgograd Region*), while
+# the bare name is another (the city *Wolgograd*). Kinds stay apart where German keeps them apart:
+# a *Rajon* is a district inside an *Oblast*; a *Bezirk*, *Distrikt* or Lithuanian *apskritis* is
+# a county, translated either way; a Prussian *Provinz Niederschlesien* is not the Polish
+# *Woiwodschaft Niederschlesien*. *Republik* is a title (:data:`~entitykit.normalize.TITLES`):
+# *Republik Dagestan* is Dagestan.
+HEAD_NOUNS: dict[str, str] = {
+    **dict.fromkeys(("oblast", "oblastj", "oblasti", "woblasz", "voblast", "gebiet", "region", "kraj", "krai"), "region"),
+    **dict.fromkeys(("rajon", "raion", "rayon"), "district"),
+    **dict.fromkeys(("bezirk", "distrikt", "apskritis"), "county"),
+    **dict.fromkeys(("provinz", "province"), "province"),
+    **dict.fromkeys(("woiwodschaft", "wojewodschaft", "voivodeship"), "voivodeship"),
+    **dict.fromkeys(("kernkraftwerk", "atomkraftwerk", "akw", "kkw"), "nuclear plant"),
+}
+# Adjectives of a place before a head: Russian *Leningradskaja*, *Swerdlowskaja*, German *Kaliningrader*
+_SLAVIC_ADJECTIVE = re.compile(r"(.{3,}sk)(?:aja|aya|ij|iy|oj|oi|yj|yi|oje|oe|a|e)")
+
+
+class PlaceHead(NamedTuple):
+    """A place or facility name read as a head noun and a core (:func:`place_head`)."""
+
+    kind: str  # a value of HEAD_NOUNS: region, district, county, province, voivodeship, nuclear plant
+    core: str  # the core name as skeletons, inflection and adjective endings gone
+
+
+def _head_kind(word: str) -> str | None:
+    for ending in ("", "s", "es"):  # Gebiets, Gebietes, Bezirks, AKWs
+        if word.endswith(ending):
+            kind = HEAD_NOUNS.get(word[: len(word) - len(ending)])
+            if kind:
+                return kind
+    return None
+
+
+# Lithuanian genitives before *apskritis* (county) -> nominative: Vilniaus -> Vilnius, Alytaus ->
+# Alytus, Kauno -> Kaunas, Klaipedos -> Klaipeda, Marijampoles -> Marijampole
+_LITHUANIAN_GENITIVES = (("iaus", "ius"), ("aus", "us"), ("os", "a"), ("es", "e"), ("o", "as"))
+
+
+def _core_word(word: str, adjective: bool, head: str = "") -> str:
+    """A core word without an adjective ending (before a head) and without a final ``-sk``, so
+    that *Swerdlowskaja*, *Swerdlowsker* and *Swerdlowsk* meet, and *Leningradskaja* meets
+    *Leningrad*; a Lithuanian genitive before *apskritis* in the nominative."""
+    if adjective and head == "apskritis":
+        for genitive, nominative in _LITHUANIAN_GENITIVES:
+            if word.endswith(genitive) and len(word) > len(genitive) + 2:
+                return token_skeleton(word[: -len(genitive)] + nominative)
+    elif adjective:
+        slavic = _SLAVIC_ADJECTIVE.fullmatch(word)
+        if slavic:
+            word = slavic.group(1)
+        elif word.endswith("er") and len(word) >= 6:
+            word = word[:-2]
+    if word.endswith("sk") and len(word) > 4:
+        word = word[:-2]
+    return token_skeleton(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def place_head(text: str) -> PlaceHead | None:
+    """The head noun's kind and the core of a name with a head noun in front or behind
+    (:data:`HEAD_NOUNS`), inflected or hyphenated; None for a name without one (a bare city).
+
+    >>> place_head("Gebietes Wolgograd") == place_head("Wolgograd Oblast") == place_head("Region Wolgograd")
+    True
+    >>> place_head("Leningradskaja Oblast‘") == place_head("Oblast Leningrad"), place_head("Kirow-Gebiets").kind
+    (True, 'region')
+    >>> place_head("Wolgograd") is None, place_head("Rajon Lwiw") == place_head("Oblast Lwiw")
+    (True, False)
+    """
+    words = [word for word in _SPLIT.split(normalize(text)) if word]
+    if len(words) < 2:
+        return None
+    first, last = _head_kind(words[0]), _head_kind(words[-1])
+    if first and not last:
+        kind, core, adjective = first, words[1:], False
+    elif last and not first:
+        kind, core, adjective = last, words[:-1], len(words) == 2
+    else:
+        return None
+    if any(word in FUNCTION_WORDS or _head_kind(word) or not word.isalpha() for word in core):
+        return None  # *Gebiet bei Moskau*, *Oblast 1990*: no name of a unit
+    cores = [token_skeleton(word) for word in core[:-1]] + [_core_word(core[-1], adjective, words[-1])]
+    if sum(map(len, cores)) < 3:
+        return None
+    return PlaceHead(kind, " ".join(cores))
+
+
+def head_key(text: str) -> str | None:
+    """A key equal for the names of one administrative unit or facility with head nouns of one
+    kind (:func:`place_head`), ``kind:core``; None for a name without a head noun. An index of
+    such keys finds *Oblast Wolgograd* for *Gebiet Wolgograd* and never for *Wolgograd*.
+
+    >>> head_key("Kaliningrader Gebiet") == head_key("Oblast Kaliningrad"), head_key("Kaliningrad")
+    (True, None)
+    >>> head_key("AKW Ostrowez") == head_key("Kernkraftwerk Ostrowez")
+    True
+    """
+    head = place_head(text)
+    return f"{head.kind}:{head.core}" if head else None
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Whether ``short`` is ``long`` with words abbreviated by a dot (*Europ. Kommission* /
+    *Europäische Kommission*, *Lett. SSR* / *Lettische SSR*): as many words, each abbreviated
+    word (three letters or more before its dot) the start of the longer word at its place, every
+    other word equal, and one word at least written out in both. Not for persons: *A. Merkel*
+    is an initial, see :func:`compare`.
+
+    >>> abbreviates("Europ. Kommission", "Europäische Kommission"), abbreviates("Lett. SSR", "Lettische SSR")
+    (True, True)
+    >>> abbreviates("Europ. Kommission", "Europäische Zentralbank"), abbreviates("Europ. Union", "Europ. Union")
+    (False, False)
+    """
+    short_words, long_words = short.split(), long.split()
+    if len(short_words) != len(long_words):
+        return False
+    abbreviated = written_out = 0
+    for word, other in zip(short_words, long_words):
+        if word.endswith(".") and not other.endswith("."):
+            stem, full = normalize(word), normalize(other)
+            if len(stem) < 3 or len(full) <= len(stem) or not full.startswith(stem) or not stem.isalpha():
+                return False
+            abbreviated += 1
+        elif normalize(word) == normalize(other) and normalize(word):
+            written_out += 1
+        else:
+            return False
+    return abbreviated > 0 and written_out > 0

@@ -58,6 +58,9 @@ __all__ = [
     "variant_keys",
     "slugify",
     "FUNCTION_WORDS",
+    "LEADING_LEGAL_FORMS",
+    "leading_legal_form_stem",
+    "republic_stem",
 ]
 
 
@@ -556,6 +559,63 @@ def compound_head(text: str) -> str | None:
     folded_rest = _fold_word(rest.rsplit("-", 1)[-1])
     if first[:1].isupper() and folded_rest.endswith(GENERIC_HEADS):
         return first
+    return None
+
+
+# Legal forms and company types written *in front of* the name, as in Russia and its
+# neighbours (*OAO Lukoil*, *PAO Gazprom*, *NK Jukos* = Neftjanaja Kompanija, *PJSC MMC Norilsk
+# Nickel*, Ukrainian *TOV*, *PAT*, Lithuanian *UAB*), folded (not *ЗАО* read as *sao*: São Paulo):
+# they name the company itself, while a closing German form on a brand (*Lukoil GmbH*) often
+# names a subsidiary.
+LEADING_LEGAL_FORMS = frozenset(
+    "oao pao zao ooo ao pjsc jsc ojsc cjsc nk mmc gmk tov pat prat uab".split()
+)
+# Words for a company in front of its name, an apposition the NER span took along (*Ölkonzern
+# Rosneft*, *Aral-Mutterkonzern BP*, *Firma SLAV Handel*); not *Bank* or *Gruppe*, which start
+# names (*Bank Austria*).
+COMPANY_WORDS = frozenset({"firma", "unternehmen"})
+
+
+def _company_word(word: str) -> bool:
+    key = normalize(word)
+    return key in LEADING_LEGAL_FORMS or key in COMPANY_WORDS or (key.endswith("konzern") and key.replace("-", "").isalpha())
+
+
+def leading_legal_form_stem(text: str) -> str | None:
+    """The name without the legal forms (:data:`LEADING_LEGAL_FORMS`) or words for a company
+    (:data:`COMPANY_WORDS`, *…konzern*) in front of it, or ``None`` when there are none; a name
+    that is only such words has no stem.
+
+    >>> leading_legal_form_stem("OAO Lukoil"), leading_legal_form_stem("PJSC MMC Norilsk Nickel")
+    ('Lukoil', 'Norilsk Nickel')
+    >>> leading_legal_form_stem("PАО Gazprom"), leading_legal_form_stem("Ölkonzern Rosneft")
+    ('Gazprom', 'Rosneft')
+    >>> leading_legal_form_stem("Lukoil") is None, leading_legal_form_stem("OAO") is None
+    (True, True)
+    """
+    words = text.split()
+    start = 0
+    while start < len(words) - 1 and _company_word(words[start]):
+        start += 1
+    if start == 0:
+        return None
+    return " ".join(words[start:])
+
+
+# *Republik* in front is a title (:data:`TITLES`); these spellings of it are not, as the name
+# lists of :mod:`entitykit.knowledge` hold *Respublika Altai* as a key of its own.
+REPUBLIC_WORDS = frozenset({"respublika", "republika", "rep"})
+
+
+def republic_stem(text: str) -> str | None:
+    """The name without *Respublika* or *Rep.* in front, or ``None`` when there is none.
+
+    >>> republic_stem("Respublika Dagestan"), republic_stem("Rep. Lettland"), republic_stem("Dagestan") is None
+    ('Dagestan', 'Lettland', True)
+    """
+    first, _, rest = text.strip().partition(" ")
+    if rest and normalize(first) in REPUBLIC_WORDS:
+        return rest.strip()
     return None
 
 
