@@ -33,11 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
-<<<<<<< HEAD
-from .knowledge import gazetteer_place, one_city, place_reference
-=======
-from .knowledge import legal_form_stem, one_city
->>>>>>> wt-org
+from .knowledge import gazetteer_place, legal_form_stem, one_city, place_reference
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import Name, compare, follow_alternates, known_apart, parse_key, token_skeleton, too_short_for_skeleton
 from .names import abbreviates, head_key, inflection_stem, place_head  # organisations and places
