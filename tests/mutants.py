@@ -459,6 +459,13 @@ MUTANTS = [
         "pass",
         ("tests/test_head_nouns.py::test_a_genitive_of_a_hyphenated_name_meets_the_name_written_as_one_word",),
     ),
+    Mutant(
+        57, "resolver: a registry unit is not found under another head noun (Gebiet / Oblast Minsk)",
+        RESOLVER,
+        "        if len(owners) == 1:\n            (entity_id,) = owners",
+        "        if False:\n            (entity_id,) = owners",
+        ("tests/test_resolver.py::test_registry_units_are_found_under_another_head_noun_and_legal_forms_in_front_fall_away",),
+    ),
 ]
 
 

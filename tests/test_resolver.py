@@ -500,3 +500,21 @@ def test_explain_says_which_alternate_decided():
 def test_an_exact_name_of_one_entity_of_another_label_takes_it_and_its_label(with_registry, text, label, entity_id, corrected):
     result = with_registry.resolve(text, label)
     assert (result.entity_id, result.label) == (entity_id, corrected)
+
+
+def test_registry_units_are_found_under_another_head_noun_and_legal_forms_in_front_fall_away():
+    registry = AliasRegistry.from_sources([
+        {"id": "loc:gebiet-minsk", "label": "LOC", "name": "Gebiet Minsk", "aliases": []},
+        {"id": "loc:minsk", "label": "LOC", "name": "Minsk", "aliases": []},
+        {"id": "org:gazprom", "label": "ORG", "name": "Gazprom", "aliases": []},
+    ])
+    resolver = Resolver(registry)
+    found = {text: resolver.resolve(text, label).entity_id for text, label in [
+        ("Minsker Gebiet", "LOC"), ("Oblast Minsk", "LOC"), ("Minsk", "LOC"), ("Rajon Minsk", "LOC"),
+        ("PAO Gazprom", "ORG"), ("Ölkonzern Gazprom", "ORG"),
+    ]}
+    assert found == {
+        "Minsker Gebiet": "loc:gebiet-minsk", "Oblast Minsk": "loc:gebiet-minsk", "Minsk": "loc:minsk",
+        "Rajon Minsk": "new:loc:rajon-minsk",  # a district is not the region
+        "PAO Gazprom": "org:gazprom", "Ölkonzern Gazprom": "org:gazprom",
+    }

@@ -64,6 +64,7 @@ from .knowledge import gazetteer_place, legal_form_stem, main_place
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
+    head_key,
     Verdict,
     compare,
     follow_alternates,
@@ -79,7 +80,9 @@ from .normalize import (
     genitive_stem,
     has_cyrillic,
     is_acronym,
+    leading_legal_form_stem,
     normalize,
+    republic_stem,
     slash_parts,
     transliterate_en,
 )
@@ -124,6 +127,7 @@ class _RegistryIndex:
         self.skeletons: dict[str, set[str]] = defaultdict(set)
         self.romanised: dict[str, set[str]] = defaultdict(set)
         self.full_names: dict[str, list[str]] = defaultdict(list)  # PER id -> keys with first names
+        self.heads: dict[str, set[str]] = defaultdict(set)  # head key (region:wolgograd) -> LOC/ORG ids
         self.acronyms: AcronymIndex[str] = AcronymIndex()
         self.tokens = TokenIndex()
         acronym_keys = {
@@ -138,6 +142,12 @@ class _RegistryIndex:
             normalize(alias) for entity in registry if entity.label != "PER" for alias in entity.names
             if has_cyrillic(alias)
         } - latin_keys
+        for entity in registry:
+            if entity.label in ("LOC", "ORG"):
+                for alias in entity.names:
+                    head = head_key(alias)
+                    if head:
+                        self.heads[head].add(entity.id)
         for key, ids in registry.keys():
             form_id = len(self.forms)
             self.forms.append(key)
@@ -321,9 +331,11 @@ class Resolver:
         stem = genitive_stem(clean)
         if stem:
             keys.append((normalize(stem), "alias", 95.0))
-        legal_stem = legal_form_stem(clean) if label != "PER" else None
-        if legal_stem:
-            keys.append((normalize(legal_stem), "alias", 95.0))  # Volkswagen AG -> Volkswagen
+        if label != "PER":
+            # Volkswagen AG, OAO Lukoil, Ölkonzern Rosneft -> the company; Respublika Dagestan -> Dagestan
+            for stem in (legal_form_stem(clean), leading_legal_form_stem(clean), republic_stem(clean)):
+                if stem:
+                    keys.append((normalize(stem), "alias", 95.0))
         if cyrillic:
             keys.append((normalize(transliterate_en(clean)), "translit", 95.0))
         relabel: _Match | None = None  # an exact name of one entity of another label (the NER's slip)
@@ -361,6 +373,12 @@ class Resolver:
                     entity_id, penalty = picked
                     matched = self._spelling_by_skeleton(entity_id, candidate.skel)
                     return _Match(entity_id, 92.0 - penalty, "translit", matched)
+        # 2b. one administrative unit or facility under another head noun (Gebiet / Oblast Minsk)
+        head = head_key(clean) if label != "PER" else None
+        owners = self._index.heads.get(head, ()) if head else ()
+        if len(owners) == 1:
+            (entity_id,) = owners
+            return _Match(entity_id, 92.0, "alias", registry[entity_id].name)
         # 3. a place GeoNames knows under this name, which a registry entity names too
         if self.gazetteer and label == "LOC" and not name.acronym:
             for candidate_key, _, _ in keys:
