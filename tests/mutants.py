@@ -466,6 +466,20 @@ MUTANTS = [
         "        if False:\n            (entity_id,) = owners",
         ("tests/test_resolver.py::test_registry_units_are_found_under_another_head_noun_and_legal_forms_in_front_fall_away",),
     ),
+    Mutant(
+        58, "clustering: an acronym the corpus defines does not join its long form across documents",
+        CLUSTERING,
+        "clusters.extend(clustering.follow_definitions(definitions))",
+        "clusters.extend(clustering.clusters)",
+        ("tests/test_clustering.py::test_an_acronym_one_text_defines_means_its_long_form_in_the_whole_corpus",),
+    ),
+    Mutant(
+        59, "clustering: an acronym defined two ways joins one of its long forms",
+        CLUSTERING,
+        "            if len(targets) != 1 or None in targets or targets == {mine}:\n                continue\n            (target,) = targets",
+        "            targets.discard(None)\n            if not targets or mine in targets:\n                continue\n            target = min(targets)",
+        ("tests/test_clustering.py::test_an_acronym_the_corpus_defines_two_ways_keeps_to_itself",),
+    ),
 ]
 
 

@@ -383,3 +383,34 @@ def test_a_slash_form_follows_its_parts_only_when_they_name_one_entity(forms, jo
             assert {text: got[text] for text, _, _ in forms[:-1]} == {
                 text: entity for text, entity in ids(forms[:-1]).items()
             }
+
+
+def _ids(mentions):
+    from entitykit.resolver import Resolver
+
+    return [result.entity_id for result in Resolver().resolve_mentions(mentions)]
+
+
+def test_an_acronym_one_text_defines_means_its_long_form_in_the_whole_corpus():
+    from entitykit.resolver import Mention
+
+    defined = "Die Firma Strojgasmontash (SGM) solle das Bauwerk bis Dezember 2018 fertigstellen"
+    ids = _ids([
+        Mention("Strojgasmontash", "ORG", doc="a", context=defined), Mention("SGM", "ORG", doc="a", context=defined),
+        Mention("SGM", "ORG", doc="b", context="SGM baut die Brücke"),  # no definition here: the corpus gives it
+    ])
+    assert ids == ["new:org:sgm"] * 3
+
+
+def test_an_acronym_the_corpus_defines_two_ways_keeps_to_itself():
+    from entitykit.resolver import Mention
+
+    one = "die Serbische Radikale Partei (SRP) und andere"
+    other = "die Sozialistische Reichspartei (SRP) wurde 1952 verboten"
+    ids = _ids([
+        Mention("Serbische Radikale Partei", "ORG", doc="a", context=one), Mention("SRP", "ORG", doc="a", context=one),
+        Mention("Sozialistische Reichspartei", "ORG", doc="b", context=other), Mention("SRP", "ORG", doc="b", context=other),
+        Mention("SRP", "ORG", doc="c", context="die SRP"),
+    ])
+    assert ids[0] == ids[1] != ids[2] == ids[3]  # each text's own definition
+    assert ids[4] not in (ids[0], ids[2])  # elsewhere: neither

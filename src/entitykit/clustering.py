@@ -90,6 +90,7 @@ class FormTable:
     def __init__(self) -> None:
         self._forms: dict[Form, list[int]] = {}  # form -> [mentions, documents]
         self._partners: dict[Form, Counter] = {}  # form -> partner -> documents together
+        self._definitions: dict[Form, Counter] = {}  # (acronym key, label) -> long form key -> documents
 
     def __len__(self) -> int:
         return len(self._forms)
@@ -106,9 +107,15 @@ class FormTable:
             entry[0] += mentions
             entry[1] += documents
 
-    def add_document(self, forms: Iterable[Form], context: Iterable[str] = ()) -> None:
+    def add_document(
+        self, forms: Iterable[Form], context: Iterable[str] = (), definitions: Iterable[tuple[str, str, str]] = ()
+    ) -> None:
         """Count the unknown mentions of one document: each mention once, each form's document
-        once; ``context``: what else the document names (registry entity ids)."""
+        once; ``context``: what else the document names (registry entity ids); ``definitions``:
+        ``(acronym, long form, label)`` the document defines (*Serbische Fortschrittspartei (SNS)*,
+        :func:`entitykit.coref.link_acronyms`), each counted once per document."""
+        for acronym, long_form, label in set((normalize(a), normalize(b), label) for a, b, label in definitions):
+            self._definitions.setdefault((acronym, label), Counter())[long_form] += 1
         counted = Counter(forms)
         names = {form: normalize(form[0]) for form in counted}
         present = set(names.values()) | set(context)
@@ -124,6 +131,8 @@ class FormTable:
             self.add(text, label, mentions=mentions, documents=documents)
         for form, partners in other._partners.items():
             self._add_partners(form, partners)
+        for form, long_forms in other._definitions.items():
+            self._definitions.setdefault(form, Counter()).update(long_forms)
 
     def _add_partners(self, form: Form, partners: Counter) -> None:
         kept = self._partners.get(form)
@@ -141,6 +150,11 @@ class FormTable:
     def documents(self, form: Form) -> int:
         """In how many documents a form was counted."""
         return self._forms[form][1]
+
+    def definitions(self) -> dict[Form, Counter]:
+        """``(acronym key, label) -> {long form key: documents}``: what the corpus's documents
+        define each acronym by."""
+        return self._definitions
 
     def partners(self, form: Form) -> Counter:
         """What a form co-occurs with: normalised forms and registry ids -> documents together."""
@@ -253,9 +267,12 @@ class FormClusterer:
         by_label: dict[str, list[str]] = defaultdict(list)
         for key, label in table:
             by_label[label].append(key)
+        definitions = forms.definitions() if isinstance(forms, FormTable) else {}
         clusters: list[_Cluster] = []
         for label in sorted(by_label):
-            clusters.extend(_LabelClustering(self, label, by_label[label], table).run())
+            clustering = _LabelClustering(self, label, by_label[label], table)
+            clustering.run()
+            clusters.extend(clustering.follow_definitions(definitions))
         resolutions = self._name(table, clusters)
         return {original: resolutions[form] for original, form in originals.items()}
 
@@ -361,6 +378,32 @@ class _LabelClustering:
                 matched, score = group_root, 100.0
             self._add(target, group_root, members, matched, score)
         return self.clusters
+
+    def follow_definitions(self, definitions: dict[Form, Counter]) -> list[_Cluster]:
+        """The clusters, with each cluster of acronyms joined to the cluster of the one long form
+        the corpus defines them by (*SNS* in one text, *Serbische Fortschrittspartei (SNS)* in
+        another): only when every definition of the acronym lands in that one cluster, and the
+        acronym's cluster holds nothing but acronyms."""
+        clusters = self.clusters
+        moved: set[int] = set()
+        for key in sorted(self.keys):
+            long_forms = definitions.get((key, self.label))
+            mine = self.key_cluster.get(key)
+            if not long_forms or mine is None or mine in moved or not self.names[key].acronym:
+                continue
+            targets = {self.key_cluster.get(long_key) for long_key in long_forms}
+            if len(targets) != 1 or None in targets or targets == {mine}:
+                continue
+            (target,) = targets
+            if target in moved or not all(self.names[member].acronym for member in clusters[mine].members):
+                continue
+            long_key = max(long_forms, key=lambda long_key: (long_forms[long_key], long_key))
+            for member in clusters[mine].members:
+                clusters[target].members.append(member)
+                clusters[target].links[member] = (long_key, 90.0) if member == key else clusters[mine].links[member]
+                self.key_cluster[member] = target
+            moved.add(mine)
+        return [cluster for number, cluster in enumerate(clusters) if number not in moved]
 
     def _follow_parts(self, key: str) -> tuple[int, str, float] | None:
         """The cluster a slash form follows (*Odessa/Odesa*, *Вильна/Wilna*), with the part it

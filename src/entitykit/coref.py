@@ -100,8 +100,8 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
         acronyms = [index for index in indices if names[index].acronym and names[index].letters not in LEGAL_FORM_ACRONYMS]
         if not acronyms:
             continue
-        long_forms = [(index, mentions[index], names[index]) for index in indices
-                      if not names[index].acronym and initials(names[index])]
+        # a one-word long form too, when the text brackets it (*Strojgasmontash (SGM)*)
+        long_forms = [(index, mentions[index], names[index]) for index in indices if not names[index].acronym]
         defined: dict[str, set[tuple[str, float, int]]] = defaultdict(set)  # letters -> (long form key, score, mention)
         for index in acronyms:
             found = _defined(mentions[index], names[index], long_forms)

@@ -608,7 +608,8 @@ class Resolver:
             results[index] = self._resolve_one(items[index])
         links = link_surnames(items, min_typo_length=self.min_typo_length)
         # an acronym the registry does not know takes the long form its document defines it by
-        links.update((index, link) for index, link in link_acronyms(items).items() if results[index].method == "new")
+        acronym_links = {index: link for index, link in link_acronyms(items).items() if results[index].method == "new"}
+        links.update(acronym_links)
         for index, (antecedent, score) in links.items():
             target = results[antecedent]
             results[index] = Resolution(
@@ -619,6 +620,7 @@ class Resolver:
             return Linked(results, forms)
         by_doc: dict[object, list[tuple[str, str]]] = defaultdict(list)
         known: dict[object, set[str]] = defaultdict(set)  # registry entities of each document
+        defined: dict[object, list[tuple[str, str, str]]] = defaultdict(list)  # acronym definitions
         for number, (mention, result) in enumerate(zip(items, results)):
             doc = mention.doc if mention.doc is not None else number  # no doc: a document of its own
             found = deciding_form(mention.text, result, self.registry)
@@ -626,8 +628,10 @@ class Resolver:
                 known[doc].add(result.entity_id)
             elif found[1]:
                 by_doc[doc].append((found[0], result.label))
-        for doc, doc_forms in by_doc.items():
-            forms.add_document(doc_forms, context=known.get(doc, ()))
+            elif number in acronym_links:
+                defined[doc].append((mention.text, found[0], result.label))
+        for doc in by_doc.keys() | defined.keys():
+            forms.add_document(by_doc.get(doc, ()), context=known.get(doc, ()), definitions=defined.get(doc, ()))
         return Linked(results, forms)
 
     def resolve_mentions(self, mentions: Iterable[Mention | tuple]) -> list[Resolution]:
