@@ -281,9 +281,11 @@ class FormClusterer:
         if not self.gazetteer or label != "LOC":
             return None
         text = _display(key, label, table)
-        place = gazetteer_place(text)
-        stem = genitive_stem(text) if place is None else None
-        return gazetteer_place(stem) if stem else place
+        for form in (text, genitive_stem(text), _compact(key)):  # Nord-Mazedonien as Nordmazedonien
+            place = gazetteer_place(form) if form else None
+            if place is not None:
+                return place
+        return None
 
     def _name(self, table: dict[Form, _Entry], clusters: list[_Cluster]) -> dict[Form, Resolution]:
         out: dict[Form, Resolution] = {}

@@ -331,6 +331,8 @@ class Resolver:
         stem = genitive_stem(clean)
         if stem:
             keys.append((normalize(stem), "alias", 95.0))
+            if label != "PER" and stem.endswith("e") and len(stem) > 5:
+                keys.append((normalize(stem[:-1]), "alias", 95.0))  # des Europarates -> Europarat
         if label != "PER":
             # Volkswagen AG, OAO Lukoil, Ölkonzern Rosneft -> the company; Respublika Dagestan -> Dagestan
             for stem in (legal_form_stem(clean), leading_legal_form_stem(clean), republic_stem(clean)):
