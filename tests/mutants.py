@@ -480,6 +480,13 @@ MUTANTS = [
         "            targets.discard(None)\n            if not targets or mine in targets:\n                continue\n            target = min(targets)",
         ("tests/test_clustering.py::test_an_acronym_the_corpus_defines_two_ways_keeps_to_itself",),
     ),
+    Mutant(
+        60, "clustering: the corpus learns an acronym from a link by initials, not only from a bracket definition",
+        RESOLVER,
+        "elif number in acronym_links and acronym_links[number][1] == DEFINED:",
+        "elif number in acronym_links:",
+        ("tests/test_coref.py::test_initials_alone_never_link_an_acronym_across_documents",),
+    ),
 ]
 
 

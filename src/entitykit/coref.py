@@ -20,7 +20,11 @@ from .mentions import Mention
 from .names import SHORTEST_ACRONYM_SLIP, Name, acronym_slip, compare, content_positions, initials, parse
 from .normalize import display_form, genitive_stem, normalize
 
-__all__ = ["link_surnames", "link_acronyms", "LEGAL_FORM_ACRONYMS"]
+__all__ = ["link_surnames", "link_acronyms", "LEGAL_FORM_ACRONYMS", "DEFINED"]
+
+# The score of an acronym the text defines in brackets (*Europäische Zentralbank (EZB)*): the one
+# kind of link the corpus learns from (entitykit.clustering: FormTable definitions).
+DEFINED = 90.0
 
 # Acronyms of legal forms and titles: they follow names (*Apogenix AG*), they never name one.
 # A short list on purpose: rigour's table of legal forms (knowledge.legal_form_stem) also holds
@@ -134,7 +138,7 @@ def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, 
             if _spells(letters, long_name) and _bracketed(mention.text, other.text, mention.context)
         }
         if len(defined) == 1:
-            return next(iter(defined.values())), 90.0
+            return next(iter(defined.values())), DEFINED
     if len(letters) < SHORTEST_ACRONYM_SLIP:
         return None
     matching = {long_name.key: index for index, _, long_name in long_forms if initials(long_name) == letters}

@@ -58,7 +58,7 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS, AliasRegistry, build_registry
 from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
-from .coref import link_acronyms, link_surnames
+from .coref import DEFINED, link_acronyms, link_surnames
 from .errors import InputError
 from .knowledge import gazetteer_place, legal_form_stem, main_place
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
@@ -630,7 +630,7 @@ class Resolver:
                 known[doc].add(result.entity_id)
             elif found[1]:
                 by_doc[doc].append((found[0], result.label))
-            elif number in acronym_links:
+            elif number in acronym_links and acronym_links[number][1] == DEFINED:  # a bracket definition
                 defined[doc].append((mention.text, found[0], result.label))
         for doc in by_doc.keys() | defined.keys():
             forms.add_document(by_doc.get(doc, ()), context=known.get(doc, ()), definitions=defined.get(doc, ()))

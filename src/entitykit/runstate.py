@@ -40,6 +40,7 @@ except ImportError:  # Windows: runs into one --out are not locked there
     fcntl = None
 
 from .clustering import FormTable
+from .coref import DEFINED
 from .errors import InputError
 from .export import FORMATS, MentionRecord, value_kind
 from .normalize import display_form, is_acronym
@@ -459,7 +460,7 @@ class RunState:
             context={mention.record.entity_id for mention in mentions if mention.key is None and mention.record.entity_id},
             definitions=[(mention.record.text, mention.key, mention.record.label) for mention in mentions
                          if mention.key is not None and not mention.counted and mention.record.method == "coref"
-                         and is_acronym(display_form(mention.record.text))],
+                         and mention.record.score == DEFINED and is_acronym(display_form(mention.record.text))],
         )
         for key, value in meta.items():
             kind = value_kind(value)
