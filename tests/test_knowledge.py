@@ -225,3 +225,9 @@ def test_the_package_ships_every_name_file():
     assert [name for name in files if not any(fnmatch(f"data/known/{name}", pattern) for pattern in patterns)] == []
     for name in files:
         assert knowledge._lines(name)[0]  # found with importlib.resources
+
+
+def test_a_roman_number_is_no_legal_form():
+    # rigour's table lists "II"; a plant, a ship or a fund named ... II is another one than ... I
+    assert knowledge.legal_form_stem("Kernkraftwerk Kursk II") is None
+    assert knowledge.legal_form_stem("Sberbank Europe AG") == "Sberbank Europe"

@@ -30,6 +30,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import re
 import sys
 import unicodedata
 import zipfile
@@ -360,7 +361,8 @@ def legal_forms(rigour_wheel: Path) -> dict[str, list[int]]:
     for number, spec in enumerate(specs):
         for name in (spec.get("display") or "", *spec.get("aliases", ())):
             key = normalize(name)
-            if key and key not in NOT_LEGAL_FORMS and in_scripts(name, ("LATIN",)):
+            # a Roman number (rigour lists II) closes names of their own: Kernkraftwerk Kursk II
+            if key and key not in NOT_LEGAL_FORMS and in_scripts(name, ("LATIN",)) and not re.fullmatch("[ivx]+", key):
                 index.setdefault(key, set()).add(number)
     return {key: sorted(numbers) for key, numbers in index.items()}
 
