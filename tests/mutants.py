@@ -145,8 +145,8 @@ MUTANTS = [
     Mutant(
         13, "coref: a coreferent surname takes the raw surname-only score (no / 0.95)",
         COREF,
-        "links[index] = (antecedent, round(min(100.0, score / 0.95), 1))",
-        "links[index] = (antecedent, round(min(100.0, score), 1))",
+        "fits.append((other, round(min(100.0, best.score / 0.95), 1)))",
+        "fits.append((other, round(min(100.0, best.score), 1)))",
         ("tests/test_corpus_outputs.py::test_a_coreferent_surname_keeps_method_coref_and_its_own_score",),
     ),
     Mutant(
@@ -278,6 +278,72 @@ MUTANTS = [
         "decided = self._follow_parts(group_root) if group_root in self.alternates else None",
         "decided = None",
         ("tests/test_clustering.py::test_a_slash_form_follows_its_parts_only_when_they_name_one_entity",),
+    ),
+    # person names (issue 10, item 2); numbered from 60 so that the other sessions' mutants fit before
+    Mutant(
+        60, "names: Wikidata's spellings of one given name do not agree (Igor / Ihor)",
+        NAMES,
+        "    if one_known_name(given_a, given_b):\n        return None, 93.0\n",
+        "",
+        ("tests/test_person_names.py::test_forms_of_one_given_name_agree",),
+    ),
+    Mutant(
+        61, "names: any two known given names agree (Lech / Jaroslaw)",
+        NAMES,
+        "return bool(names_a) and not names_a.isdisjoint(knowledge.known_person_names(b))",
+        "return bool(names_a) and names_a.isdisjoint(knowledge.known_person_names(b))",
+        ("tests/test_person_names.py::test_different_given_names_do_not_agree",),
+    ),
+    Mutant(
+        62, "names: an initial counts as a first name alone (Lekh -> L. Walesa)",
+        NAMES,
+        "    if len(a) < 2 or len(b) < 2:\n        return None\n    reason, score",
+        "    reason, score",
+        ("tests/test_person_names.py::test_different_given_names_do_not_agree",
+         "tests/test_person_names.py::test_a_first_name_alone_links_to_the_one_full_name_of_its_document"),
+    ),
+    Mutant(
+        63, "coref: a word that is one person's surname and another's first name links to one of them",
+        COREF,
+        "            if given and fits:  # a surname of one and a first name of another: which?\n                continue\n",
+        "",
+        ("tests/test_person_names.py::test_a_first_name_alone_links_to_the_one_full_name_of_its_document",),
+    ),
+    Mutant(
+        64, "coref: a first name alone never links to its full name",
+        COREF,
+        "            fits = fits or given\n",
+        "",
+        ("tests/test_person_names.py::test_a_first_name_alone_links_to_the_one_full_name_of_its_document",),
+    ),
+    Mutant(
+        65, "names: a surname written first with a comma keeps its order (Vucic, Alexander)",
+        NAMES,
+        "        return normalize(f\"{match.group(2)} {match.group(1)}\")",
+        "        return normalize(text)",
+        ("tests/test_person_names.py::test_person_key_puts_the_given_name_first",
+         "tests/test_person_names.py::test_surname_first_names_join_their_full_name_across_documents"),
+    ),
+    Mutant(
+        66, "names: any three words ending in a patronymic-like word are read surname first",
+        NAMES,
+        "        and tokens[0].endswith(_SURNAME_ENDINGS)\n",
+        "",
+        ("tests/test_person_names.py::test_person_key_puts_the_given_name_first",),
+    ),
+    Mutant(
+        67, "clustering: a genitive surname alone (Potanins) never looks for its full name",
+        CLUSTERING,
+        "                deciding += self._genitive_surname(group_root)\n",
+        "",
+        ("tests/test_person_names.py::test_a_genitive_surname_alone_joins_the_one_full_name_with_that_surname",),
+    ),
+    Mutant(
+        68, "clustering: a surname of the input (Williams) is also read as a genitive (of William)",
+        CLUSTERING,
+        "        if key in self.surnames or key in self.given_names:\n            return []\n",
+        "",
+        ("tests/test_person_names.py::test_a_word_the_input_uses_as_a_surname_is_not_read_as_a_genitive",),
     ),
 ]
 
