@@ -345,6 +345,13 @@ MUTANTS = [
         "",
         ("tests/test_person_names.py::test_a_word_the_input_uses_as_a_surname_is_not_read_as_a_genitive",),
     ),
+    Mutant(
+        69, "normalize: stress marks cut a Cyrillic name into pieces (Па́вел Ду́ров)",
+        "src/entitykit/normalize.py",
+        "text = unify_punctuation(strip_stress_marks(_mended(text)))",
+        "text = unify_punctuation(_mended(text))",
+        ("tests/test_person_names.py::test_stress_marks_do_not_cut_a_cyrillic_name_into_pieces",),
+    ),
 ]
 
 

@@ -108,6 +108,14 @@ def test_person_key_puts_the_given_name_first(text, key):
     assert person_key(text) == key
 
 
+def test_stress_marks_do_not_cut_a_cyrillic_name_into_pieces():
+    # variants-dev: the Russian Wikipedia spelling of Pawel Durow's name
+    resolutions = Resolver(registry=None).resolve_mentions([
+        Mention("Pawel Walerjewitsch Durow", "PER", doc="a"), Mention("Па́вел Вале́рьевич Ду́ров", "PER", doc="b"),
+    ])
+    assert resolutions[1].entity_id == resolutions[0].entity_id
+
+
 def test_surname_first_names_join_their_full_name_across_documents():
     resolutions = Resolver(registry=None).resolve_mentions([
         Mention("Aleksandar Vučić", "PER", doc="a"), Mention("Vucic, Alexander", "PER", doc="b"),

@@ -36,6 +36,7 @@ from functools import lru_cache
 __all__ = [
     "repair_mojibake",
     "nfkc",
+    "strip_stress_marks",
     "fold_case",
     "fold_umlauts",
     "strip_diacritics",
@@ -132,6 +133,21 @@ def nfkc(text: str) -> str:
     'finanzministerium OVKS'
     """
     return unicodedata.normalize("NFKC", text)
+
+
+# Combining accents that NFKC leaves loose have no precomposed letter to join: the stress marks
+# of dictionary and Wikipedia Russian (Па́вел Ду́ров). \w does not match them, so left in they
+# would cut a name into pieces (pa wel du row).
+_LOOSE_MARKS = re.compile("[\u0300-\u036f]")
+
+
+def strip_stress_marks(text: str) -> str:
+    """Remove the combining accents NFKC leaves loose: *Па́вел Ду́ров* -> *Павел Дуров*.
+
+    >>> strip_stress_marks(nfkc("Па́вел Вале́рьевич Ду́ров"))
+    'Павел Валерьевич Дуров'
+    """
+    return text if text.isascii() else _LOOSE_MARKS.sub("", text)
 
 
 def fold_case(text: str) -> str:
@@ -625,7 +641,7 @@ _DOTS = re.compile(r"(?<=\w)\.(?=\w|$)")
 def normalize(text: str) -> str:
     """The key entitykit matches on: titles and quotes gone, folded case, umlauts and accents.
 
-    Broken encoding (:func:`repair_mojibake`), NFKC, mixed scripts (:func:`fold_homoglyphs`),
+    Broken encoding (:func:`repair_mojibake`), NFKC, mixed scripts (:func:`fold_homoglyphs`), stress marks,
     punctuation, titles, apostrophe genitive, casefold, umlauts (``ä -> ae``), diacritics,
     Cyrillic to German (Duden), spacing. Idempotent and total on any string; usable as
     RapidFuzz ``processor=``.
@@ -665,7 +681,7 @@ _PLAIN_TEXT = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
 
 def _normalize_once(text: str) -> str:
-    text = unify_punctuation(_mended(text))
+    text = unify_punctuation(strip_stress_marks(_mended(text)))
     text = collapse_spaces(_NOT_WORD.sub(" ", text))
     if text[:3] in ("St.", "St ", "st.", "st ", "ST.", "ST "):  # St. Petersburg = Sankt Petersburg
         text = "Sankt " + text[3:].lstrip()
