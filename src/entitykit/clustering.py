@@ -35,7 +35,16 @@ from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
 from .knowledge import gazetteer_place, legal_form_stem, one_city, place_reference
 from .mentions import Method, Resolution, check_mention, new_entity_id
-from .names import Name, compare, follow_alternates, known_apart, parse_key, token_skeleton, too_short_for_skeleton
+from .names import (
+    Name,
+    compare,
+    follow_alternates,
+    known_apart,
+    parse_key,
+    person_key,
+    token_skeleton,
+    too_short_for_skeleton,
+)
 from .names import abbreviates, head_key, inflection_stem, place_head  # organisations and places
 from .normalize import (
     FUNCTION_WORDS,
@@ -252,7 +261,7 @@ class FormClusterer:
             if not isinstance(count, int) or count < 1:
                 raise InputError(f"form {number}: count must be a positive integer, got {count!r}")
             clean = display_form(text)
-            key = normalize(text)
+            key = person_key(text) if label == "PER" else normalize(text)  # Vucic, Alexander
             entry = table.get((key, label))
             texts = entry.texts if entry else Counter()
             texts[clean] += count
@@ -354,6 +363,8 @@ class _LabelClustering:
         self.contexts: list[set[str]] = []  # cluster -> its members' context words
         # words this input uses as first names (Simon in *Simon Rattle*): alone, anyone's
         self.given_names = {name.tokens[0] for name in self.names.values() if label == "PER" and len(name.tokens) > 1}
+        # and as surnames (Potanin in *Wladimir Potanin*): a genitive Potanins may look for them
+        self.surnames = {name.tokens[-1] for name in self.names.values() if label == "PER" and len(name.tokens) > 1}
         # words most forms share (the country, the capital) say nothing about one entity
         spread = Counter(word for words in self.context.values() for word in words)
         with_context = sum(1 for words in self.context.values() if words)
@@ -372,6 +383,7 @@ class _LabelClustering:
             else:
                 # genitives and compounds follow their stem; only the stems look for a cluster
                 deciding = [self.names[key] for key in members if key not in parent] or [self.names[group_root]]
+                deciding += self._genitive_surname(group_root)
                 target, matched, score = self._place(deciding)
             if target is None:
                 target = len(self.clusters)
@@ -423,6 +435,25 @@ class _LabelClustering:
         if target is None:
             return None
         return target, next(part_key for part_key, found in zip(part_keys, landed) if found == target), 100.0
+
+    def _genitive_surname(self, key: str) -> list[Name]:
+        """A one-word person form read as the genitive of a surname of the input: *Potanins* when
+        the input has *Wladimir Potanin* (but no *Potanin* of its own, else it follows that form).
+
+        Not when the word itself is a first name or surname of the input (*Williams* next to
+        *Robbie Williams*), nor when the stem is a first name (*Alexeys*: a first name alone never
+        joins a full name across documents). The stem then looks for a cluster as a surname alone
+        does: it needs the company of the full name, and one of two namesakes is never chosen."""
+        name = self.names[key]
+        if self.label != "PER" or len(name.tokens) != 1 or name.acronym:
+            return []
+        if key in self.surnames or key in self.given_names:
+            return []
+        stem = genitive_stem(_display(key, self.label, self.table))
+        stem_key = normalize(stem) if stem else ""
+        if len(stem_key) < 5 or stem_key in self.names or stem_key not in self.surnames or stem_key in self.given_names:
+            return []
+        return [parse_key(stem_key)]
 
     def _shorter_forms(self) -> dict[str, str]:
         """Forms that are another form plus a genitive -s or a generic compound head -> that form;
@@ -626,7 +657,8 @@ class _LabelClustering:
 
     def _share_context(self, members: list[Name], cluster: int) -> bool:
         """Whether forms and a cluster appear in one document or with a name in common."""
-        return self._agree([name.key for name in members], self.clusters[cluster].members, self.contexts[cluster])
+        keys = [name.key for name in members if name.key in self.context]  # not a genitive's stem
+        return self._agree(keys, self.clusters[cluster].members, self.contexts[cluster])
 
     def _agree(self, keys: list[str], others: Iterable[str], their_context: set[str] | frozenset[str]) -> bool:
         """Whether forms (``keys``) and other forms (with their context words) appear in one

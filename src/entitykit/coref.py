@@ -1,5 +1,5 @@
-"""Linking mentions within one document: a surname alone names the full name it follows, and
-an acronym the long form the text defines it by.
+"""Linking mentions within one document: a surname or a first name alone names the full name it
+follows, and an acronym the long form the text defines it by.
 
 >>> from entitykit.mentions import Mention
 >>> link_surnames([Mention("Alexander Lukaschenko", "PER", doc="a"), Mention("Lukaschenkos", "PER", doc="a"),
@@ -17,7 +17,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from .mentions import Mention
-from .names import SHORTEST_ACRONYM_SLIP, Name, acronym_slip, compare, content_positions, initials, parse
+from .names import (
+    SHORTEST_ACRONYM_SLIP,
+    Name,
+    acronym_slip,
+    compare,
+    content_positions,
+    given_names_agree,
+    initials,
+    parse,
+    parse_person,
+)
 from .normalize import display_form, genitive_stem, normalize
 
 __all__ = ["link_surnames", "link_acronyms", "LEGAL_FORM_ACRONYMS", "DEFINED"]
@@ -36,13 +46,23 @@ LEGAL_FORM_ACRONYMS = frozenset(
 
 
 def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> dict[int, tuple[int, float]]:
-    """Surname-only persons -> the nearest full name with that surname in the same ``doc``.
+    """One-word persons -> the nearest full name of the same ``doc`` whose surname, or else whose
+    first name, the word is.
 
     Returns ``{mention index: (antecedent index, score 0-100)}``: the nearest mention of the
     one person whose full name fits, before the mention, else after it; none when two people
-    of the document fit (*Kaja Kallas* and *Siim Kallas*): the surname alone does not say which.
-    A surname fits a full name by the rules of :func:`entitykit.names.compare_names` (a
-    genitive *Lukaschenkos* by its stem). Mentions without a ``doc`` are never linked.
+    of the document fit (*Kaja Kallas* and *Siim Kallas*; *Lech Kaczynski* and *Lech Walesa*):
+    the word alone does not say which. A surname fits a full name by the rules of
+    :func:`entitykit.names.compare_names` (a genitive *Lukaschenkos* by its stem); a first name
+    (*Alexei* after *Alexej Nawalny*, *Alexeys*) by :func:`entitykit.names.given_names_agree`,
+    and only when the word is no full name's surname: *Thomas* next to *Thomas Mann* and
+    *Dylan Thomas* stays alone. Mentions without a ``doc`` are never linked.
+
+    >>> from entitykit.mentions import Mention
+    >>> link_surnames([Mention("Jaroslaw Kaczynski", "PER", doc="a"), Mention("Jaroslaw", "PER", doc="a"),
+    ...                Mention("Lech Kaczynski", "PER", doc="a"), Mention("Lech Walesa", "PER", doc="a"),
+    ...                Mention("Lech", "PER", doc="a")])
+    {1: (0, 90.0)}
     """
     by_doc: dict[str, list[int]] = defaultdict(list)
     for index, mention in enumerate(mentions):
@@ -50,7 +70,7 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
             by_doc[mention.doc].append(index)
     links: dict[int, tuple[int, float]] = {}
     for indices in by_doc.values():
-        names = {index: parse(mentions[index].text) for index in indices}
+        names = {index: parse_person(mentions[index].text) for index in indices}
         full = [index for index in indices if len(names[index].tokens) >= 2]
         if not full:
             continue
@@ -60,21 +80,47 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
                 continue
             stem = genitive_stem(display_form(mentions[index].text))  # "Lukaschenkos Rede"
             forms = [name] + ([parse(stem)] if stem and len(normalize(stem)) >= 5 else [])
-            fits = []
-            for other in full:
-                verdicts = [compare(form, names[other], "PER", min_typo_length) for form in forms]
-                best = max(verdicts, key=lambda verdict: (verdict.ok, verdict.score))
-                if best.ok:
-                    fits.append((other, best.score))
-            # two people of that name in the document (Kaja Kallas, Siim Kallas): the surname
+            fits = _surname_fits(forms, [(other, names[other]) for other in full], min_typo_length)
+            given = _given_name_fits(forms, [(other, names[other]) for other in full])
+            if given and fits:  # a surname of one and a first name of another: which?
+                continue
+            fits = fits or given
+            # two people of that name in the document (Kaja Kallas, Siim Kallas): the word
             # alone does not say which
             people = {names[other].key: names[other] for other, _ in fits}
             if not fits or any(not compare(a, b, "PER", min_typo_length).ok for a in people.values() for b in people.values()):
                 continue
             before = [fit for fit in fits if fit[0] < index]
             antecedent, score = before[-1] if before else fits[0]
-            links[index] = (antecedent, round(min(100.0, score / 0.95), 1))
+            links[index] = (antecedent, score)
     return links
+
+
+def _surname_fits(forms: list[Name], full: list[tuple[int, Name]], min_typo_length: int) -> list[tuple[int, float]]:
+    """The full names (index, score) whose surname one of ``forms`` (a word, its genitive stem) is."""
+    fits = []
+    for other, other_name in full:
+        verdicts = [compare(form, other_name, "PER", min_typo_length) for form in forms]
+        best = max(verdicts, key=lambda verdict: (verdict.ok, verdict.score))
+        if best.ok:  # a surname alone scores 0.95 of a full name: it is the name, unscaled
+            fits.append((other, round(min(100.0, best.score / 0.95), 1)))
+    return fits
+
+
+# A first name alone is weaker evidence than a surname alone: its link scores this share.
+GIVEN_NAME_SHARE = 0.9
+
+
+def _given_name_fits(forms: list[Name], full: list[tuple[int, Name]]) -> list[tuple[int, float]]:
+    """The full names (index, score) whose first name one of ``forms`` (a word, its genitive
+    stem) is; a first name written as an initial (*L. Walesa*) is none."""
+    fits = []
+    for other, other_name in full:
+        scores = [given_names_agree(form.key, other_name.tokens[0]) for form in forms]
+        best = max((score for score in scores if score is not None), default=None)
+        if best is not None:
+            fits.append((other, round(best * GIVEN_NAME_SHARE, 1)))
+    return fits
 
 
 def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:

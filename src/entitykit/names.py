@@ -4,8 +4,10 @@ Nothing here knows a registry or a corpus: two names and a label in, a :class:`V
 (with what entitykit knows of real names, :mod:`entitykit.knowledge`).
 The rules, because a wrong merge is worse than a missed one:
 
-* persons: the surname decides and first names must agree (*Alexander / Aleksandr*, an
-  initial); a surname alone agrees with a full name;
+* persons: the surname decides and first names must agree (*Alexander / Aleksandr*, *Igor /
+  Ihor*: one name in Wikidata, an initial); a surname alone agrees with a full name; a name
+  written surname first (*Vucic, Alexander*, *Iwanow Sergej Borissowitsch*) is read given
+  name first (:func:`person_key`);
 * other labels: every content word must agree, in order or (multi-word) in another order;
 * words agree when equal, when their transliteration skeletons are equal (*Lukaschenko /
   Lukashenko*), or as a typo of a long word: at least ``min_typo_length`` letters, the same
@@ -39,8 +41,8 @@ from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acrony
 
 __all__ = [
     "Name", "Verdict", "compare_names", "compare", "known_apart", "alternate_reason", "follow_alternates",
-    "parse", "parse_key", "initials", "acronym_slip", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS",
-    "abbreviates",
+    "parse", "parse_key", "parse_person", "person_key", "is_patronymic", "given_names_agree", "one_known_name",
+    "initials", "acronym_slip", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS", "abbreviates",
 ]
 
 # One-word names shorter than this (in letters of the key) never merge by transliteration alone.
@@ -109,6 +111,65 @@ def parse(text: str) -> Name:
     (True, 'lukaschenko')
     """
     return parse_key(normalize(text), is_acronym(display_form(text)))
+
+
+# Endings of East Slavic patronymics as normalize() spells them (*Borissowitsch*, *Walerjewitsch*,
+# *Ivanovich*, *Georgijewna*, *Iljinitschna*). Not -ović / -evič: Serbian and Croatian surnames.
+_PATRONYMIC_ENDINGS = ("witsch", "vich", "owna", "ewna", "ovna", "evna", "itschna", "ichna")
+# Endings of East Slavic surnames (*Iwanow*, *Putin*, *Kaczynski*, *Lukaschenko*, *Nawalnaja*):
+# only a first word with one of them is read as a surname written first.
+_SURNAME_ENDINGS = ("ow", "ew", "ov", "ev", "in", "yn", "ski", "skij", "sky", "enko", "uk", "owa", "ewa", "ova",
+                    "eva", "ina", "yna", "aja")
+_COMMA_NAME = re.compile(r"\s*([^\W\d_][\w'.-]*(?: [^\W\d_][\w'.-]*)?)\s*,\s*([^\W\d_][\w'.-]*(?: [^\W\d_][\w'.-]*){0,2})\s*")
+
+
+def is_patronymic(token: str) -> bool:
+    """Whether a normalised word looks like an East Slavic patronymic.
+
+    >>> is_patronymic("borissowitsch"), is_patronymic("georgijewna"), is_patronymic("vucic")
+    (True, True, False)
+    """
+    return len(token) >= 7 and token.endswith(_PATRONYMIC_ENDINGS)
+
+
+@lru_cache(maxsize=1 << 16)
+def person_key(text: str) -> str:
+    """The key of a person's name (:func:`~entitykit.normalize.normalize`) with the given name first.
+
+    Library catalogues and Russian documents write the surname first: with a comma (*Vucic,
+    Alexander*), or before the given name and patronymic (*Iwanow Sergej Borissowitsch*: three
+    words, the last a patronymic, the first with a Slavic surname ending). Any other text keeps
+    its order: *Anna Maria Kunzewitsch* is not reversed.
+
+    >>> person_key("Vucic, Alexander"), person_key("Iwanow Sergej Borissowitsch")
+    ('alexander vucic', 'sergej borissowitsch iwanow')
+    >>> person_key("Sergej Borissowitsch Iwanow"), person_key("Anna Maria Kunzewitsch")
+    ('sergej borissowitsch iwanow', 'anna maria kunzewitsch')
+    """
+    match = _COMMA_NAME.fullmatch(text) if "," in text else None
+    if match:
+        return normalize(f"{match.group(2)} {match.group(1)}")
+    key = normalize(text)
+    tokens = key.split(" ")
+    if (
+        len(tokens) == 3
+        and is_patronymic(tokens[2])
+        and not is_patronymic(tokens[0])
+        and not is_patronymic(tokens[1])
+        and tokens[0].endswith(_SURNAME_ENDINGS)
+        and not tokens[1].endswith(_SURNAME_ENDINGS)
+    ):
+        return f"{tokens[1]} {tokens[2]} {tokens[0]}"
+    return key
+
+
+def parse_person(text: str) -> Name:
+    """A :class:`Name` from a person mention as written, given name first (:func:`person_key`).
+
+    >>> parse_person("Vucic, Alexander").tokens
+    ('alexander', 'vucic')
+    """
+    return parse_key(person_key(text), is_acronym(display_form(text)))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -236,9 +297,11 @@ def typo_reason(
     return None
 
 
-# First names that are one name in Russian, Ukrainian, Belarusian and German spelling, as skeletons.
+# First names that are one name in Russian, Ukrainian, Belarusian, Serbian and German spelling, as
+# skeletons. By hand because Wikidata (one_known_name) keeps these forms apart as names of their
+# own: Aleksandr, Oleksandr and Aleksandar, Viktor and Wiktar, Nikolai and Mikola share no id.
 _GIVEN_NAME_GROUPS = [
-    ("aleksander", "aleksandr", "oleksandr", "aliaksandr", "alaksandr", "sasa"),
+    ("aleksander", "aleksandr", "oleksandr", "aliaksandr", "alaksandr", "aleksandar", "sasa"),
     ("vladimir", "volodimir", "uladsimir", "vladsimir"),
     ("nikolai", "mikola", "mikalai"),
     ("pitr", "piotr", "petro", "peter", "petr"),
@@ -258,6 +321,43 @@ _GIVEN_NAME_GROUPS = [
 _GIVEN_GROUP = {name: index for index, group in enumerate(_GIVEN_NAME_GROUPS) for name in group}
 
 
+def one_known_name(a: str, b: str) -> bool:
+    """Whether two different name parts are spellings of one name that Wikidata knows
+    (:func:`entitykit.knowledge.known_person_names` share an id): *Igor* / *Ihor*, *German* /
+    *Hermann*, *Julia* / *Julija* / *Yulia*. Female and male forms are two names (*Alexander* /
+    *Alexandra*), and so are siblings' names (*Lech* / *Jaroslaw*).
+
+    Asked of first names only, once the surnames agree: the surname still decides.
+
+    >>> one_known_name("igor", "ihor"), one_known_name("german", "hermann"), one_known_name("alexander", "alexandra")
+    (True, True, False)
+    """
+    from . import knowledge
+
+    if a == b:
+        return True
+    names_a = knowledge.known_person_names(a)
+    return bool(names_a) and not names_a.isdisjoint(knowledge.known_person_names(b))
+
+
+def given_names_agree(a: str, b: str) -> float | None:
+    """The 0-100 score at which two first names (normalised words) may be one, or None.
+
+    Equal, the same transliteration skeleton, one of the hand-made groups of Slavic forms
+    (*Aleksandr* / *Oleksandr* / *Aljaksandr*), one name in Wikidata (:func:`one_known_name`),
+    or a small slip in a long name. An initial is not a first name here.
+
+    >>> given_names_agree("alexej", "alexei"), given_names_agree("ihor", "igor"), given_names_agree("lech", "jaroslaw")
+    (97.0, 93.0, None)
+    >>> given_names_agree("a", "alexander") is None
+    True
+    """
+    if len(a) < 2 or len(b) < 2:
+        return None
+    reason, score = _given_reason(a, b, token_skeleton(a), token_skeleton(b))
+    return None if reason else score
+
+
 def _given_reason(given_a: str, given_b: str, skel_a: str, skel_b: str) -> tuple[str | None, float]:
     """(None, score) if two first names may be one, else (reason, 0)."""
     if given_a == given_b:
@@ -269,6 +369,8 @@ def _given_reason(given_a: str, given_b: str, skel_a: str, skel_b: str) -> tuple
     group_a, group_b = _GIVEN_GROUP.get(skel_a), _GIVEN_GROUP.get(skel_b)
     if group_a is not None and group_a == group_b:
         return None, 95.0
+    if one_known_name(given_a, given_b):
+        return None, 93.0
     if skel_a[:1] == skel_b[:1] and _tail(skel_a) == _tail(skel_b) and Levenshtein.distance(skel_a, skel_b) <= 2:
         if min(len(skel_a), len(skel_b)) >= 5:
             return None, max(85.0, fuzz.ratio(skel_a, skel_b))
@@ -284,8 +386,11 @@ def compare_names(a: str, b: str, label: str, *, min_typo_length: int = 7) -> Ve
     (False, True)
     >>> compare_names("Sas", "Zas", "PER").reason
     'too short to trust a transliteration match'
+    >>> compare_names("Vucic, Alexander", "Aleksandar Vučić", "PER").ok
+    True
     """
-    return compare(parse(a), parse(b), label, min_typo_length)
+    read = parse_person if label == "PER" else parse
+    return compare(read(a), read(b), label, min_typo_length)
 
 
 def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:

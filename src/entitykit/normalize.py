@@ -36,6 +36,7 @@ from functools import lru_cache
 __all__ = [
     "repair_mojibake",
     "nfkc",
+    "strip_stress_marks",
     "fold_case",
     "fold_umlauts",
     "strip_diacritics",
@@ -135,6 +136,21 @@ def nfkc(text: str) -> str:
     'finanzministerium OVKS'
     """
     return unicodedata.normalize("NFKC", text)
+
+
+# Combining accents that NFKC leaves loose have no precomposed letter to join: the stress marks
+# of dictionary and Wikipedia Russian (Па́вел Ду́ров). \w does not match them, so left in they
+# would cut a name into pieces (pa wel du row).
+_LOOSE_MARKS = re.compile("[\u0300-\u036f]")
+
+
+def strip_stress_marks(text: str) -> str:
+    """Remove the combining accents NFKC leaves loose: *Па́вел Ду́ров* -> *Павел Дуров*.
+
+    >>> strip_stress_marks(nfkc("Па́вел Вале́рьевич Ду́ров"))
+    'Павел Валерьевич Дуров'
+    """
+    return text if text.isascii() else _LOOSE_MARKS.sub("", text)
 
 
 def fold_case(text: str) -> str:
@@ -653,31 +669,30 @@ def slash_parts(text: str) -> list[str]:
 _MENDING_SIGN = re.compile(f"[{_CONTINUATION}\u00d0\u00d1\u0400-\u04ff]")
 
 
-# Dictionary annotations inside a word: stress marks on Cyrillic vowels (*Волгогра́д*) and the
-# bar of hyphenation points (*Tạl|linn*, *Ọst|europabank*); the word is the same without them.
-_ANNOTATIONS = re.compile(r"(?<=[\u0400-\u04ff])[\u0300\u0301]+|(?<=\w)\|(?=\w)")
+# The bar of hyphenation points inside a word (*Tạl|linn*, *Ọst|europabank*): the word is the
+# same without it, as without the stress marks of dictionaries (:func:`strip_stress_marks`).
+_HYPHENATION_BAR = re.compile(r"(?<=\w)\|(?=\w)")
 
 
 def drop_annotations(text: str) -> str:
-    """Remove dictionary annotations inside words: Cyrillic stress marks and hyphenation bars.
+    """Remove dictionary annotations inside words: hyphenation bars, and the stress marks NFKC
+    leaves loose (:func:`strip_stress_marks`; pass NFKC text, whose accented letters are whole).
 
-    >>> drop_annotations("Волгогра́д"), drop_annotations("Tạl|linn"), drop_annotations("A | B")
+    >>> drop_annotations(nfkc("Волгогра́д")), drop_annotations("Tạl|linn"), drop_annotations("A | B")
     ('Волгоград', 'Tạllinn', 'A | B')
     """
-    return _ANNOTATIONS.sub("", text) if "|" in text or "\u0301" in text or "\u0300" in text else text
+    return strip_stress_marks(_HYPHENATION_BAR.sub("", text) if "|" in text else text)
 
 
 def _mended(text: str) -> str:
-    """:func:`drop_annotations`, :func:`repair_mojibake`, :func:`nfkc` and
-    :func:`fold_homoglyphs`, in this order (NFKC would break mojibake apart, and makes
+    """:func:`repair_mojibake`, :func:`nfkc`, :func:`fold_homoglyphs` and
+    :func:`drop_annotations`, in this order (NFKC would break mojibake apart, and makes
     full-width letters plain before they are folded)."""
-    text = drop_annotations(text)
     if text.isascii():
-        return text
+        return drop_annotations(text)
     if not _MENDING_SIGN.search(text):
-        return nfkc(text)
-    return fold_homoglyphs(nfkc(repair_mojibake(text)))
-
+        return drop_annotations(nfkc(text))
+    return drop_annotations(fold_homoglyphs(nfkc(repair_mojibake(text))))
 
 
 def display_form(text: str) -> str:
@@ -701,7 +716,7 @@ _DOTS = re.compile(r"(?<=\w)\.(?=\w|$)")
 def normalize(text: str) -> str:
     """The key entitykit matches on: titles and quotes gone, folded case, umlauts and accents.
 
-    Broken encoding (:func:`repair_mojibake`), NFKC, mixed scripts (:func:`fold_homoglyphs`),
+    Broken encoding (:func:`repair_mojibake`), NFKC, mixed scripts (:func:`fold_homoglyphs`), stress marks,
     punctuation, titles, apostrophe genitive, casefold, umlauts (``ä -> ae``), diacritics,
     Cyrillic to German (Duden), spacing. Idempotent and total on any string; usable as
     RapidFuzz ``processor=``.
