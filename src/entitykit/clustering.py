@@ -582,7 +582,14 @@ class _LabelClustering:
         by_skeleton: dict[str, str] = {}
         for group_root in sorted(groups):
             name = names[group_root]
-            if group_root in merged or name.acronym or too_short_for_skeleton(name):
+            if name.acronym or too_short_for_skeleton(name):
+                continue
+            if group_root in merged:  # placed by a rule above: its skeleton still gathers its twins (Chlynow / Хлынов)
+                target, seen = merged[group_root], {group_root}
+                while target in merged and target not in seen:
+                    seen.add(target)
+                    target = merged[target]
+                by_skeleton.setdefault(name.skel, target)
                 continue
             other = by_skeleton.setdefault(name.skel, group_root)
             if other == group_root and name.alt:
@@ -602,6 +609,8 @@ class _LabelClustering:
                 seen.add(target)
                 target = merged[target]
             merged[group_root] = target
+        for group_root in [root for root, target in merged.items() if target == root or target in merged]:
+            del merged[group_root]  # a ring of merges: its last member stays a root, the others join it
         for group_root, target in merged.items():
             groups[target].extend(groups.pop(group_root))
         return groups
