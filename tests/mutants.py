@@ -560,6 +560,13 @@ MUTANTS = [
         "    return (_HYPHENATION_BAR.sub",
         ("tests/test_person_names.py::test_stress_marks_do_not_cut_a_cyrillic_name_into_pieces",),
     ),
+    Mutant(
+        71, "resolver: a registry acronym matches a frequent English word in small letters (Who's -> WHO)",
+        RESOLVER,
+        "len(candidate_key) <= SHORT_ACRONYM or is_english_word(clean)",
+        "len(candidate_key) <= SHORT_ACRONYM",
+        ("tests/test_resolver.py::test_an_acronym_in_small_letters_is_a_word_when_it_is_short_or_english",),
+    ),
 ]
 
 

@@ -518,3 +518,15 @@ def test_registry_units_are_found_under_another_head_noun_and_legal_forms_in_fro
         "Rajon Minsk": "new:loc:rajon-minsk",  # a district is not the region
         "PAO Gazprom": "org:gazprom", "Ölkonzern Gazprom": "org:gazprom",
     }
+
+
+@pytest.mark.parametrize(
+    "text, entity_id",
+    [
+        ("WHO", "org:who"), ("Who's", "new:org:who"),  # "das Who's who der Branche": an English word
+        ("Nato", "org:nato"), ("Uno", "org:un"),  # acronyms German news write in small letters
+        ("EU", "org:eu"), ("Eu", "new:org:eu"),  # two letters: only in capitals
+    ],
+)
+def test_an_acronym_in_small_letters_is_a_word_when_it_is_short_or_english(with_registry, text, entity_id):
+    assert with_registry.resolve(text, "ORG").entity_id == entity_id

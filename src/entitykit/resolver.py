@@ -60,7 +60,7 @@ from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
 from .coref import DEFINED, link_acronyms, link_surnames
 from .errors import InputError
-from .knowledge import gazetteer_place, legal_form_stem, main_place
+from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
@@ -95,6 +95,11 @@ _COMPATIBLE = {
     "LOC": ("LOC", "ORG", "MISC"),
     "MISC": ("MISC", "ORG", "LOC"),
 }
+
+
+# A registry acronym this short matches only a mention in capitals (EU, not Eu); a longer one
+# also not a frequent English word in small letters (WHO, not Who; Uno and Nato are the UN and NATO).
+SHORT_ACRONYM = 2
 
 
 class _Match(NamedTuple):
@@ -356,6 +361,10 @@ class Resolver:
             spelling = registry.spelling(entity_id, candidate_key)
             if penalty and is_acronym(display_form(spelling)) != is_acronym(clean):
                 continue  # the island Guam is not the organisation GUAM
+            if not is_acronym(clean) and is_acronym(display_form(spelling)) and (
+                len(candidate_key) <= SHORT_ACRONYM or is_english_word(clean)
+            ):
+                continue  # an acronym in small letters that is a word: "das Who's who" is not the WHO
             if method == "exact" and normalize(registry[entity_id].name) != candidate_key:
                 method = "alias"
             return _Match(entity_id, score - penalty, method, spelling)
