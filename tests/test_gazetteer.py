@@ -156,3 +156,24 @@ def test_only_places_meet_through_the_gazetteer_and_known_places_stay_apart():
     ids = {form: result.entity_id for form, result in clusters.items()}
     assert ids[("Swerdlowsk", "ORG")] != ids[("Jekaterinburg", "ORG")]  # a club, a company: not the city
     assert (ids[("Minsk", "LOC")], ids[("Pinsk", "LOC")]) == ("geonames:625144", "geonames:623549")
+
+
+def test_two_registry_entities_of_one_place_are_reported_and_the_gazetteer_gives_it_to_neither(caplog):
+    from entitykit.aliases import AliasRegistry
+
+    registry = AliasRegistry.from_sources([
+        {"id": "loc:lwiw", "label": "LOC", "name": "Lwiw", "aliases": []},
+        {"id": "loc:lemberg", "label": "LOC", "name": "Lemberg", "aliases": []},  # a user's second entity
+    ])
+    resolver = Resolver(registry, gazetteer=True)
+    with caplog.at_level("WARNING", logger="entitykit"):
+        assert resolver.resolve("Leopolis", "LOC").entity_id == "new:loc:leopolis"
+    assert "loc:lemberg, loc:lwiw all name the place geonames:702550" in caplog.text
+
+
+def test_a_knowledge_build_over_a_missing_or_changed_package_stops_with_a_message_naming_it():
+    tool = _build_tool()
+    with pytest.raises(SystemExit, match=r"^rapidfuzz \S+ is installed, the shipped files come from 0\.1: pip install rapidfuzz==0\.1"):
+        tool.check_packages({"rapidfuzz": "0.1"})
+    with pytest.raises(SystemExit, match=r"^no-such-package-xyz is not installed: pip install no-such-package-xyz==1"):
+        tool.check_packages({"no-such-package-xyz": "1"})

