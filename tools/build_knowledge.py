@@ -280,7 +280,11 @@ def _gazetteer_mark(
 def gazetteer_report(index: dict[str, list[int | str]]) -> str:
     """What the gazetteer keeps and drops, by reason, with examples (call after :func:`places`)."""
     kept = sum(1 for ids in index.values() if str(ids[0]).startswith("="))
+    from importlib.metadata import version
+
+    sources = ", ".join(f"{name} {version(name)}" for name in PACKAGES) + ", rigour 1.8.2"
     lines = ["# The gazetteer: names that name one place on their own", "",
+             f"Built by tools/build_knowledge.py from {sources}.", "",
              f"{len(index):,} place names; {kept:,} name one place alone; dropped from the gazetteer:", ""]
     for reason, keys in sorted(DROPPED.items(), key=lambda item: -len(item[1])):
         examples = ", ".join(sorted(keys, key=lambda key: (-len(index.get(key, ())), key))[:12])
