@@ -334,8 +334,10 @@ class Resolver:
         # 1. exact keys: the whole form first, then compound head, genitive stem, English romanisation
         keys: list[tuple[str, Method, float]] = [(key, "translit" if cyrillic else "exact", 100.0)]
         head = compound_head(clean)
+        surface: dict[str, str] = {}  # key -> the words it was read from, when not the whole mention
         if head:
             keys.append((normalize(head), "alias", 95.0))
+            surface[normalize(head)] = head  # EU of EU-Staaten
         stem = genitive_stem(clean)
         if stem:
             keys.append((normalize(stem), "alias", 95.0))
@@ -364,7 +366,7 @@ class Resolver:
             spelling = registry.spelling(entity_id, candidate_key)
             if penalty and is_acronym(display_form(spelling)) != is_acronym(clean):
                 continue  # the island Guam is not the organisation GUAM
-            if not is_acronym(clean) and is_acronym(display_form(spelling)) and (
+            if not is_acronym(surface.get(candidate_key, clean)) and is_acronym(display_form(spelling)) and (
                 len(candidate_key) <= SHORT_ACRONYM or is_english_word(clean)
             ):
                 continue  # an acronym in small letters that is a word: "das Who's who" is not the WHO
