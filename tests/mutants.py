@@ -567,6 +567,13 @@ MUTANTS = [
         "len(candidate_key) <= SHORT_ACRONYM",
         ("tests/test_resolver.py::test_an_acronym_in_small_letters_is_a_word_when_it_is_short_or_english",),
     ),
+    Mutant(
+        72, "normalize: Serbian Cyrillic read as Russian (Вучић as Wutschitsch, not Vučić)",
+        "src/entitykit/normalize.py",
+        "    if _SOUTH_SLAVIC_ONLY & set(text):",
+        "    if False:",
+        ("tests/test_normalize.py::test_serbian_and_macedonian_cyrillic_meet_their_latin_spelling",),
+    ),
 ]
 
 

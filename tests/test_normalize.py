@@ -455,3 +455,20 @@ def test_no_german_spelling_when_the_difference_is_something_else(a, b):
 def test_german_spelling_agrees_with_the_two_transliterations(cyrillic):
     # what transliterate_de writes is the German spelling of what transliterate_en writes
     assert german_spelling(transliterate_en(cyrillic), transliterate_de(cyrillic)) == transliterate_de(cyrillic)
+
+
+@pytest.mark.parametrize(
+    "cyrillic, latin",
+    [
+        ("Александар Вучић", "Aleksandar Vučić"),  # Serbian: ћ, so the Serbian Latin alphabet for the whole name
+        ("Небојша Родић", "Nebojša Rodić"),
+        ("Новак Ђоковић", "Novak Djoković"),
+        ("Скопје", "Skopje"),  # Macedonian ј
+        ("Лукашенко", "Lukaschenko"),  # Russian stays Duden
+    ],
+)
+def test_serbian_and_macedonian_cyrillic_meet_their_latin_spelling(cyrillic, latin):
+    from entitykit.normalize import normalize, transliterate_de
+
+    assert transliterate_de(cyrillic) == latin
+    assert normalize(cyrillic) == normalize(latin)

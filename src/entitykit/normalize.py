@@ -312,9 +312,30 @@ def _transliterate_word(word: str, table: dict[str, str], german: bool) -> str:
     return result
 
 
+# Serbian and Macedonian Cyrillic: letters Russian, Ukrainian and Belarusian lack. A name with
+# one of them is written in the Serbian (Gaj) or Macedonian Latin alphabet, in German news too
+# (*Александар Вучић* is *Aleksandar Vučić*, not *Aleksandar Wutschitsch*).
+_SOUTH_SLAVIC_ONLY = frozenset("ђћџљњјѓќѕЂЋЏЉЊЈЃЌЅ")
+_SR = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "dj", "е": "e", "ж": "ž", "з": "z", "и": "i",
+    "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "č", "џ": "dž", "ш": "š",
+    "ѓ": "ǵ", "ќ": "ḱ", "ѕ": "dz",
+}
+
+
+def _transliterate_south_slavic(word: str) -> str:
+    out = "".join(_SR.get(char, char) for char in word.lower())
+    if word.isupper() and len(word) > 1:
+        return out.upper()
+    return out[:1].upper() + out[1:] if word[:1].isupper() else out
+
+
 def _transliterate(text: str, table: dict[str, str], german: bool) -> str:
     if not _CYRILLIC.search(text):
         return text
+    if _SOUTH_SLAVIC_ONLY & set(text):
+        return re.sub("[\u0400-\u04ff]+", lambda match: _transliterate_south_slavic(match.group(0)), text)
     return re.sub(
         "[\u0400-\u04ff]+",
         lambda match: _transliterate_word(match.group(0), table, german),
@@ -323,7 +344,8 @@ def _transliterate(text: str, table: dict[str, str], german: bool) -> str:
 
 
 def transliterate_de(text: str) -> str:
-    """Cyrillic (Russian, Ukrainian, Belarusian) to German Duden-style Latin; Latin text unchanged.
+    """Cyrillic (Russian, Ukrainian, Belarusian) to German Duden-style Latin, Serbian and Macedonian
+    Cyrillic to their own Latin alphabets; Latin text unchanged.
 
     >>> transliterate_de("Лукашенко, Шойгу, Зеленский, Ельцин")
     'Lukaschenko, Schoigu, Selenski, Jelzin'
@@ -331,6 +353,8 @@ def transliterate_de(text: str) -> str:
     'Selenskyj'
     >>> transliterate_de("ОДКБ")
     'ODKB'
+    >>> transliterate_de("Александар Вучић")  # Serbian: the Serbian Latin alphabet
+    'Aleksandar Vučić'
     """
     return _transliterate(text, _DE, german=True)
 
