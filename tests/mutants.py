@@ -574,6 +574,13 @@ MUTANTS = [
         "    if False:",
         ("tests/test_normalize.py::test_serbian_and_macedonian_cyrillic_meet_their_latin_spelling",),
     ),
+    Mutant(
+        73, "resolver: an abbreviation of two registry names takes one of them",
+        RESOLVER,
+        "        if len(found) != 1:\n            return None\n        ((entity_id, key),) = found.items()",
+        "        if not found:\n            return None\n        entity_id, key = min(found.items())",
+        ("tests/test_resolver.py::test_an_abbreviation_of_two_registry_names_takes_neither",),
+    ),
 ]
 
 

@@ -530,3 +530,23 @@ def test_registry_units_are_found_under_another_head_noun_and_legal_forms_in_fro
 )
 def test_an_acronym_in_small_letters_is_a_word_when_it_is_short_or_english(with_registry, text, entity_id):
     assert with_registry.resolve(text, "ORG").entity_id == entity_id
+
+
+@pytest.mark.parametrize(
+    "text, entity_id",
+    [
+        ("Europ. Kommission", "org:europaeische-kommission"),
+        ("Europ. Investitionsbank", "org:eib"),
+        ("Europ. Rat", "org:europaeischer-rat"),  # not the Europarat: one word, not two
+    ],
+)
+def test_words_abbreviated_by_a_dot_find_the_one_registry_name_they_abbreviate(with_registry, text, entity_id):
+    assert with_registry.resolve(text, "ORG").entity_id == entity_id
+
+
+def test_an_abbreviation_of_two_registry_names_takes_neither():
+    registry = AliasRegistry.from_sources([
+        {"id": "org:nationale-front", "label": "ORG", "name": "Nationale Front", "aliases": []},
+        {"id": "org:nationalistische-front", "label": "ORG", "name": "Nationalistische Front", "aliases": []},
+    ])
+    assert Resolver(registry).resolve("Nat. Front", "ORG").entity_id == "new:org:nat-front"

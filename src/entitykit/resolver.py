@@ -65,6 +65,7 @@ from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_p
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
+    abbreviates,
     head_key,
     Verdict,
     compare,
@@ -401,10 +402,31 @@ class Resolver:
                 entity_id = self._registry_places().get(gazetteer_place(candidate_key))
                 if entity_id is not None:
                     return _Match(entity_id, 90.0, "gazetteer", registry[entity_id].name)
+        # 3b. words abbreviated by a dot (Europ. Kommission): the one registry name they abbreviate
+        if "." in clean and label != "PER" and not name.acronym:
+            found = self._abbreviated(clean, label)
+            if found is not None:
+                return found
         # 4. an acronym one slip from a registry acronym; 5. surname only and fuzzy
         if name.acronym:
             return self._match_acronym(name, label, context)
         return self._match_fuzzy(name, label, context)
+
+    def _abbreviated(self, clean: str, label: str) -> _Match | None:
+        """The one entity (of a label that may match) with a name that ``clean`` writes with
+        abbreviated words (:func:`~entitykit.names.abbreviates`), found by its written-out words, or None."""
+        index = self._index
+        found: dict[str, str] = {}
+        written = parse_key(normalize(" ".join(word for word in clean.split() if not word.endswith("."))), False)
+        for form_id in index.tokens.candidates(written.skels) if written.skels else ():
+            key = index.forms[form_id]
+            if abbreviates(clean, key):
+                for entity_id, penalty in self._labelled(index.owners[form_id], label):
+                    found.setdefault(entity_id, key)
+        if len(found) != 1:
+            return None
+        ((entity_id, key),) = found.items()
+        return _Match(entity_id, 90.0, "alias", self.registry.spelling(entity_id, key))
 
     @staticmethod
     def _relabels(ids: tuple[str, ...], clean: str) -> bool:
