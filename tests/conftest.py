@@ -55,6 +55,18 @@ def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")
 
 
+def save_name_rules(folder: Path, names) -> str:
+    """A saved pipeline whose 'ner' tags the given ``(text, label)`` names word by word; its path."""
+    import spacy
+
+    nlp = spacy.blank("de")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": label, "pattern": [{"TEXT": w} for w in text.split()]} for text, label in names])
+    path = folder / "de_rules"
+    nlp.to_disk(path)
+    return str(path)
+
+
 @pytest.fixture(scope="session")
 def rule_pipeline_path(tmp_path_factory) -> Path:
     """A saved pipeline whose 'ner' is an entity ruler: fast, deterministic, no training."""

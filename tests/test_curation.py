@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-import spacy
-from conftest import assert_one_line_error
+from conftest import assert_one_line_error, save_name_rules
 
 import entitykit.corpus
 from entitykit.aliases import AliasRegistry, check_files
@@ -40,12 +39,7 @@ DOCUMENTS = [
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> str:
-    nlp = spacy.blank("de")
-    ruler = nlp.add_pipe("entity_ruler", name="ner")
-    ruler.add_patterns([{"label": label, "pattern": [{"TEXT": w} for w in text.split()]} for text, label in NAMES])
-    path = tmp_path_factory.mktemp("model") / "de_rules"
-    nlp.to_disk(path)
-    return str(path)
+    return save_name_rules(tmp_path_factory.mktemp("model"), NAMES)
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-import spacy
-from conftest import assert_one_line_error, bad_corpus
+from conftest import assert_one_line_error, bad_corpus, save_name_rules
 
 from entitykit.corpus import WORK_DIR
 
@@ -38,12 +37,7 @@ NAMES = [
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> str:
-    nlp = spacy.blank("de")
-    ruler = nlp.add_pipe("entity_ruler", name="ner")
-    ruler.add_patterns([{"label": label, "pattern": [{"TEXT": w} for w in text.split()]} for text, label in NAMES])
-    path = tmp_path_factory.mktemp("model") / "de_rules"
-    nlp.to_disk(path)
-    return str(path)
+    return save_name_rules(tmp_path_factory.mktemp("model"), NAMES)
 
 
 def arguments(*args: str, model: str | None = None) -> list[str]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 __all__ = [
@@ -487,6 +488,16 @@ def _is_title(word: str) -> bool:
     return folded in TITLES or (len(folded) > 8 and folded.endswith(TITLE_ENDINGS))
 
 
+def _without_leading(text: str, drop: Callable[[str], bool]) -> str | None:
+    """``text`` without the words in front for which ``drop`` is true (the last word always
+    stays), or None when there are none."""
+    words = text.split()
+    start = 0
+    while start < len(words) - 1 and drop(words[start]):
+        start += 1
+    return " ".join(words[start:]) if start else None
+
+
 def strip_titles(text: str) -> str:
     """Remove titles and functions in front of a name (*Präsident*, *Staatssekretär*, *Dr.*).
 
@@ -501,13 +512,8 @@ def strip_titles(text: str) -> str:
     >>> strip_titles("Präsident")
     'Präsident'
     """
-    words = text.split()
-    start = 0
-    while start < len(words) - 1 and _is_title(words[start]):
-        start += 1
-    if start == 0:
-        return text
-    return " ".join(words[start:])
+    rest = _without_leading(text, _is_title)
+    return text if rest is None else rest
 
 
 def strip_apostrophe_genitive(text: str) -> str:
@@ -633,13 +639,7 @@ def leading_legal_form_stem(text: str) -> str | None:
     >>> leading_legal_form_stem("Lukoil") is None, leading_legal_form_stem("OAO") is None
     (True, True)
     """
-    words = text.split()
-    start = 0
-    while start < len(words) - 1 and _company_word(words[start]):
-        start += 1
-    if start == 0:
-        return None
-    return " ".join(words[start:])
+    return _without_leading(text, _company_word)
 
 
 # *Republik* in front is a title (:data:`TITLES`); these spellings of it are not, as the name
