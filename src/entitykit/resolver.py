@@ -675,7 +675,7 @@ class Resolver:
                 by_doc[doc].append((found[0], result.label))
             elif number in acronym_links and acronym_links[number][1] == DEFINED:  # a bracket definition
                 defined[doc].append((mention.text, found[0], result.label))
-        for doc in by_doc.keys() | defined.keys():
+        for doc in dict.fromkeys([*by_doc, *defined]):  # in input order: the table keeps it
             forms.add_document(by_doc.get(doc, ()), context=known.get(doc, ()), definitions=defined.get(doc, ()))
         return Linked(results, forms)
 
