@@ -455,7 +455,7 @@ MUTANTS = [
     Mutant(
         55, "clustering: a genitive of a hyphenated name misses the name written as one word (Nordatlantik-Paktes)",
         CLUSTERING,
-        "shorter_key = compact.get(_compact(shorter_key), shorter_key)",
+        "shorter_key = compact.get(compact_key(shorter_key), shorter_key)",
         "pass",
         ("tests/test_head_nouns.py::test_a_genitive_of_a_hyphenated_name_meets_the_name_written_as_one_word",),
     ),
@@ -580,6 +580,13 @@ MUTANTS = [
         "        if len(found) != 1:\n            return None\n        ((entity_id, key),) = found.items()",
         "        if not found:\n            return None\n        entity_id, key = min(found.items())",
         ("tests/test_resolver.py::test_an_abbreviation_of_two_registry_names_takes_neither",),
+    ),
+    Mutant(
+        74, "resolver: a registry name written as one word or two is not found (Osteuropa-Bank)",
+        RESOLVER,
+        "            if label == \"PER\" or len(compact) < SHORTEST_COMPACT:\n                continue\n            written",
+        "            if True:\n                continue\n            written",
+        ("tests/test_resolver.py::test_a_registry_name_written_as_one_word_or_two_is_found",),
     ),
 ]
 

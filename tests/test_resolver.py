@@ -550,3 +550,14 @@ def test_an_abbreviation_of_two_registry_names_takes_neither():
         {"id": "org:nationalistische-front", "label": "ORG", "name": "Nationalistische Front", "aliases": []},
     ])
     assert Resolver(registry).resolve("Nat. Front", "ORG").entity_id == "new:org:nat-front"
+
+
+@pytest.mark.parametrize(
+    "text, entity_id",
+    [
+        ("Osteuropa-Bank", "org:ebwe"), ("Nordatlantik-Paktes", "org:nato"),  # one word or two, a genitive
+        ("Euro Pa", "new:org:euro-pa"),  # under eight letters written together: no evidence
+    ],
+)
+def test_a_registry_name_written_as_one_word_or_two_is_found(with_registry, text, entity_id):
+    assert with_registry.resolve(text, "ORG").entity_id == entity_id

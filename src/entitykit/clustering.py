@@ -59,7 +59,7 @@ from .normalize import (
 )
 from .normalize import leading_legal_form_stem, republic_stem
 
-__all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "UNKNOWN_METHODS"]
+__all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "compact_key", "UNKNOWN_METHODS", "SHORTEST_COMPACT"]
 
 # Resolutions that name no registry entity: their ids are final only after clustering.
 UNKNOWN_METHODS: frozenset[Method] = frozenset({"new", "cluster"})
@@ -290,7 +290,7 @@ class FormClusterer:
         if not self.gazetteer or label != "LOC":
             return None
         text = _display(key, label, table)
-        for form in (text, genitive_stem(text), _compact(key)):  # Nord-Mazedonien as Nordmazedonien
+        for form in (text, genitive_stem(text), compact_key(key)):  # Nord-Mazedonien as Nordmazedonien
             place = gazetteer_place(form) if form else None
             if place is not None:
                 return place
@@ -468,7 +468,7 @@ class _LabelClustering:
         administrative one: *Kirow-Gebiet* is the region, not the city *Kirow*."""
         label, names = self.label, self.names
         parent: dict[str, str] = {}
-        compact = {} if label == "PER" else {_compact(key): key for key in sorted(self.keys) if len(_compact(key)) >= SHORTEST_COMPACT}
+        compact = {} if label == "PER" else {compact_key(key): key for key in sorted(self.keys) if len(compact_key(key)) >= SHORTEST_COMPACT}
         for key in self.keys:
             text = self.table[(key, label)].texts.most_common(1)[0][0]
             # Lukas is not the genitive of Luka: a person's stem needs 5 letters (Putins -> Putin),
@@ -491,7 +491,7 @@ class _LabelClustering:
                 if shorter:
                     shorter_key = normalize(shorter)
                     if shorter_key not in names and label != "PER":  # Nordatlantik-Pakt(e)s -> Nordatlantikpakt
-                        shorter_key = compact.get(_compact(shorter_key), shorter_key)
+                        shorter_key = compact.get(compact_key(shorter_key), shorter_key)
                     if shorter_key != key and shorter_key in names and (
                         len(shorter_key) >= shortest or names[shorter_key].acronym
                     ):
@@ -557,7 +557,7 @@ class _LabelClustering:
         if self.label != "PER":  # one name written as one word or two: DeutscheBahn, Rheinland-Pfalz
             by_compact: dict[str, str] = {}
             for group_root in sorted(groups):
-                compact = _compact(group_root)
+                compact = compact_key(group_root)
                 if len(compact) >= SHORTEST_COMPACT and not names[group_root].acronym and group_root not in merged:
                     other = by_compact.setdefault(compact, group_root)
                     if other != group_root:
@@ -741,8 +741,15 @@ SHORTEST_COMPACT = 8
 _ABBREVIATED = re.compile(r"\w{3,}\.(?:\s|$)")
 
 
-def _compact(key: str) -> str:
+def compact_key(key: str) -> str:
+    """A normalised key without spaces, hyphens and apostrophes: one name written as one word or two.
+
+    >>> compact_key("osteuropa-bank") == compact_key("osteuropabank"), compact_key("rheinland pfalz")
+    (True, 'rheinlandpfalz')
+    """
     return key.replace(" ", "").replace("-", "").replace("'", "")
+
+
 
 
 _NO_WORDS: frozenset[str] = frozenset()  # one empty set for the many forms without company

@@ -58,7 +58,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .aliases import LABELS, AliasRegistry, build_registry
 from .blocking import AcronymIndex, TokenIndex
-from .clustering import FormClusterer, FormTable, deciding_form, final_resolution
+from .clustering import SHORTEST_COMPACT, FormClusterer, FormTable, compact_key, deciding_form, final_resolution
 from .coref import DEFINED, link_acronyms, link_surnames
 from .errors import InputError
 from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place, place_reference
@@ -137,6 +137,8 @@ class _RegistryIndex:
         self.romanised: dict[str, set[str]] = defaultdict(set)
         self.full_names: dict[str, list[str]] = defaultdict(list)  # PER id -> keys with first names
         self.heads: dict[str, set[str]] = defaultdict(set)  # head key (region:wolgograd) -> LOC/ORG ids
+        # keys without spaces and hyphens -> the keys written so (Osteuropabank / Osteuropa-Bank)
+        self.compact: dict[str, set[str]] = defaultdict(set)
         self.acronyms: AcronymIndex[str] = AcronymIndex()
         self.tokens = TokenIndex()
         acronym_keys = {
@@ -158,6 +160,8 @@ class _RegistryIndex:
                     if head:
                         self.heads[head].add(entity.id)
         for key, ids in registry.keys():
+            if len(compact_key(key)) >= SHORTEST_COMPACT and (" " in key or "-" in key or "'" in key):
+                self.compact[compact_key(key)].add(key)
             form_id = len(self.forms)
             self.forms.append(key)
             self.owners.append(ids)
@@ -376,6 +380,18 @@ class Resolver:
             return _Match(entity_id, score - penalty, method, spelling)
         if relabel is not None:
             return relabel
+        # 1b. one name written as one word or two (Osteuropa-Bank / Osteuropabank, Nordatlantik-Paktes)
+        for candidate_key, method, score in keys:
+            compact = compact_key(candidate_key)
+            if label == "PER" or len(compact) < SHORTEST_COMPACT:
+                continue
+            written = self._index.compact.get(compact, set()) | ({compact} if registry.lookup_key(compact) else set())
+            written.discard(candidate_key)
+            ids = {entity_id for other in written for entity_id in registry.lookup_key(other)}
+            picked = self._pick(ids, label, context, compact) if len(ids) == 1 else None
+            if picked is not None:
+                entity_id, penalty = picked
+                return _Match(entity_id, 95.0 - penalty, "alias", registry.spelling(entity_id, next(iter(written))))
         name = parse_key(key, is_acronym(clean))
         # 2. transliteration: equal skeletons, between scripts or romanisations of one Cyrillic name
         skeletons = self._index.skeletons if cyrillic else self._index.romanised
