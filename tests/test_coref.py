@@ -94,3 +94,9 @@ def test_once_defined_an_acronym_means_its_long_form_in_the_whole_document():
     mentions = doc(("AIG", "ORG", "die AIG meldete"), ("American International Group", "ORG"),
                    ("AIG", "ORG", "American International Group (AIG) hat"), ("AIG", "ORG", "die AIG zahlt"))
     assert link_acronyms(mentions) == {0: (1, 90.0), 2: (1, 90.0), 3: (1, 90.0)}
+
+
+def test_a_bracket_may_go_on_after_the_acronym_it_defines():
+    context = "Der Internationale Währungsfonds (IWF; englisch: International Monetary Fund, IMF) ist eine Sonderorganisation"
+    mentions = doc(("Internationale Währungsfonds", "ORG", context), ("IWF", "ORG", context))
+    assert link_acronyms(mentions) == {1: (0, 90.0)}

@@ -194,9 +194,10 @@ def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, 
 
 
 def _bracketed(acronym: str, long_form: str, context: str) -> bool:
-    """Whether the context writes *long form (ACRONYM)* or *ACRONYM (long form)*."""
+    """Whether the context writes *long form (ACRONYM)* or *ACRONYM (long form)*; the bracket
+    may go on after the acronym (*Internationaler Währungsfonds (IWF; englisch: …)*)."""
     squeezed = " ".join(context.split())
-    return f"{long_form} ({acronym})" in squeezed or f"{acronym} ({long_form}" in squeezed
+    return any(f"{long_form} ({acronym}{end}" in squeezed for end in ")];,") or f"{acronym} ({long_form}" in squeezed
 
 
 def _spells(letters: str, long_name: Name) -> bool:
