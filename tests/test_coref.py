@@ -100,3 +100,16 @@ def test_a_bracket_may_go_on_after_the_acronym_it_defines():
     context = "Der Internationale Währungsfonds (IWF; englisch: International Monetary Fund, IMF) ist eine Sonderorganisation"
     mentions = doc(("Internationale Währungsfonds", "ORG", context), ("IWF", "ORG", context))
     assert link_acronyms(mentions) == {1: (0, 90.0)}
+
+
+def test_a_surname_the_ner_tagged_org_joins_the_one_person_of_its_document():
+    mentions = [Mention("Swetlana Tichanowskaja", "PER", doc="a"), Mention("Tichanowskaja", "ORG", doc="a"),
+                Mention("Denzel Washington", "PER", doc="a"), Mention("Washington", "LOC", doc="a"),
+                Mention("Tichanowskaja", "ORG", doc="b")]
+    results = Resolver().resolve_mentions(mentions)
+    assert [(result.entity_id, result.label) for result in results] == [
+        ("new:per:swetlana-tichanowskaja", "PER"), ("new:per:swetlana-tichanowskaja", "PER"),
+        ("new:per:denzel-washington", "PER"),
+        ("new:loc:washington", "LOC"),  # a known place: perhaps the city
+        ("new:org:tichanowskaja", "ORG"),  # another document: nothing says who
+    ]

@@ -56,7 +56,9 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
     :func:`entitykit.names.compare_names` (a genitive *Lukaschenkos* by its stem); a first name
     (*Alexei* after *Alexej Nawalny*, *Alexeys*) by :func:`entitykit.names.given_names_agree`,
     and only when the word is no full name's surname: *Thomas* next to *Thomas Mann* and
-    *Dylan Thomas* stays alone. Mentions without a ``doc`` are never linked.
+    *Dylan Thomas* stays alone. A surname the NER tagged ORG, LOC or MISC links too when it is
+    exactly the surname of the one person of that name in the document and no known place.
+    Mentions without a ``doc`` are never linked.
 
     >>> from entitykit.mentions import Mention
     >>> link_surnames([Mention("Jaroslaw Kaczynski", "PER", doc="a"), Mention("Jaroslaw", "PER", doc="a"),
@@ -93,6 +95,30 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
             before = [fit for fit in fits if fit[0] < index]
             antecedent, score = before[-1] if before else fits[0]
             links[index] = (antecedent, score)
+    links.update(_mislabelled_surnames(mentions))
+    return links
+
+
+def _mislabelled_surnames(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
+    """One-word ORG, LOC or MISC mentions that are exactly the surname of the one person of their
+    document with that surname (*Tichanowskaja* tagged ORG after *Swetlana Tichanowskaja*): the
+    NER's slip. Not a known place (*Washington* next to *Denzel Washington* may be the city)."""
+    from .knowledge import is_known_place
+
+    surnames: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)  # (doc, surname) -> person key -> first mention
+    for index, mention in enumerate(mentions):
+        if mention.doc is not None and mention.label == "PER":
+            name = parse_person(mention.text)
+            if len(name.tokens) >= 2 and len(name.tokens[0]) > 1:
+                surnames[(mention.doc, name.tokens[-1])].setdefault(name.key, index)
+    links: dict[int, tuple[int, float]] = {}
+    for index, mention in enumerate(mentions):
+        if mention.doc is None or mention.label == "PER":
+            continue
+        name = parse(mention.text)
+        people = surnames.get((mention.doc, name.key)) if len(name.tokens) == 1 and not name.acronym else None
+        if people and len(people) == 1 and len(name.key) >= 4 and not is_known_place(mention.text):
+            links[index] = (next(iter(people.values())), 90.0)
     return links
 
 

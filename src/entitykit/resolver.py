@@ -667,7 +667,10 @@ class Resolver:
         for index, label in _label_votes(items, results).items():
             items[index] = items[index]._replace(label=label)
             results[index] = self._resolve_one(items[index])
-        links = link_surnames(items, min_typo_length=self.min_typo_length)
+        links = {
+            index: link for index, link in link_surnames(items, min_typo_length=self.min_typo_length).items()
+            if items[index].label == "PER" or results[index].method == "new"  # a surname NER called ORG
+        }
         # an acronym the registry does not know takes the long form its document defines it by
         acronym_links = {index: link for index, link in link_acronyms(items).items() if results[index].method == "new"}
         links.update(acronym_links)
