@@ -589,18 +589,25 @@ MUTANTS = [
         ("tests/test_resolver.py::test_a_registry_name_written_as_one_word_or_two_is_found",),
     ),
     Mutant(
-        75, "coref: a surname the NER tagged ORG stays apart from the one person of its document",
+        75, "coref: a surname the NER tagged LOC stays apart from the one person of its document",
         COREF,
         "    links.update(_mislabelled_surnames(mentions))\n",
         "",
-        ("tests/test_coref.py::test_a_surname_the_ner_tagged_org_joins_the_one_person_of_its_document",),
+        ("tests/test_coref.py::test_a_surname_the_ner_tagged_loc_joins_the_one_person_of_its_document",),
     ),
     Mutant(
         76, "coref: a known place the NER tagged LOC joins a person of that surname (Washington)",
         COREF,
         "and len(name.key) >= 4 and not is_known_place(mention.text):",
         "and len(name.key) >= 4:",
-        ("tests/test_coref.py::test_a_surname_the_ner_tagged_org_joins_the_one_person_of_its_document",),
+        ("tests/test_coref.py::test_a_surname_the_ner_tagged_loc_joins_the_one_person_of_its_document",),
+    ),
+    Mutant(
+        77, "coref: a firm the NER tagged ORG joins the person whose surname it bears (Firma Töpfer)",
+        COREF,
+        'if mention.doc is None or mention.label not in ("LOC", "MISC"):',
+        'if mention.doc is None or mention.label == "PER":',
+        ("tests/test_coref.py::test_a_surname_the_ner_tagged_loc_joins_the_one_person_of_its_document",),
     ),
 ]
 

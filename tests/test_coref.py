@@ -102,14 +102,17 @@ def test_a_bracket_may_go_on_after_the_acronym_it_defines():
     assert link_acronyms(mentions) == {1: (0, 90.0)}
 
 
-def test_a_surname_the_ner_tagged_org_joins_the_one_person_of_its_document():
-    mentions = [Mention("Swetlana Tichanowskaja", "PER", doc="a"), Mention("Tichanowskaja", "ORG", doc="a"),
+def test_a_surname_the_ner_tagged_loc_joins_the_one_person_of_its_document():
+    mentions = [Mention("Swetlana Tichanowskaja", "PER", doc="a"), Mention("Tichanowskaja", "LOC", doc="a"),
                 Mention("Denzel Washington", "PER", doc="a"), Mention("Washington", "LOC", doc="a"),
-                Mention("Tichanowskaja", "ORG", doc="b")]
+                Mention("Tichanowskaja", "LOC", doc="b"),
+                Mention("Mark Töpfer", "PER", doc="c"), Mention("Töpfer", "ORG", doc="c", context="Die Firma Töpfer in Kulmbach")]
     results = Resolver().resolve_mentions(mentions)
     assert [(result.entity_id, result.label) for result in results] == [
         ("new:per:swetlana-tichanowskaja", "PER"), ("new:per:swetlana-tichanowskaja", "PER"),
         ("new:per:denzel-washington", "PER"),
         ("new:loc:washington", "LOC"),  # a known place: perhaps the city
-        ("new:org:tichanowskaja", "ORG"),  # another document: nothing says who
+        ("new:loc:tichanowskaja", "LOC"),  # another document: nothing says who
+        ("new:per:mark-toepfer", "PER"),
+        ("new:org:toepfer", "ORG"),  # a firm bears its founders' name
     ]

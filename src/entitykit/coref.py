@@ -56,8 +56,9 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
     :func:`entitykit.names.compare_names` (a genitive *Lukaschenkos* by its stem); a first name
     (*Alexei* after *Alexej Nawalny*, *Alexeys*) by :func:`entitykit.names.given_names_agree`,
     and only when the word is no full name's surname: *Thomas* next to *Thomas Mann* and
-    *Dylan Thomas* stays alone. A surname the NER tagged ORG, LOC or MISC links too when it is
-    exactly the surname of the one person of that name in the document and no known place.
+    *Dylan Thomas* stays alone. A surname the NER tagged LOC or MISC links too when it is exactly
+    the surname of the one person of that name in the document and no known place (ORG never:
+    firms bear their founders' names).
     Mentions without a ``doc`` are never linked.
 
     >>> from entitykit.mentions import Mention
@@ -100,9 +101,10 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
 
 
 def _mislabelled_surnames(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
-    """One-word ORG, LOC or MISC mentions that are exactly the surname of the one person of their
-    document with that surname (*Tichanowskaja* tagged ORG after *Swetlana Tichanowskaja*): the
-    NER's slip. Not a known place (*Washington* next to *Denzel Washington* may be the city)."""
+    """One-word LOC or MISC mentions that are exactly the surname of the one person of their
+    document with that surname (*Tichanowskaja* tagged LOC after *Swetlana Tichanowskaja*): the
+    NER's slip. Not ORG: a firm bears its founders' name (*Firma Töpfer* and its manager *Mark
+    Töpfer*); not a known place (*Washington* next to *Denzel Washington* may be the city)."""
     from .knowledge import is_known_place
 
     surnames: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)  # (doc, surname) -> person key -> first mention
@@ -113,7 +115,7 @@ def _mislabelled_surnames(mentions: Sequence[Mention]) -> dict[int, tuple[int, f
                 surnames[(mention.doc, name.tokens[-1])].setdefault(name.key, index)
     links: dict[int, tuple[int, float]] = {}
     for index, mention in enumerate(mentions):
-        if mention.doc is None or mention.label == "PER":
+        if mention.doc is None or mention.label not in ("LOC", "MISC"):
             continue
         name = parse(mention.text)
         people = surnames.get((mention.doc, name.key)) if len(name.tokens) == 1 and not name.acronym else None
