@@ -609,6 +609,27 @@ MUTANTS = [
         'if mention.doc is None or mention.label == "PER":',
         ("tests/test_coref.py::test_a_surname_the_ner_tagged_loc_joins_the_one_person_of_its_document",),
     ),
+    Mutant(
+        78, "names: two different patronymics do not keep father and son apart",
+        NAMES,
+        "    if patronymic_a and patronymic_b and token_skeleton(patronymic_a) != token_skeleton(patronymic_b):",
+        "    if False:",
+        ("tests/test_person_names.py::test_two_patronymics_must_agree",),
+    ),
+    Mutant(
+        79, "resolver: a mention's patronymic is not checked against the registry's",
+        RESOLVER,
+        "            if theirs and token_skeleton(mine) not in theirs:",
+        "            if False:",
+        ("tests/test_person_names.py::test_a_patronymic_the_registry_does_not_give_its_person_keeps_a_mention_away",),
+    ),
+    Mutant(
+        80, "clustering: a known place ending in s is read as the genitive of another (Tartus / Tartu)",
+        CLUSTERING,
+        "if shorter and label == \"LOC\" and distinct_known_names(text, shorter, label):",
+        "if False:",
+        ("tests/test_gazetteer.py::test_a_known_place_ending_in_s_is_no_genitive_of_another",),
+    ),
 ]
 
 

@@ -177,3 +177,10 @@ def test_a_knowledge_build_over_a_missing_or_changed_package_stops_with_a_messag
         tool.check_packages({"rapidfuzz": "0.1"})
     with pytest.raises(SystemExit, match=r"^no-such-package-xyz is not installed: pip install no-such-package-xyz==1"):
         tool.check_packages({"no-such-package-xyz": "1"})
+
+
+def test_a_known_place_ending_in_s_is_no_genitive_of_another():
+    clusters = FormClusterer().cluster([("Tartu", "LOC", 3), ("Tartus", "LOC", 1), ("Kiews", "LOC", 1), ("Kiew", "LOC", 2)])
+    ids = {text: result.entity_id for (text, _), result in clusters.items()}
+    assert ids["Tartus"] != ids["Tartu"]  # the Syrian port
+    assert ids["Kiews"] == ids["Kiew"]

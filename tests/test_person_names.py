@@ -197,3 +197,22 @@ def test_a_word_the_input_uses_as_a_surname_is_not_read_as_a_genitive():
     # Williams is Robbie Williams's surname, not the genitive of Prince William's name
     ids = cluster_ids([["Robbie Williams"], ["Harry William"], ["Williams"]])
     assert ids["Williams"] == ids["Robbie Williams"] != ids["Harry William"]
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("Wladimir Spiridonowitsch Putin", "Wladimir Wladimirowitsch Putin", False),  # father and son
+        ("Wladimir Wladimirowitsch Putin", "Wladimir Wladimirovich Putin", True),  # one patronymic, two spellings
+        ("Wladimir Wladimirowitsch Putin", "Wladimir Putin", True),  # a patronymic left out says nothing
+    ],
+)
+def test_two_patronymics_must_agree(a, b, same):
+    from entitykit.names import compare_names
+
+    assert compare_names(a, b, "PER").ok is same
+
+
+def test_a_patronymic_the_registry_does_not_give_its_person_keeps_a_mention_away(with_registry):
+    assert with_registry.resolve("Wladimir Spiridonowitsch Putin", "PER").entity_id == "new:per:wladimir-spiridonowitsch-putin"
+    assert with_registry.resolve("Wladimir Wladimirowitsch Putin", "PER").entity_id == "per:wladimir-putin"

@@ -33,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
-from .knowledge import gazetteer_place, legal_form_stem, one_city, place_reference
+from .knowledge import distinct_known_names, gazetteer_place, legal_form_stem, one_city, place_reference
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
@@ -488,6 +488,8 @@ class _LabelClustering:
                     legal_stem if legal_stem and " " in legal_stem.strip() else None,
                 ]
             for shorter in shorter_forms:
+                if shorter and label == "LOC" and distinct_known_names(text, shorter, label):
+                    continue  # Tartus is a city of its own, not the genitive of Tartu
                 if shorter:
                     shorter_key = normalize(shorter)
                     if shorter_key not in names and label != "PER":  # Nordatlantik-Pakt(e)s -> Nordatlantikpakt

@@ -41,7 +41,7 @@ from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acrony
 
 __all__ = [
     "Name", "Verdict", "compare_names", "compare", "known_apart", "alternate_reason", "follow_alternates",
-    "parse", "parse_key", "parse_person", "person_key", "is_patronymic", "given_names_agree", "one_known_name",
+    "parse", "parse_key", "parse_person", "person_key", "is_patronymic", "patronymic", "given_names_agree", "one_known_name",
     "initials", "acronym_slip", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS", "abbreviates",
 ]
 
@@ -569,7 +569,21 @@ def _compare_persons(a: Name, b: Name, min_typo_length: int) -> Verdict:
     given_reason, given_score = _given_reason(a.tokens[0], b.tokens[0], a.skels[0], b.skels[0])
     if given_reason:
         return Verdict(False, fuzz.ratio(a.key, b.key), given_reason)
+    patronymic_a, patronymic_b = patronymic(a), patronymic(b)
+    if patronymic_a and patronymic_b and token_skeleton(patronymic_a) != token_skeleton(patronymic_b):
+        # father and son: Wladimir Spiridonowitsch Putin is not Wladimir Wladimirowitsch Putin
+        return Verdict(False, fuzz.ratio(a.key, b.key), f"patronymics differ: {patronymic_a} / {patronymic_b}")
     return Verdict(True, round(0.7 * surname_score + 0.3 * given_score, 1), "spelling variant", typos)
+
+
+def patronymic(name: Name) -> str | None:
+    """The patronymic of a person's name given name first (*Wladimir Wladimirowitsch Putin*), if any.
+
+    >>> patronymic(parse("Wladimir Wladimirowitsch Putin")), patronymic(parse("Wladimir Putin"))
+    ('wladimirowitsch', None)
+    """
+    middle = [token for token in name.tokens[1:-1] if is_patronymic(token)]
+    return middle[0] if len(middle) == 1 else None
 
 
 def _compare_acronyms(a: Name, b: Name) -> Verdict:

@@ -67,6 +67,8 @@ from .names import (
     Name,
     abbreviates,
     head_key,
+    patronymic,
+    token_skeleton,
     Verdict,
     compare,
     follow_alternates,
@@ -572,13 +574,20 @@ class Resolver:
 
     def _person_ok(self, name: Name, entity_id: str, form: str) -> bool:
         """A mention with a first name must agree with a full first name of the entity: the
-        surname alone or an initial in the registry (*M. Tschiwaew*) is not enough."""
+        surname alone or an initial in the registry (*M. Tschiwaew*) is not enough; a mention's
+        patronymic must agree with the entity's, if the registry gives one (the father
+        *Wladimir Spiridonowitsch Putin* is not *Wladimir Putin*)."""
         if len(name.tokens) < 2:
             return True
+        full = self._index.full_names.get(entity_id, [])
+        mine = patronymic(name)
+        if mine is not None:
+            theirs = {token_skeleton(found) for key in full if (found := patronymic(parse_key(key, False)))}
+            if theirs and token_skeleton(mine) not in theirs:
+                return False
         form_name = parse_key(form, False)
         if len(form_name.tokens) >= 2 and len(form_name.tokens[0]) > 1:
             return True
-        full = self._index.full_names.get(entity_id, [])
         return any(compare(name, parse_key(key, False), "PER", self.min_typo_length).ok for key in full)
 
     def candidates(self, text: str, label: str, *, limit: int = 10) -> list[Candidate]:
