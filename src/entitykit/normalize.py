@@ -610,11 +610,13 @@ def compound_head(text: str) -> str | None:
 
 # Legal forms and company types written *in front of* the name, as in Russia and its
 # neighbours (*OAO Lukoil*, *PAO Gazprom*, *NK Jukos* = Neftjanaja Kompanija, *PJSC MMC Norilsk
-# Nickel*, Ukrainian *TOV*, *PAT*, Lithuanian *UAB*), folded (not *ЗАО* read as *sao*: São Paulo):
+# Nickel*, Ukrainian *TOV*, *PAT*, *NAK* = Nazionalna Akzionerna Kompanija (*NAK Naftogaz*),
+# *AFK* = Akzionernaja Finansowaja Korporazija (*AFK Sistema*), Lithuanian *UAB*), folded (not
+# *ЗАО* read as *sao*: São Paulo):
 # they name the company itself, while a closing German form on a brand (*Lukoil GmbH*) often
 # names a subsidiary.
 LEADING_LEGAL_FORMS = frozenset(
-    "oao pao zao ooo ao pjsc jsc ojsc cjsc nk mmc gmk tov pat prat uab".split()
+    "oao pao zao ooo ao pjsc jsc ojsc cjsc nk nak afk mmc gmk tov pat prat uab".split()
 )
 # Words for a company in front of its name, an apposition the NER span took along (*Ölkonzern
 # Rosneft*, *Aral-Mutterkonzern BP*, *Firma SLAV Handel*); not *Bank* or *Gruppe*, which start
