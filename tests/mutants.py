@@ -630,6 +630,20 @@ MUTANTS = [
         "if False:",
         ("tests/test_gazetteer.py::test_a_known_place_ending_in_s_is_no_genitive_of_another",),
     ),
+    Mutant(
+        81, "clustering: East Slavic family forms meet without company",
+        CLUSTERING,
+        "                    and self._agree([group_root], [other], self.context[other])\n                    and compare(",
+        "                    and compare(",
+        ("tests/test_clustering.py::test_belarusian_and_russian_forms_of_a_long_name_meet_in_the_same_company",),
+    ),
+    Mutant(
+        82, "clustering: East Slavic family forms never meet",
+        CLUSTERING,
+        "other = by_family.setdefault(slavic_family_key(group_root), group_root)",
+        "other = by_family.setdefault(group_root, group_root)",
+        ("tests/test_clustering.py::test_belarusian_and_russian_forms_of_a_long_name_meet_in_the_same_company",),
+    ),
 ]
 
 

@@ -414,3 +414,16 @@ def test_an_acronym_the_corpus_defines_two_ways_keeps_to_itself():
     ])
     assert ids[0] == ids[1] != ids[2] == ids[3]  # each text's own definition
     assert ids[4] not in (ids[0], ids[2])  # elsewhere: neither
+
+
+def test_belarusian_and_russian_forms_of_a_long_name_meet_in_the_same_company():
+    from entitykit.clustering import FormClusterer, FormTable
+
+    table = FormTable()
+    table.add_document([("Swetlahorsk", "LOC"), ("Homel", "LOC"), ("Lukaschenko", "PER")])
+    table.add_document([("Swetlogorsk", "LOC"), ("Homel", "LOC"), ("Lukaschenko", "PER")])
+    table.add_document([("Aljaksandr Hramowitsch", "PER"), ("Paris", "LOC")])
+    table.add_document([("Aljaksandr Gromowitsch", "PER"), ("Madrid", "LOC"), ("Rom", "LOC")])  # other company
+    ids = {text: result.entity_id for (text, _), result in FormClusterer().cluster(table).items()}
+    assert ids["Swetlahorsk"] == ids["Swetlogorsk"]  # akanje and г/h, same company
+    assert ids["Aljaksandr Hramowitsch"] != ids["Aljaksandr Gromowitsch"]  # a loose key needs support

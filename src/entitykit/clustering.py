@@ -53,6 +53,7 @@ from .normalize import (
     genitive_stem,
     german_spelling,
     has_cyrillic,
+    slavic_family_key,
     is_acronym,
     normalize,
     slash_parts,
@@ -605,6 +606,18 @@ class _LabelClustering:
             other = by_skeleton.get(name.alt)
             if other and other != group_root and merged.get(other) != group_root and not known_apart(name, names[other], self.label):
                 merged[group_root] = other
+        # Belarusian, Ukrainian and Russian forms of one name (Swetlahorsk / Swetlogorsk, Bykau /
+        # Bykow): a loose key, so only between long names in the same company
+        by_family: dict[str, str] = {}
+        for group_root in sorted(groups):
+            name = names[group_root]
+            if group_root in merged or name.acronym or len(name.key.replace(" ", "")) < SLAVIC_FAMILY_LENGTH:
+                continue
+            other = by_family.setdefault(slavic_family_key(group_root), group_root)
+            if (other != group_root and other not in merged and not known_apart(name, names[other], self.label)
+                    and self._agree([group_root], [other], self.context[other])
+                    and compare(name, names[other], self.label, self.settings.min_typo_length).score >= self.settings.score_cutoff):
+                merged[group_root] = other
         for group_root in list(merged):  # follow chains to their end
             target, seen = merged[group_root], {group_root}
             while target in merged and target not in seen:
@@ -735,6 +748,8 @@ def _weak(name: Name, other: Name, typos: tuple[tuple[str, str], ...], label: st
 SHARED_CONTEXT = 2
 
 
+# Names this long (letters) may meet by their East Slavic family key (normalize.slavic_family_key).
+SLAVIC_FAMILY_LENGTH = 8
 # Names written with or without spaces, hyphens and apostrophes are one name from this length.
 SHORTEST_COMPACT = 8
 

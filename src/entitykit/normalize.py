@@ -56,6 +56,7 @@ __all__ = [
     "display_form",
     "normalize",
     "skeleton",
+    "slavic_family_key",
     "german_spelling",
     "variant_keys",
     "slugify",
@@ -837,6 +838,25 @@ def _skeleton_of_key(key: str) -> str:
             break
         key = changed
     return key
+
+
+# East Slavic families on top of the skeleton: Belarusian and Ukrainian write what Russian
+# spells o as a (akanje: Maladsetschna / Molodetschno, Slawjansk / Slowjansk) and г as h
+# (Swetlahorsk / Swetlogorsk, Homel / Gomel).
+_SLAVIC_FAMILY = str.maketrans({"o": "a", "h": "g"})
+
+
+def slavic_family_key(text: str) -> str:
+    """The :func:`skeleton` with *o* read as *a* and *h* as *g*: the key on which the Belarusian,
+    Ukrainian and Russian forms of one name meet. Much looser than the skeleton: evidence that
+    needs support (the same company), never a merge on its own.
+
+    >>> slavic_family_key("Swetlahorsk") == slavic_family_key("Swetlogorsk"), slavic_family_key("Bykau") == slavic_family_key("Bykow")
+    (True, True)
+    >>> slavic_family_key("Baryssau") == slavic_family_key("Borissow"), slavic_family_key("Minsk") == slavic_family_key("Pinsk")
+    (True, False)
+    """
+    return skeleton(text).translate(_SLAVIC_FAMILY)
 
 
 @lru_cache(maxsize=1 << 17)
