@@ -644,6 +644,13 @@ MUTANTS = [
         "other = by_family.setdefault(group_root, group_root)",
         ("tests/test_clustering.py::test_belarusian_and_russian_forms_of_a_long_name_meet_in_the_same_company",),
     ),
+    Mutant(
+        83, "clustering: East Slavic family forms meet in a bare list of names (Wolfowitsch / Wolfawitsch)",
+        CLUSTERING,
+        "                    and self.context[group_root] and self.context[other]\n",
+        "",
+        ("tests/test_clustering.py::test_a_form_that_fits_two_clusters_equally_stays_alone",),
+    ),
 ]
 
 

@@ -606,8 +606,9 @@ class _LabelClustering:
             other = by_skeleton.get(name.alt)
             if other and other != group_root and merged.get(other) != group_root and not known_apart(name, names[other], self.label):
                 merged[group_root] = other
-        # Belarusian, Ukrainian and Russian forms of one name (Swetlahorsk / Swetlogorsk, Bykau /
-        # Bykow): a loose key, so only between long names in the same company
+        # Belarusian, Ukrainian and Russian forms of one name (Swetlahorsk / Swetlogorsk): a loose
+        # key, which also reads many typos as one name (Wolfowitsch / Wolfawitsch), so only between
+        # long names whose company is known and shared, never in a bare list of names
         by_family: dict[str, str] = {}
         for group_root in sorted(groups):
             name = names[group_root]
@@ -615,6 +616,7 @@ class _LabelClustering:
                 continue
             other = by_family.setdefault(slavic_family_key(group_root), group_root)
             if (other != group_root and other not in merged and not known_apart(name, names[other], self.label)
+                    and self.context[group_root] and self.context[other]
                     and self._agree([group_root], [other], self.context[other])
                     and compare(name, names[other], self.label, self.settings.min_typo_length).score >= self.settings.score_cutoff):
                 merged[group_root] = other
