@@ -6,8 +6,9 @@ CSV row with an extra field), a metadata field named ``label`` (written as ``met
 surnames shared by two people (Thomas and Gerd Müller), unknown names whose variants only corpus
 clustering merges (Dubrowskaja/Dubrowskaya, Saizew/Sajzew), surname-only mentions linked by
 coreference, and registry names (Lukaschenko, OVKS, Minsk). ``expected/`` holds the outputs of
-the code before the corpus.py split, with one intended change since: a JSONL line that is not
-UTF-8 says "; convert the file to UTF-8" like every other reader. ``run.json`` is left out (it
+the code before the corpus.py split, with two intended changes since: a JSONL line that is not
+UTF-8 says "; convert the file to UTF-8" like every other reader, and *München* has the id of
+its GeoNames record (``geonames:2867714``, issue 10's gazetteer) instead of ``new:loc:muenchen``. ``run.json`` is left out (it
 has timings).
 
 To regenerate after an intended change of the outputs, from ``tests/fixtures/run_corpus``::
