@@ -1,0 +1,137 @@
+"""The Dask engine (issue 12): a run on a LocalCluster gives the outputs of a local run.
+
+The pipeline is the entity ruler of test_corpus (hand-placed entities) with entitykit's real
+mention and resolver components; the corpus is the fixture corpus with one bad document of
+each kind (``conftest.bad_corpus``). Skipped when Dask is not installed (``entitykit[dask]``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import entitykit
+from entitykit.corpus import run_corpus
+from entitykit.dask_engine import plan_partitions
+from entitykit.errors import CorpusFormatError, InputError, MissingDependencyError
+from entitykit.inputs import check_inputs
+
+from conftest import bad_corpus  # noqa: E402
+from test_corpus import ALIASES, INPUTS, rule_pipeline  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def dask_installed() -> bool:
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_dask = pytest.mark.skipif(not dask_installed(), reason="the Dask engine needs dask: pip install 'entitykit[dask]'")
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory) -> Path:
+    return rule_pipeline(tmp_path_factory.mktemp("model") / "de_rules")
+
+
+@pytest.fixture(scope="module")
+def client():
+    if not dask_installed():
+        pytest.skip("the Dask engine needs dask: pip install 'entitykit[dask]'")
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
+def outputs(out: Path) -> dict[str, list[dict]]:
+    return {name: [json.loads(line) for line in (out / name).read_text(encoding="utf-8").splitlines()]
+            for name in ("mentions.jsonl", "entities.jsonl", "errors.jsonl")}
+
+
+@needs_dask
+def test_a_dask_run_gives_the_outputs_of_a_local_run(tmp_path, model_path, client):
+    inputs = bad_corpus(tmp_path) + [INPUTS[-1]]  # a folder of .txt, JSONL, CSV
+    options = dict(model=model_path, aliases=[ALIASES], default_aliases=False, progress=False, batch_size=2)
+    local = run_corpus(inputs, tmp_path / "local", **options)
+    dask = run_corpus(inputs, tmp_path / "dask", engine="dask", client=client, partitions=5, **options)
+    assert (dask.documents, dask.mentions, dask.entities, dask.errors) == (local.documents, local.mentions, local.entities, local.errors)
+    assert local.errors >= 6 and local.entities > 3
+    got, expected = outputs(tmp_path / "dask"), outputs(tmp_path / "local")
+    assert [(m["doc_id"], m["start_char"], m["end_char"], m["entity_id"]) for m in got["mentions.jsonl"]] == [
+        (m["doc_id"], m["start_char"], m["end_char"], m["entity_id"]) for m in expected["mentions.jsonl"]]
+    assert got == expected  # every column: counts and variants of entities, the errors
+    for name in ("mentions.jsonl", "entities.jsonl", "errors.jsonl"):  # byte for byte
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    report = json.loads((tmp_path / "dask" / "run.json").read_text(encoding="utf-8"))
+    assert report["options"]["engine"] == "dask" and report["counts"]["documents"] == local.documents
+    assert not (tmp_path / "dask" / ".entitykit-run").exists()
+
+
+@needs_dask
+def test_a_dask_run_ships_a_given_pipeline_to_the_workers(tmp_path, model_path, client):
+    nlp = entitykit.load(model_path, aliases=[ALIASES], default_aliases=False)
+    inputs = INPUTS
+    local = run_corpus(inputs, tmp_path / "local", nlp=nlp, progress=False)
+    dask = run_corpus(inputs, tmp_path / "dask", nlp=nlp, progress=False, engine="dask", client=client, partitions=3)
+    assert dask.mentions == local.mentions > 0
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
+
+
+@needs_dask
+def test_strict_stops_a_dask_run_at_the_first_bad_document(tmp_path, model_path, client):
+    with pytest.raises(CorpusFormatError, match=r"binary.txt: binary file .*\(--strict: stopped; \d+ documents done before it\)"):
+        run_corpus(bad_corpus(tmp_path), tmp_path / "out", model=model_path, aliases=[ALIASES], default_aliases=False,
+                   progress=False, strict=True, engine="dask", client=client)
+    assert not (tmp_path / "out" / "mentions.jsonl").exists()
+
+
+def test_partitions_cut_inputs_into_record_ranges_in_input_order(tmp_path):
+    sources = check_inputs(bad_corpus(tmp_path))
+    planned = plan_partitions(sources, 4, text_key="text", max_chars=1_000_000)
+    assert [partition.first for partition in planned] == sorted(partition.first for partition in planned)
+    assert {partition.source for partition in planned} == set(sources)
+    for partition, following in zip(planned, planned[1:]):  # ranges follow each other, the last of an input is open
+        if following.source == partition.source:
+            assert partition.skip + partition.count == following.skip
+        else:
+            assert partition.count is None and following.skip == 0
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"engine": "spark"}, "engine must be 'local' or 'dask', got 'spark'"),
+    ({"partitions": 3}, "options of the Dask engine: add engine='dask'"),
+])
+def test_engine_options_are_checked_first(tmp_path, options, message):
+    with pytest.raises(InputError, match=message):
+        run_corpus(INPUTS, tmp_path / "out", progress=False, **options)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_dask_engine_without_dask_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask", None)  # import dask raises ImportError
+    with pytest.raises(MissingDependencyError, match=r"^the Dask engine needs dask: pip install 'entitykit\[dask\]'$"):
+        run_corpus(INPUTS, tmp_path / "out", progress=False, engine="dask")
+
+
+def test_a_local_run_never_imports_dask(tmp_path, model_path):
+    script = (
+        "import sys, entitykit.corpus as c\n"
+        f"c.run_corpus({INPUTS!r}, {str(tmp_path / 'out')!r}, model={str(model_path)!r}, "
+        f"aliases=[{str(ALIASES)!r}], default_aliases=False, progress=False)\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.stdout.strip() == "[]"
