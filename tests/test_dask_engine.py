@@ -20,7 +20,7 @@ from entitykit.dask_engine import plan_partitions
 from entitykit.errors import CorpusFormatError, InputError, MissingDependencyError
 from entitykit.inputs import check_inputs
 
-from conftest import bad_corpus  # noqa: E402
+from conftest import assert_one_line_error, bad_corpus  # noqa: E402
 from test_corpus import ALIASES, INPUTS, rule_pipeline  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def client():
         pytest.skip("the Dask engine needs dask: pip install 'entitykit[dask]'")
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     with Client(cluster) as client:
         yield client
     cluster.close()
@@ -110,7 +110,7 @@ def test_partitions_cut_inputs_into_record_ranges_in_input_order(tmp_path):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"engine": "spark"}, "engine must be 'local' or 'dask', got 'spark'"),
+    ({"engine": "spark"}, "the engine must be 'local' or 'dask', got 'spark'"),
     ({"partitions": 3}, "options of the Dask engine: add engine='dask'"),
 ])
 def test_engine_options_are_checked_first(tmp_path, options, message):
@@ -135,3 +135,24 @@ def test_a_local_run_never_imports_dask(tmp_path, model_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                           env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "src")})
     assert done.stdout.strip() == "[]"
+
+
+@needs_dask
+def test_entitykit_run_engine_dask_writes_what_a_local_run_writes(tmp_path, model_path, cli):
+    common = [*INPUTS, "--model", model_path, "--no-aliases", "--aliases", ALIASES, "--quiet"]
+    assert cli("run", *common, "--out", tmp_path / "local").exit_code == 0
+    done = cli("run", *common, "--out", tmp_path / "dask", "--engine", "dask", "--processes", 2, "--partitions", 3)
+    assert done.exit_code == 0, done.stderr
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--engine", "dask"], 1, "the Dask engine needs dask: pip install 'entitykit[dask]'"),
+    (["--scheduler", "tcp://127.0.0.1:8786"], 2, "options of the Dask engine: add engine='dask' (--engine dask)"),
+    (["--engine", "spark"], 2, "the engine must be 'local' or 'dask', got 'spark'"),
+])
+def test_entitykit_run_says_in_one_line_what_is_wrong_with_the_engine(tmp_path, cli, monkeypatch, args, code, message):
+    monkeypatch.setitem(sys.modules, "dask", None)
+    done = cli("run", *INPUTS, "--out", tmp_path / "out", *args)
+    assert done.exit_code == code
+    assert_one_line_error(done.stderr, message)

@@ -300,7 +300,7 @@ def run_corpus(
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     if engine not in ("local", "dask"):
-        raise InputError(f"engine must be 'local' or 'dask', got {engine!r}")
+        raise InputError(f"the engine must be 'local' or 'dask', got {engine!r}")
     if engine == "dask":
         from .dask_engine import require_dask
 
@@ -310,7 +310,7 @@ def run_corpus(
         if partitions is not None and (isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1):
             raise InputError(f"partitions must be a whole number of at least 1, got {partitions!r}")
     elif client is not None or scheduler is not None or partitions is not None:
-        raise InputError("client, scheduler and partitions are options of the Dask engine: add engine='dask'")
+        raise InputError("client, scheduler and partitions are options of the Dask engine: add engine='dask' (--engine dask)")
     sources = check_inputs(inputs, text_key=text_key)
     suffix = output_suffix(format)
     if format == "parquet":

@@ -157,7 +157,7 @@ def process(
             client = own = Client(scheduler)
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=":0" if show else None)
+                                   dashboard_address=":0")  # any free port
             client = own = Client(cluster)
     try:
         if show and client.dashboard_link:
