@@ -156,3 +156,35 @@ def test_entitykit_run_says_in_one_line_what_is_wrong_with_the_engine(tmp_path, 
     done = cli("run", *INPUTS, "--out", tmp_path / "out", *args)
     assert done.exit_code == code
     assert_one_line_error(done.stderr, message)
+
+
+def test_a_resumed_run_plans_partitions_over_the_records_left(tmp_path):
+    sources = check_inputs(bad_corpus(tmp_path))  # 7 files in txt/, 8 records in news.jsonl
+    planned = plan_partitions(sources, 2, text_key="text", max_chars=1_000_000, done=9)
+    assert [(partition.source.kind, partition.skip, partition.count, partition.first) for partition in planned] == [
+        ("jsonl", 2, 3, 9), ("jsonl", 5, None, 12)]
+
+
+@needs_dask
+def test_an_interrupted_dask_run_resumes_to_identical_outputs(tmp_path, model_path, client, monkeypatch):
+    from entitykit.runstate import RunState
+
+    inputs = bad_corpus(tmp_path) + [INPUTS[-1]]
+    options = dict(model=model_path, aliases=[ALIASES], default_aliases=False, progress=False, engine="dask", client=client)
+    whole = run_corpus(inputs, tmp_path / "whole", partitions=4, **options)
+    absorb, added = RunState.absorb, []
+
+    def absorb_two(state, part):  # the client dies after adding two partitions
+        if len(added) == 2:
+            raise KeyboardInterrupt
+        absorb(state, part)
+        added.append(part)
+
+    monkeypatch.setattr(RunState, "absorb", absorb_two)
+    with pytest.raises(KeyboardInterrupt):
+        run_corpus(inputs, tmp_path / "out", partitions=5, **options)
+    monkeypatch.setattr(RunState, "absorb", absorb)
+    resumed = run_corpus(inputs, tmp_path / "out", partitions=3, **options)  # other cuts: the same outputs
+    assert resumed.resumed_at == added[-1].ordinals > 0
+    assert resumed.documents == whole.documents
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "whole")

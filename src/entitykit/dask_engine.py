@@ -7,8 +7,10 @@ the pipeline once (:func:`worker_pipeline`, cached per worker process), annotate
 writes them as the part files of a :class:`~entitykit.runstate.RunState` of its own, under the
 run's work folder (shared storage on a real cluster). What comes back to the client is that
 state: counts and the table of distinct unknown forms, never the mentions. The client adds the
-parts up in input order (:meth:`RunState.absorb`), then clusters once and writes the tables
-exactly as a local run does. Dask is imported only here, and only by a Dask run.
+parts up in input order (:meth:`RunState.absorb`), with a checkpoint after each, then clusters
+once and writes the tables exactly as a local run does. A killed run, run again, goes on after
+the last partition added (with partitions planned afresh over the records left: the outputs do
+not depend on how the records are cut); a task retried by Dask writes its part files anew. Dask is imported only here, and only by a Dask run.
 """
 
 from __future__ import annotations
@@ -66,8 +68,11 @@ def split_counts(counts: Sequence[int], partitions: int) -> list[tuple[int, int,
     return ranges
 
 
-def plan_partitions(sources: Sequence[Source], partitions: int, *, text_key: str, max_chars: int) -> list[Partition]:
-    """The partitions of ``sources``, in input order; the last one of each input reads to its end."""
+def plan_partitions(
+    sources: Sequence[Source], partitions: int, *, text_key: str, max_chars: int, done: int = 0
+) -> list[Partition]:
+    """The partitions of the records of ``sources`` after the first ``done`` (those of a resumed
+    run), in input order; the last one of each input reads to its end."""
     counts = []
     for source in sources:
         if source.kind == "stdin":
@@ -76,11 +81,13 @@ def plan_partitions(sources: Sequence[Source], partitions: int, *, text_key: str
         if count is None:  # a table or archive that cannot be counted cheaply: read it
             count = sum(1 for _ in read_records([source], text_key=text_key, max_chars=max_chars))
         counts.append(count)
-    ranges = split_counts(counts, partitions)
     firsts = list(itertools.accumulate([0, *counts]))
+    skipped = [min(count, max(0, done - first)) for count, first in zip(counts, firsts)]
+    ranges = split_counts([count - skip for count, skip in zip(counts, skipped)], partitions)
     planned = []
     for index, (number, skip, count) in enumerate(ranges):
         last = index + 1 == len(ranges) or ranges[index + 1][0] != number
+        skip += skipped[number]
         planned.append(Partition(index, sources[number], skip, None if last else count, firsts[number] + skip))
     return planned
 
@@ -164,7 +171,9 @@ def process(
             print(f"entitykit: Dask dashboard: {client.dashboard_link}", file=sys.stderr)
         if partitions is None:
             partitions = PARTITIONS_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})) or workers)
-        planned = plan_partitions(sources, partitions, text_key=options["text_key"], max_chars=options["max_chars"])
+        planned = plan_partitions(
+            sources, partitions, text_key=options["text_key"], max_chars=options["max_chars"], done=state.ordinals,
+        )
         futures = client.map(run_partition, planned, spec=spec, work=str(state.work), options=options, pure=False)
         if show:
             from distributed import progress
@@ -179,6 +188,7 @@ def process(
                         f"{source}: {reason} (--strict: stopped; {state.documents + before:,} documents done before it)"
                     )
                 state.absorb(part)
+                state.checkpoint(finished=False)  # a killed run resumes after this partition
                 shutil.rmtree(part.work, ignore_errors=True)
             state.checkpoint(finished=True)
     finally:
