@@ -188,3 +188,66 @@ def test_an_interrupted_dask_run_resumes_to_identical_outputs(tmp_path, model_pa
     assert resumed.resumed_at == added[-1].ordinals > 0
     assert resumed.documents == whole.documents
     assert outputs(tmp_path / "out") == outputs(tmp_path / "whole")
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Dask starts its workers from other threads than the main one)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return children + [below for child in children for below in descendants(child)]
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+@needs_dask
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="looks up the cluster's processes in /proc")
+def test_a_dask_run_killed_with_sigkill_resumes_to_identical_outputs_and_leaves_no_workers(tmp_path, model_path):
+    # subprocesses: SIGKILL needs a real process, and the resumed run is the same command typed again
+    import os
+    import signal
+    import time
+
+    from test_run_cli import big_corpus, command
+
+    inputs = big_corpus(tmp_path, 1500)
+    local, out = tmp_path / "local", tmp_path / "out"
+    options = ["--no-aliases", "--aliases", str(ALIASES), "--quiet"]
+    assert subprocess.run(command(*inputs, "--out", str(local), *options, model=str(model_path)), timeout=300).returncode == 0
+    dask = command(*inputs, "--out", str(out), *options, "--engine", "dask", "--processes", "2", "--partitions", "30",
+                   model=str(model_path))
+    process = subprocess.Popen(dask, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoint = out / ".entitykit-run" / "checkpoint.json"
+    deadline, saved, cluster = time.monotonic() + 240, {"ordinals": 0}, []
+    while process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        if checkpoint.is_file():
+            saved = json.loads(checkpoint.read_text(encoding="utf-8"))
+            if saved["ordinals"] > 0:
+                cluster = descendants(process.pid)
+                break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert 0 < saved["ordinals"] < 1500 and len(cluster) >= 2 and not (out / "mentions.jsonl").exists()
+    deadline = time.monotonic() + 30
+    while any(map(alive, cluster)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in cluster if alive(pid)]
+    for pid in left:  # do not leave them running when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "the Dask workers outlived their client"
+
+    assert subprocess.run(dask, timeout=300).returncode == 0
+    assert outputs(out) == outputs(local)
+    # a partition may have been added between reading the checkpoint and the kill
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["timings"]["resumed_at_record"] >= saved["ordinals"]
