@@ -90,6 +90,14 @@ def test_a_dask_run_ships_a_given_pipeline_to_the_workers(tmp_path, model_path, 
 
 
 @needs_dask
+def test_a_dask_run_goes_to_the_scheduler_it_is_given(tmp_path, model_path, client):
+    options = dict(model=model_path, aliases=[ALIASES], default_aliases=False, progress=False)
+    local = run_corpus(INPUTS, tmp_path / "local", **options)
+    dask = run_corpus(INPUTS, tmp_path / "dask", engine="dask", scheduler=client.scheduler.address, **options)
+    assert dask.documents == local.documents and outputs(tmp_path / "dask") == outputs(tmp_path / "local")
+
+
+@needs_dask
 def test_strict_stops_a_dask_run_at_the_first_bad_document(tmp_path, model_path, client):
     with pytest.raises(CorpusFormatError, match=r"binary.txt: binary file .*\(--strict: stopped; \d+ documents done before it\)"):
         run_corpus(bad_corpus(tmp_path), tmp_path / "out", model=model_path, aliases=[ALIASES], default_aliases=False,
