@@ -348,7 +348,9 @@ def run(
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: mentions, entities, errors.jsonl, run.json."),
     format: str = typer.Option("jsonl", "--format", "-f", help="Table format: jsonl, csv or parquet."),
-    processes: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes for the pipeline."),
+    processes: int = typer.Option(
+        1, "--processes", "-p", min=1, help="Worker processes for the pipeline (--engine dask: workers of the LocalCluster).",
+    ),
     batch_size: int = typer.Option(32, "--batch-size", "-b", min=1, help="Documents per pipeline batch (memory grows with it)."),
     aliases: Optional[List[str]] = typer.Option(None, "--aliases", "-a", help=ALIASES_HELP),
     no_aliases: bool = typer.Option(False, "--no-aliases", help=NO_ALIASES_HELP),
@@ -359,6 +361,15 @@ def run(
     force: bool = typer.Option(False, "--force", help="Overwrite the outputs of an earlier run in --out."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad document (exit code 2)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no pipeline line; print only errors."),
+    engine: str = typer.Option(
+        "local", "--engine", help="local, or dask: the same run on a Dask cluster (pip install 'entitykit[dask]').",
+    ),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="With --engine dask: a running scheduler's address (default: a LocalCluster on this machine).",
+    ),
+    partitions: Optional[int] = typer.Option(
+        None, "--partitions", min=1, help="With --engine dask: tasks the inputs are cut into (default: 4 per worker).",
+    ),
 ):
     """Find and resolve the entities of a corpus; write mention and entity tables to --out.
 
@@ -372,7 +383,7 @@ def run(
             inputs, out, format=format.lower(), model=model, aliases=aliases or [],
             default_aliases=not no_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
             n_process=processes, max_chars=max_chars, force=force, strict=strict,
-            progress=False if quiet else None,
+            progress=False if quiet else None, engine=engine.lower(), scheduler=scheduler, partitions=partitions,
         )
     resumed = f", resumed after {summary.resumed_at:,} records" if summary.resumed_at else ""
     errors = f"{summary.errors:,} error(s) (see {summary.files['errors']})" if summary.errors else "0 errors"

@@ -245,6 +245,10 @@ def run_corpus(
     progress: bool | None = None,
     resolver: Resolver | None = None,
     stdin: IO[bytes] | None = None,
+    engine: str = "local",
+    client: Any = None,
+    scheduler: str | None = None,
+    partitions: int | None = None,
 ) -> RunSummary:
     """Find and resolve the entities of a whole corpus; write the tables to the folder ``out``.
 
@@ -276,6 +280,11 @@ def run_corpus(
     clustering takes the settings of ``resolver`` (a :class:`~entitykit.resolver.Resolver`;
     default: the pipeline's resolver component).
 
+    ``engine="dask"`` annotates the documents on a Dask cluster (:mod:`entitykit.dask_engine`;
+    needs ``entitykit[dask]``), with the same outputs: on ``client`` (a ``distributed.Client``),
+    else on the scheduler at ``scheduler``, else on a ``LocalCluster`` of ``n_process`` worker
+    processes; the inputs are cut into ``partitions`` tasks (default: 4 per worker). Not for stdin.
+
     >>> import io, json, tempfile, spacy
     >>> nlp = spacy.blank("de")
     >>> nlp.add_pipe("entity_ruler").add_patterns([{"label": "LOC", "pattern": "Minsk"}])
@@ -290,6 +299,18 @@ def run_corpus(
     started = time.time()
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
+    if engine not in ("local", "dask"):
+        raise InputError(f"the engine must be 'local' or 'dask', got {engine!r}")
+    if engine == "dask":
+        from .dask_engine import require_dask
+
+        require_dask()
+        if any(str(path) == "-" for path in inputs):
+            raise InputError("the Dask engine reads files and folders, not stdin ('-'); write the input to a file")
+        if partitions is not None and (isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1):
+            raise InputError(f"partitions must be a whole number of at least 1, got {partitions!r}")
+    elif client is not None or scheduler is not None or partitions is not None:
+        raise InputError("client, scheduler and partitions are options of the Dask engine: add engine='dask' (--engine dask)")
     sources = check_inputs(inputs, text_key=text_key)
     suffix = output_suffix(format)
     if format == "parquet":
@@ -335,7 +356,7 @@ def run_corpus(
             nlp=nlp if given else None, choice=None if given else choice, format=format, aliases=aliases,
             default_aliases=default_aliases, text_key=text_key, id_key=id_key, batch_size=batch_size,
             n_process=n_process, max_chars=max_chars, force=force, strict=strict, progress=progress,
-            resolver=resolver, stdin=stdin,
+            resolver=resolver, stdin=stdin, engine=engine, client=client, scheduler=scheduler, partitions=partitions,
         )
 
 
@@ -343,7 +364,8 @@ def _run_locked(
     sources, inputs, out: Path, work: Path, fingerprint: dict, listing: dict, options: dict, started: float,
     suffix: str, *, nlp, choice, format: str, aliases: list, default_aliases: bool, text_key: str, id_key: str,
     batch_size: int, n_process: int, max_chars: int, force: bool, strict: bool, progress: bool | None,
-    resolver, stdin,
+    resolver, stdin, engine: str = "local", client: Any = None, scheduler: str | None = None,
+    partitions: int | None = None,
 ) -> RunSummary:
     """The part of :func:`run_corpus` that holds the lock on ``out``."""
     given = nlp is not None
@@ -361,13 +383,27 @@ def _run_locked(
     if not state.finished_input:
         total = None
         show = sys.stderr.isatty() if progress is None else progress
-        if show and not any(source.kind == "stdin" for source in sources):
+        if show and engine == "local" and not any(source.kind == "stdin" for source in sources):
             total = count_records(sources, text_key=text_key)
-        _process(
-            state, nlp, sources,
-            text_key=text_key, id_key=id_key, max_chars=max_chars, batch_size=batch_size,
-            n_process=n_process, strict=strict, stdin=stdin, show=show, total=total,
-        )
+        if engine == "dask":
+            from . import dask_engine
+
+            if given:  # the workers load what the client was given, saved in the work folder
+                nlp.to_disk(work / "pipeline")
+                spec: tuple = ("spacy", str(work / "pipeline"), max_chars)
+            else:
+                spec = ("entitykit", choice, tuple(str(path) for path in aliases), default_aliases, max_chars)
+            task_options = {"text_key": text_key, "id_key": id_key, "max_chars": max_chars, "batch_size": batch_size}
+            dask_engine.process(
+                state, sources, spec, options=task_options, strict=strict, client=client, scheduler=scheduler,
+                workers=n_process, partitions=partitions, show=show,
+            )
+        else:
+            _process(
+                state, nlp, sources,
+                text_key=text_key, id_key=id_key, max_chars=max_chars, batch_size=batch_size,
+                n_process=n_process, strict=strict, stdin=stdin, show=show, total=total,
+            )
     processed = time.time()
     if state.errors and not state.documents:
         _fail_every_document(state, out)
@@ -380,7 +416,7 @@ def _run_locked(
         "model": _describe_model(nlp),
         "registry": _describe_registry(nlp, None if given else aliases, default_aliases),
         "inputs": [str(path) for path in inputs],
-        "options": {**options, "n_process": n_process, "strict": strict},
+        "options": {**options, "n_process": n_process, "strict": strict, "engine": engine},
         "counts": {
             "documents": state.documents, "mentions": state.mentions, "entities": entity_count,
             "errors": state.errors, "unknown_forms": len(state.forms), "duplicate_ids": state.duplicate_ids,
@@ -459,16 +495,7 @@ def _process(
             for (ordinal, record, digest), doc, piped in stream:
                 if digest is not None:
                     state.stdin_digest = chain_digest(state.stdin_digest, digest)
-                if doc is not None:
-                    mentions = [_part(m, registry) for m in doc_mentions(doc, record.doc_id)]
-                    state.add_document(ordinal, record.doc_id, record.meta, mentions)
-                elif strict:
-                    raise CorpusFormatError(
-                        f"{record.source}: {record.error} (--strict: stopped; "
-                        f"{state.documents:,} documents done before it)"
-                    )
-                else:
-                    state.add_error(ordinal, record.doc_id, record.source, record.error)
+                _add_record(state, ordinal, record, doc, registry, strict=strict)
                 if show:
                     bar.set_postfix_str(f"mentions={state.mentions:,}, errors={state.errors:,}", refresh=False)
                     bar.update(1)
@@ -483,6 +510,19 @@ def _process(
     finally:
         stream.close()
         bar.close()
+
+
+def _add_record(state: RunState, ordinal: int, record: Record, doc, registry, *, strict: bool) -> None:
+    """Write one record to the part files: its Doc's mentions, or its error (``strict``: raise)."""
+    if doc is not None:
+        mentions = [_part(m, registry) for m in doc_mentions(doc, record.doc_id)]
+        state.add_document(ordinal, record.doc_id, record.meta, mentions)
+    elif strict:
+        raise CorpusFormatError(
+            f"{record.source}: {record.error} (--strict: stopped; {state.documents:,} documents done before it)"
+        )
+    else:
+        state.add_error(ordinal, record.doc_id, record.source, record.error)
 
 
 def _stdin_digest(record: Record) -> bytes | None:

@@ -429,6 +429,33 @@ class RunState:
         self.errors += 1
         self.ordinals = ordinal + 1
 
+    def absorb(self, part: RunState) -> None:
+        """Append a finished part of the corpus (a :class:`RunState` written elsewhere, e.g. by a
+        Dask worker, for the records after this one's) inside :meth:`appending`: its part files
+        are copied onto this run's, its counts and table of unknown forms added, so the run ends
+        as if it had read those records itself (:mod:`entitykit.dask_engine`)."""
+        for source, target in ((part.mentions_path, self._mentions_file), (part.errors_path, self._errors_file)):
+            with source.open("rb") as handle:
+                shutil.copyfileobj(handle, target)
+        self.forms.update(part.forms)
+        for key, kinds in part.meta_kinds.items():
+            self.meta_kinds.setdefault(key, set()).update(kinds)
+        self.documents += part.documents
+        self.mentions += part.mentions
+        self.errors += part.errors
+        self.piped += part.piped
+        self.ordinals = max(self.ordinals, part.ordinals)
+        self.duplicate_ids += part.duplicate_ids
+        self.first_duplicate = self.first_duplicate or part.first_duplicate
+        for seen in part._seen_ids:
+            if seen in self._seen_ids:
+                self.duplicate_ids += 1
+                if self.first_duplicate is None:
+                    self.first_duplicate = "?"
+                    logger.warning("a document id is not unique (counted in run.json as duplicate_ids)")
+            else:
+                self._seen_ids.add(seen)
+
     def checkpoint(self, *, finished: bool) -> None:
         """Sync both part files to disk, then record their sizes: a resume starts from here."""
         for handle in (self._mentions_file, self._errors_file):
