@@ -198,3 +198,25 @@ def unreadable_folders(monkeypatch, name: str) -> None:
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
+
+
+def outliving(pids, seconds: float) -> list[int]:
+    """The processes of ``pids`` still alive after up to ``seconds`` (Linux: read from /proc; a
+    zombie counts as dead); each is killed, so that a failing test leaves none running."""
+    import os
+    import signal
+    import time
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+
+    deadline = time.monotonic() + seconds
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in pids if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left

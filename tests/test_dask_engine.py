@@ -20,7 +20,7 @@ from entitykit.dask_engine import plan_partitions
 from entitykit.errors import CorpusFormatError, InputError, MissingDependencyError
 from entitykit.inputs import check_inputs
 
-from conftest import assert_one_line_error, bad_corpus  # noqa: E402
+from conftest import assert_one_line_error, bad_corpus, outliving  # noqa: E402
 from test_corpus import ALIASES, INPUTS, rule_pipeline  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,13 +210,6 @@ def descendants(pid: int) -> list[int]:
     return children + [below for child in children for below in descendants(child)]
 
 
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
 @needs_dask
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="looks up the cluster's processes in /proc")
 def test_a_dask_run_killed_with_sigkill_resumes_to_identical_outputs_and_leaves_no_workers(tmp_path, model_path):
@@ -247,13 +240,7 @@ def test_a_dask_run_killed_with_sigkill_resumes_to_identical_outputs_and_leaves_
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     assert 0 < saved["ordinals"] < 1500 and len(cluster) >= 2 and not (out / "mentions.jsonl").exists()
-    deadline = time.monotonic() + 30
-    while any(map(alive, cluster)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = [pid for pid in cluster if alive(pid)]
-    for pid in left:  # do not leave them running when the test fails
-        os.kill(pid, signal.SIGKILL)
-    assert not left, "the Dask workers outlived their client"
+    assert not outliving(cluster, 30), "the Dask workers outlived their client"
 
     assert subprocess.run(dask, timeout=300).returncode == 0
     assert outputs(out) == outputs(local)

@@ -107,30 +107,27 @@ def registry_ids(text: str, label: str) -> frozenset[str]:
     return strings_index().get((key(text), label), frozenset())
 
 
-@cache
-def pairs() -> tuple[dict[str, str], ...]:
-    with PAIRS_FILE.open(encoding="utf-8", newline="") as handle:
+def read_table(path: Path, header: list[str]) -> tuple[dict[str, str], ...]:
+    """The rows of a tab-separated fixture with this header, each with its ``line`` number."""
+    with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader)
-        assert header == PAIR_HEADER, f"{PAIRS_FILE}:1: header {header}"
+        found = next(reader)
+        assert found == header, f"{path}:1: header {found}"
         rows = []
         for number, row in enumerate(reader, start=2):
-            assert len(row) == len(PAIR_HEADER), f"{PAIRS_FILE}:{number}: {len(row)} columns"
-            rows.append(dict(zip(PAIR_HEADER, row), line=str(number)))
+            assert len(row) == len(header), f"{path}:{number}: {len(row)} columns"
+            rows.append(dict(zip(header, row), line=str(number)))
     return tuple(rows)
+
+
+@cache
+def pairs() -> tuple[dict[str, str], ...]:
+    return read_table(PAIRS_FILE, PAIR_HEADER)
 
 
 @cache
 def misses() -> tuple[dict[str, str], ...]:
-    with MISSES_FILE.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader)
-        assert header == MISS_HEADER, f"{MISSES_FILE}:1: header {header}"
-        rows = []
-        for number, row in enumerate(reader, start=2):
-            assert len(row) == len(MISS_HEADER), f"{MISSES_FILE}:{number}: {len(row)} columns"
-            rows.append(dict(zip(MISS_HEADER, row), line=str(number)))
-    return tuple(rows)
+    return read_table(MISSES_FILE, MISS_HEADER)
 
 
 @cache

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_error, bad_corpus, save_name_rules
+from conftest import assert_one_line_error, bad_corpus, outliving, save_name_rules
 
 from entitykit.corpus import WORK_DIR
 
@@ -221,20 +221,7 @@ def test_killing_a_two_process_run_leaves_no_workers_behind(tmp_path, model):
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL and len(workers) == 2
 
-    def alive(pid: int) -> bool:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            return False
-        return state != "Z"  # a zombie is dead, only not yet reaped
-
-    deadline = time.monotonic() + 10
-    while any(map(alive, workers)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = [pid for pid in workers if alive(pid)]
-    for pid in left:  # do not leave them running when the test fails
-        os.kill(pid, signal.SIGKILL)
-    assert not left
+    assert not outliving(workers, 10)
 
 
 @pytest.mark.parametrize("quiet", [False, True], ids=["terminal", "quiet"])
