@@ -178,11 +178,17 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
         acronyms = [index for index in indices if names[index].acronym and names[index].letters not in LEGAL_FORM_ACRONYMS]
         if not acronyms:
             continue
-        # a one-word long form too, when the text brackets it (*Strojgasmontash (SGM)*)
-        long_forms = [(index, mentions[index], names[index]) for index in indices if not names[index].acronym]
+        # a one-word long form too, when the text brackets it (*Strojgasmontash (SGM)*); each
+        # spelling once, at its first mention (a long text repeats its names thousands of times)
+        first = {mentions[index].text: index for index in reversed(indices) if not names[index].acronym}
+        long_forms = [(index, mentions[index], names[index]) for index in sorted(first.values())]
         defined: dict[str, set[tuple[str, float, int]]] = defaultdict(set)  # letters -> (long form key, score, mention)
+        seen: dict[tuple[str, str | None], tuple[int, float] | None] = {}  # (acronym, context) -> definition
         for index in acronyms:
-            found = _defined(mentions[index], names[index], long_forms)
+            mention = mentions[index]
+            if (mention.text, mention.context) not in seen:
+                seen[(mention.text, mention.context)] = _defined(mention, names[index], long_forms)
+            found = seen[(mention.text, mention.context)]
             if found is not None:
                 defined[names[index].letters].add((names[found[0]].key, found[1], found[0]))
         for index in acronyms:  # once defined, an acronym means it in the whole document
@@ -190,12 +196,13 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
             if len(meanings) == 1:
                 _, score, antecedent = min(defined[names[index].letters], key=lambda item: item[2])
                 links[index] = (antecedent, score)
+        by_letters = {names[index].letters: index for index in reversed(acronyms)}  # each spelling's first mention
         for index in acronyms:  # slips follow the acronym they slip from
             if index in links:
                 continue
             letters = names[index].letters
-            slips = {names[other].letters: other for other in acronyms
-                     if other != index and acronym_slip(names[other].letters, letters)}
+            slips = {other_letters: other for other_letters, other in by_letters.items()
+                     if other_letters != letters and acronym_slip(other_letters, letters)}
             if len(slips) == 1:
                 other = next(iter(slips.values()))
                 antecedent = links[other][0] if other in links else other
