@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from entitykit.knowledge import is_common_word, iso_code_number  # noqa: E402
 from entitykit.normalize import normalize  # noqa: E402
 
 OUT = ROOT / "src" / "entitykit" / "data" / "known"
@@ -240,8 +241,6 @@ def _gazetteer_mark(
     *Mallorca* for Spain); ``world_region``: CLDR's name of a continent or world region (*Amerika*);
     ``europe``: the places in Europe (German news mean Halle an der Saale and Odesa, not the
     Belgian Halle or Odessa, Texas); ``countries``: the countries among ``ids``."""
-    from entitykit.knowledge import is_common_word
-
     def drop(reason: str) -> list[int | str]:
         DROPPED.setdefault(reason, []).append(key)
         return list(ids)
@@ -307,8 +306,6 @@ def subdivision_id(code: str, rigour_ids: dict[str, int]) -> int:
 def iso_place_id(code: str) -> int:
     """An ISO 3166-2 code as a place id: *DE-BY* -> a negative number below every Wikidata id
     (:func:`entitykit.knowledge.place_reference` reads it back)."""
-    from entitykit.knowledge import iso_code_number
-
     return -(ISO_OFFSET + iso_code_number(code))
 
 

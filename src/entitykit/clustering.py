@@ -588,11 +588,7 @@ class _LabelClustering:
             if name.acronym or too_short_for_skeleton(name):
                 continue
             if group_root in merged:  # placed by a rule above: its skeleton still gathers its twins (Chlynow / Хлынов)
-                target, seen = merged[group_root], {group_root}
-                while target in merged and target not in seen:
-                    seen.add(target)
-                    target = merged[target]
-                by_skeleton.setdefault(name.skel, target)
+                by_skeleton.setdefault(name.skel, _chain_end(merged, group_root))
                 continue
             other = by_skeleton.setdefault(name.skel, group_root)
             if other == group_root and name.alt:
@@ -621,11 +617,7 @@ class _LabelClustering:
                     and compare(name, names[other], self.label, self.settings.min_typo_length).score >= self.settings.score_cutoff):
                 merged[group_root] = other
         for group_root in list(merged):  # follow chains to their end
-            target, seen = merged[group_root], {group_root}
-            while target in merged and target not in seen:
-                seen.add(target)
-                target = merged[target]
-            merged[group_root] = target
+            merged[group_root] = _chain_end(merged, group_root)
         for group_root in [root for root, target in merged.items() if target == root or target in merged]:
             del merged[group_root]  # a ring of merges: its last member stays a root, the others join it
         for group_root, target in merged.items():
@@ -758,6 +750,16 @@ SHORTEST_COMPACT = 8
 
 # A word of three letters or more abbreviated by a dot: Europ. Kommission, Rep. Lettland
 _ABBREVIATED = re.compile(r"\w{3,}\.(?:\s|$)")
+
+
+def _chain_end(merged: dict[str, str], key: str) -> str:
+    """Where a chain of merges from ``key`` ends (a root not merged into another; in a ring,
+    the member before ``key`` comes round again)."""
+    target, seen = merged[key], {key}
+    while target in merged and target not in seen:
+        seen.add(target)
+        target = merged[target]
+    return target
 
 
 def compact_key(key: str) -> str:
