@@ -98,9 +98,58 @@ def test_known_words_get_the_cluster_values_they_had(bundled_ner, word, packed):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("word", "capitals"), [("Minsk", "MINSK"), ("Lukaschenko", "LUKASCHENKO"), ("Werchowna", "WERCHOWNA")])
+def test_headline_capitals_get_the_cluster_of_the_word_in_the_bundled_pipeline(bundled_ner, word, capitals):
+    [table] = cluster_tables(bundled_ner)
+    assert table.lookup([bundled_ner.vocab.strings.add(capitals)]).tolist() == table.lookup([bundled_ner.vocab.strings.add(word)]).tolist() != [0]
+
+
+@pytest.mark.slow
+def test_capitals_the_cluster_list_has_keep_their_own_cluster(bundled_ner):
+    """MOSKAU is in the cluster list itself (datelines of the corpus the clusters were learnt on)."""
+    [table] = cluster_tables(bundled_ner)
+    moskau, capitals = table.lookup([bundled_ner.vocab.strings.add(word) for word in ("Moskau", "MOSKAU")]).tolist()
+    assert moskau >> FREQ_BITS == 208 and capitals >> FREQ_BITS == 633
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("MINSK", ["person", "city", "place_alone", "org_more"]),
+        ("Außenministerium", ["org", "head"]),
+        ("Lukaschenko", ["person"]),
+        ("GmbH", ["legal"]),
+        ("Rahmen", []),  # a frequent noun: no name part, whatever Wikidata's surname list says
+        ("der", []),
+    ],
+)
+def test_the_bundled_pipeline_knows_the_gazetteer_flags_of_a_word_in_any_case(bundled_ner, word, parts):
+    [table] = gazetteer_tables(bundled_ner)
+    (value,) = table.lookup([bundled_ner.vocab.strings.add(word.lower())]).tolist()
+    assert flags(value) == parts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("MINSK (BelTA) - Präsident Alexander Lukaschenko traf die Delegation.",
+         [("MINSK", "LOC"), ("BelTA", "ORG"), ("Alexander Lukaschenko", "PER")]),
+        ("MOSKAU, 3. Mai. Die OVKS tagt.", [("MOSKAU", "LOC"), ("OVKS", "ORG")]),
+        ("Die A7 ist in beiden Richtungen gesperrt.", [("A7", "LOC")]),
+        ("Die Strecke ist in beide Fahrtrichtungen voll gesperrt.", []),
+    ],
+)
+def test_the_bundled_pipeline_reads_datelines_in_capitals_and_no_directions_as_places(bundled_ner, text, entities):
+    assert [(ent.text, ent.label_) for ent in bundled_ner(text).ents] == entities
+
+
+@pytest.mark.slow
 def test_the_bundled_pipeline_has_its_table_in_the_layer_and_none_in_the_vocab(bundled_ner):
     [table] = cluster_tables(bundled_ner)
-    assert len(table) == 1_000_000
+    assert len(table) > 1_000_000  # a million words and the capitals of the 300,000 most frequent
+    assert len(gazetteer_tables(bundled_ner)[0]) > 500_000
     assert bundled_ner.vocab.lookups.tables == []
     lookups = bundled_model_path() / "vocab" / "lookups.bin"
     assert not lookups.exists() or lookups.stat().st_size < 1_000
