@@ -22,6 +22,10 @@ from .mentions import UNREGISTERED_PREFIXES
 from .models import load_pipeline
 
 
+# The components entitykit adds after NER, in pipeline order (their factory names).
+ENTITYKIT_COMPONENTS = ("entitykit_institutions", "entitykit_mentions", "entitykit_resolver")
+
+
 def load(
     model: str | Path | None = None,
     *,
@@ -40,8 +44,10 @@ def load(
     (:func:`entitykit.models.load_pipeline`; ``exclude=[]`` loads the whole pipeline). Extra
     keyword arguments go to :func:`spacy.load`.
 
-    Two components follow the NER: ``entitykit_mentions`` (names inside compounds such as
-    *OVKS-Generalsekretär*, and known names NER missed) and ``entitykit_resolver`` (sets
+    Three components follow the NER: ``entitykit_institutions`` (named institutions such as
+    *Europäische Kommission* as ORG, :mod:`entitykit.institutions`), ``entitykit_mentions``
+    (names inside compounds such as *OVKS-Generalsekretär*, and known names NER missed) and
+    ``entitykit_resolver`` (sets
     ``ent.kb_id_``, ``ent._.canonical``, ``ent._.score``, ``ent._.method``). Their registry is
     the bundled default (unless ``default_aliases=False``) plus the alias files in ``aliases``;
     neither means no registry at all: variants are then merged by clustering and in-document
@@ -61,12 +67,14 @@ def load(
     registry = build_registry(paths, default_aliases=default_aliases)  # bad files fail fast
     nlp = load_pipeline(model, **kwargs)  # with a sentence boundary source, as evaluate_ner uses it
     keep_saved = default_aliases and not paths
-    for name in ("entitykit_mentions", "entitykit_resolver"):
+    if not nlp.has_pipe("entitykit_institutions"):
+        nlp.add_pipe("entitykit_institutions", after="ner")
+    for name, after in (("entitykit_mentions", "entitykit_institutions"), ("entitykit_resolver", None)):
         if nlp.has_pipe(name):
             if keep_saved:
                 continue
         else:
-            nlp.add_pipe(name, after="ner" if name == "entitykit_mentions" else None)
+            nlp.add_pipe(name, after=after)
         nlp.get_pipe(name).initialize(registry=registry, default_aliases=default_aliases)
     return nlp
 
@@ -81,6 +89,7 @@ COMPONENT_ROLES = {
     "ner": "named entities PER, ORG, LOC, MISC (statistical)",
     "entity_ruler": "named entities from patterns",
     "span_ruler": "named entities from patterns",
+    "entitykit_institutions": "tags named institutions as ORG (Europäische Kommission, Außenministerium der Republik Belarus)",
     "entitykit_mentions": "adds names inside compounds (OVKS-Generalsekretär) and registry names NER missed",
     "entitykit_resolver": "gives each mention its canonical entity: registry, coreference, clustering (ent.kb_id_)",
 }
@@ -242,6 +251,25 @@ def _registry_from(source) -> Any:
     from .aliases import AliasRegistry
 
     return AliasRegistry.from_sources(source)
+
+
+# --- entitykit_institutions ----------------------------------------------------------------
+
+
+@Language.component("entitykit_institutions", assigns=["doc.ents", "token.ent_iob", "token.ent_type"])
+def tag_institutions(doc: Doc) -> Doc:
+    """Tag named institutions as ORG: *Europäisches Parlament*, *Außenministerium der Republik
+    Belarus*; bare heads (*die Regierung*, *das Ministerium*) stay untagged. The rules are in
+    :mod:`entitykit.institutions`.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("de"); _ = nlp.add_pipe("entitykit_institutions")
+    >>> [(ent.text, ent.label_) for ent in nlp("Das Europäische Parlament und das Ministerium").ents]
+    [('Europäische Parlament', 'ORG')]
+    """
+    from .institutions import with_institutions
+
+    return with_institutions(doc)
 
 
 # --- entitykit_mentions --------------------------------------------------------------------
