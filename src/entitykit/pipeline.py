@@ -181,10 +181,11 @@ def is_overlong(text: str) -> bool:
 
 
 # Short all-capital words that start German hyphen compounds but name no entity
-# (PKW-Maut, SMS-Nachricht, KI-Modell). Users extend the list through the config.
+# (PKW-Maut, SMS-Nachricht, KI-Modell; POL-KN, the code that opens a police press release).
+# Users extend the list through the config.
 NON_ENTITY_ACRONYMS = (
     "ABC", "ABS", "AKW", "CD", "CEO", "DJ", "DNA", "DVD", "EKG", "FAQ", "GPS", "HIV", "ID",
-    "IT", "KI", "KFZ", "LED", "LKW", "MRT", "PC", "PDF", "PIN", "PKW", "PR", "PS", "SMS",
+    "IT", "KI", "KFZ", "LED", "LKW", "MRT", "PC", "PDF", "PIN", "PKW", "POL", "PR", "PS", "SMS",
     "SUV", "TV", "UKW", "USB", "VIP", "WC", "WLAN",
 )
 
@@ -419,7 +420,8 @@ class MentionFinder:
     def lookup(self, text: str, *, in_compound: bool = False) -> str | None:
         """The label of a known name equal to ``text`` after normalisation (or without a
         genitive ``-s``), or one edit away for names of at least ``near_exact_length``
-        characters; else None. ``in_compound``: also surnames of known persons."""
+        characters unless ``text`` is a frequent German word (*Rahmen* is not *Rahmon*); else
+        None. ``in_compound``: also surnames of known persons."""
         if not self._keys:
             return None
         from .normalize import genitive_stem
@@ -437,7 +439,8 @@ class MentionFinder:
 
         for candidate, label, surname in self._by_prefix.get(key[:3], ()):
             if (in_compound or not surname) and Levenshtein.distance(key, candidate, score_cutoff=1) <= 1:
-                return label
+                # a frequent German word is no slip of a name: "im Rahmen der" is not Rahmon
+                return None if _is_common_word(text) else label
         return None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -600,6 +603,12 @@ def _norm(text: str) -> str:
     from .normalize import normalize
 
     return normalize(text)
+
+
+def _is_common_word(text: str) -> bool:
+    from .knowledge import is_common_word
+
+    return is_common_word(text)
 
 
 # --- entitykit_resolver --------------------------------------------------------------------
