@@ -325,7 +325,8 @@ class MentionFinder:
       *Lukaschenko-Regime* -> *Lukaschenko*, *Anti-Lukaschenko-Proteste* -> *Lukaschenko*.
     * Acronym-like first parts of hyphen compounds (``min_acronym``-``max_acronym`` capitals):
       *OVKAS-Generalsekretär* -> *OVKAS*, *EU-Staaten* -> *EU*; labelled ``acronym_label``
-      unless the registry knows the acronym.
+      unless the registry knows the acronym. Not in a compound all in capitals (a headline:
+      *GOLD-MEDAILLE*), where capitals say nothing; known names there are still found.
 
     spaCy's German tokenizer keeps *OVKS-Generalsekretär* as one token and a span can only
     cover whole tokens, so a matched compound is split with ``doc.retokenize()`` into
@@ -536,7 +537,9 @@ class MentionFinder:
                 if label:
                     return _pieces(parts, begin, begin + width) + trailing, (0 if begin == 0 else 2), label
         first = parts[0]
-        if self._acronym.fullmatch(first) and first not in self._stop:
+        # In a compound all in capitals (a headline: GOLD-MEDAILLE, KOPF-AN-KOPF) a capital first
+        # part is no sign of an acronym; known names were looked up above.
+        if self._acronym.fullmatch(first) and first not in self._stop and not core.isupper():
             return _pieces(parts, 0, 1) + trailing, 0, self.cfg["acronym_label"]
         return None
 
