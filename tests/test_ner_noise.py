@@ -94,3 +94,9 @@ def test_known_noise_is_no_entity(bundled, text, noise, label):
 )
 def test_no_acronym_guess_in_a_compound_all_in_capitals(text, expected):
     assert [(ent.text, ent.label_) for ent in mention_pipeline()(text).ents] == expected
+
+
+def test_a_trailing_hyphen_in_capitals_is_still_an_acronym():
+    # "EU- und NATO-Staaten": the "EU-" part alone is all capitals, but no headline compound
+    doc = mention_pipeline()("Die EU- und NATO-Staaten")
+    assert [ent.text for ent in doc.ents] == ["EU", "NATO"]

@@ -539,7 +539,7 @@ class MentionFinder:
         first = parts[0]
         # In a compound all in capitals (a headline: GOLD-MEDAILLE, KOPF-AN-KOPF) a capital first
         # part is no sign of an acronym; known names were looked up above.
-        if self._acronym.fullmatch(first) and first not in self._stop and not core.isupper():
+        if self._acronym.fullmatch(first) and first not in self._stop and not (len(parts) > 1 and core.isupper()):
             return _pieces(parts, 0, 1) + trailing, 0, self.cfg["acronym_label"]
         return None
 
