@@ -51,6 +51,8 @@ CORPUS = "src/entitykit/corpus.py"
 BUILD = "tools/build_knowledge.py"
 CURATION = "src/entitykit/curation.py"
 ALIASES = "src/entitykit/aliases.py"
+INSTITUTIONS = "src/entitykit/institutions.py"
+PIPELINE = "src/entitykit/pipeline.py"
 
 MUTANTS = [
     Mutant(
@@ -650,6 +652,34 @@ MUTANTS = [
         "                    and self.context[group_root] and self.context[other]\n",
         "",
         ("tests/test_clustering.py::test_a_form_that_fits_two_clusters_equally_stays_alone",),
+    ),
+    Mutant(
+        84, "institutions: a bare head (die Kommission, das Außenministerium) becomes an organisation",
+        INSTITUTIONS,
+        '("ADJECTIVE_HEAD", [{**adjective, "OP": "+"}, head]),',
+        '("ADJECTIVE_HEAD", [{**adjective, "OP": "*"}, head]),',
+        ("tests/test_institutions.py::test_named_institutions_become_organisations",),
+    ),
+    Mutant(
+        85, "institutions: a place without a genitive ending completes a head (das Parlament Moskau vorwerfen)",
+        INSTITUTIONS,
+        'if rule == "HEAD_PLACE_GENITIVE" and not _is_genitive(doc[end - 1].text):',
+        'if False:',
+        ("tests/test_institutions.py::test_named_institutions_become_organisations",),
+    ),
+    Mutant(
+        86, "institutions: an institution swallows a person NER found inside it",
+        INSTITUTIONS,
+        'or ent.label_ == "PER" for ent in inside',
+        'for ent in inside',
+        ("tests/test_institutions.py::test_named_institutions_become_organisations",),
+    ),
+    Mutant(
+        87, "mention finder: a frequent German word is read as a one-edit slip of a name (Rahmen -> Rahmon)",
+        PIPELINE,
+        "return None if _is_common_word(text) else label",
+        "return label",
+        ("tests/test_ner_noise.py::test_the_mention_finder_adds_no_common_word_and_no_press_code",),
     ),
 ]
 
