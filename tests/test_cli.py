@@ -208,10 +208,12 @@ def test_readme_opens_with_the_two_commands_that_ci_runs():
 def test_info_lists_every_component_with_what_it_does(rule_pipeline_path, cli):
     result = cli("info", "--model", rule_pipeline_path)
     assert result.exit_code == 0, result.stderr
-    assert re.search(r"^pipeline\s+sentencizer, ner, entitykit_mentions, entitykit_resolver$", result.stdout, re.M)
+    assert re.search(
+        r"^pipeline\s+sentencizer, ner, entitykit_institutions, entitykit_mentions, entitykit_resolver$", result.stdout, re.M
+    )
     for name, role in [
         ("sentencizer", "sentence boundaries"), ("ner", "named entities from patterns"),
-        ("entitykit_mentions", "names inside compounds"), ("entitykit_resolver", "canonical entity"),
+        ("entitykit_institutions", "named institutions as ORG"), ("entitykit_mentions", "names inside compounds"), ("entitykit_resolver", "canonical entity"),
     ]:
         assert re.search(rf"^\s+{name}\s+.*{role}", result.stdout, re.M), (name, result.stdout)
 
