@@ -45,6 +45,10 @@ WORD_HEADS = (
 _HEAD = re.compile(
     rf"(?:\w*(?:{'|'.join(COMPOUND_HEADS)})|{'|'.join(WORD_HEADS)}|räte)(?:e?s|en|n)?",
 )
+# Every text with a head has one of these; a text without (most) skips the matcher.
+_ANY_HEAD = re.compile(
+    rf"(?i:{'|'.join(COMPOUND_HEADS)})|\b(?:{'|'.join(word.capitalize() for word in WORD_HEADS)}|Räte)"
+)
 # Capitalised adjectives that belong to a name: -isch (Europäische, Russisches, Hessischen) and a
 # few others (Deutscher Bundestag, Oberster Gerichtshof, Werchowna Rada, Gemeinsame Kommission).
 _ADJECTIVE = re.compile(
@@ -120,6 +124,8 @@ def institution_spans(doc) -> list:
     from spacy.tokens import Span
     from spacy.util import filter_spans
 
+    if not _ANY_HEAD.search(doc.text):
+        return []
     spans = []
     for match_id, start, end in _matcher(doc.vocab)(doc):
         rule = doc.vocab.strings[match_id]
