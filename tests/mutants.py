@@ -52,6 +52,8 @@ BUILD = "tools/build_knowledge.py"
 CURATION = "src/entitykit/curation.py"
 ALIASES = "src/entitykit/aliases.py"
 NER_DATA = "src/entitykit/ner_data.py"
+INSTITUTIONS = "src/entitykit/institutions.py"
+PIPELINE = "src/entitykit/pipeline.py"
 
 MUTANTS = [
     Mutant(
@@ -664,6 +666,34 @@ MUTANTS = [
         "    first = words[0].lstrip(\"#@\")\n",
         "    return True\n    first = words[0].lstrip(\"#@\")\n",
         ("tests/test_ner_data.py::test_dfki_spans_that_name_nothing_are_not_trained_as_names",),
+    ),
+    Mutant(
+        87, "institutions: a bare head (die Kommission, das Außenministerium) becomes an organisation",
+        INSTITUTIONS,
+        '("ADJECTIVE_HEAD", [{**adjective, "OP": "+"}, head]),',
+        '("ADJECTIVE_HEAD", [{**adjective, "OP": "*"}, head]),',
+        ("tests/test_institutions.py::test_named_institutions_become_organisations",),
+    ),
+    Mutant(
+        88, "institutions: a place without a genitive ending completes a head (das Parlament Moskau vorwerfen)",
+        INSTITUTIONS,
+        'if rule == "HEAD_PLACE_GENITIVE" and not _is_genitive(doc[end - 1].text):',
+        'if False:',
+        ("tests/test_institutions.py::test_named_institutions_become_organisations",),
+    ),
+    Mutant(
+        89, "institutions: an institution swallows a person NER found inside it",
+        INSTITUTIONS,
+        'or ent.label_ == "PER" for ent in inside',
+        'for ent in inside',
+        ("tests/test_institutions.py::test_named_institutions_become_organisations",),
+    ),
+    Mutant(
+        90, "mention finder: a frequent German word is read as a one-edit slip of a name (Rahmen -> Rahmon)",
+        PIPELINE,
+        "return None if _is_common_word(text) else label",
+        "return label",
+        ("tests/test_ner_noise.py::test_the_mention_finder_adds_no_common_word_and_no_press_code",),
     ),
 ]
 

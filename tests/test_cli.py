@@ -208,10 +208,12 @@ def test_readme_opens_with_the_two_commands_that_ci_runs():
 def test_info_lists_every_component_with_what_it_does(rule_pipeline_path, cli):
     result = cli("info", "--model", rule_pipeline_path)
     assert result.exit_code == 0, result.stderr
-    assert re.search(r"^pipeline\s+sentencizer, ner, entitykit_mentions, entitykit_resolver$", result.stdout, re.M)
+    assert re.search(
+        r"^pipeline\s+sentencizer, ner, entitykit_institutions, entitykit_mentions, entitykit_resolver$", result.stdout, re.M
+    )
     for name, role in [
         ("sentencizer", "sentence boundaries"), ("ner", "named entities from patterns"),
-        ("entitykit_mentions", "names inside compounds"), ("entitykit_resolver", "canonical entity"),
+        ("entitykit_institutions", "named institutions as ORG"), ("entitykit_mentions", "names inside compounds"), ("entitykit_resolver", "canonical entity"),
     ]:
         assert re.search(rf"^\s+{name}\s+.*{role}", result.stdout, re.M), (name, result.stdout)
 
@@ -310,3 +312,17 @@ def test_a_pipeline_that_fails_to_load_names_the_bundled_one_in_one_line(tmp_pat
     result = cli("extract", EXAMPLE, "--model", tmp_path / "de_core_news_md")
     assert result.exit_code == 1
     assert_one_line_error(result.stderr, "could not load the pipeline", "--model de_entitykit_ner")
+
+
+def test_evaluate_ner_stage_and_upper(tmp_path, rule_pipeline_path, cli):
+    gold = tmp_path / "gold.iob2"
+    gold.write_text("Das\tO\tO\nEuropäische\tB-ORG\tO\nParlament\tI-ORG\tO\nin\tO\tO\nMinsk\tB-LOC\tO\n\n", encoding="utf-8")
+    result = cli("evaluate", "ner", gold, "--model", rule_pipeline_path, "--stage", "full", "--json")
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert (scores["stage"], scores["upper"], scores["f"]) == ("full", False, 1.0)
+    result = cli("evaluate", "ner", gold, "--model", rule_pipeline_path, "--upper")
+    assert result.exit_code == 0, result.stderr
+    assert "stage ner, upper-cased" in result.stdout and re.search(r"PER/ORG/LOC\s+0\.000", result.stdout)
+    result = cli("evaluate", "ner", gold, "--model", rule_pipeline_path, "--stage", "resolver")
+    assert result.exit_code == 2 and "--stage 'resolver' is not one of ner, full" in result.stderr

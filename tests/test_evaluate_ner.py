@@ -71,3 +71,68 @@ def test_gold_files_of_the_official_formats_load(tmp_path, name, content):
     path.write_text(content, encoding="utf-8")
     (doc,) = read_gold_docs(path, spacy.blank("de").vocab)
     assert [(ent.text, ent.label_) for ent in doc.ents] == [("Lukaschenko", "PER"), ("Minsk", "LOC")]
+
+
+# --- what is scored: --upper and --stage (issue 13, items 3 and 4) -----------------------------
+
+def write_germeval(path, sentences):
+    """A GermEval .tsv of ``[(word, tag), ...]`` sentences."""
+    lines = []
+    for sentence in sentences:
+        lines.append("#\thttp://example.org\t[2023-01-10]\t")
+        lines += [f"{i}\t{word}\t{tag}\tO" for i, (word, tag) in enumerate(sentence, 1)]
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+PARLIAMENT = [("Das", "O"), ("Europäische", "B-ORG"), ("Parlament", "I-ORG"), ("tagte", "O"), ("in", "O"), ("Minsk", "B-LOC")]
+# entitykit splits the compound into OVKS / - / Staaten: Minsk moves two tokens to the right
+COMPOUND = [("Die", "O"), ("OVKS-Staaten", "O"), ("tagten", "O"), ("in", "O"), ("Moskau", "B-LOC")]
+
+
+def test_stage_full_scores_what_entitykit_adds_after_ner(tmp_path, rule_pipeline_path):
+    gold = write_germeval(tmp_path / "dev.tsv", [PARLIAMENT, COMPOUND])
+    ner = evaluate_ner(gold, str(rule_pipeline_path))  # the rules find Minsk and Moskau only
+    full = evaluate_ner(gold, str(rule_pipeline_path), stage="full")
+    assert (ner.stage, ner.p, ner.r) == ("ner", 1.0, pytest.approx(2 / 3))
+    # + Europäische Parlament (institutions, right), + OVKS (compound part, not in the gold);
+    # Moskau still counts after the split, as spans are compared by characters
+    assert (full.stage, full.p, full.r) == ("full", 0.75, 1.0)
+    assert full.per_label["ORG"] == (0.5, 1.0, pytest.approx(2 / 3))
+
+
+def test_stage_ner_turns_off_entitykit_components_of_a_loaded_pipeline(tmp_path, rule_pipeline_path):
+    import entitykit
+
+    gold = write_germeval(tmp_path / "dev.tsv", [PARLIAMENT])
+    nlp = entitykit.load(str(rule_pipeline_path))
+    assert evaluate_ner(gold, nlp).r == 0.5
+    assert evaluate_ner(gold, nlp, stage="full").r == 1.0
+    assert "entitykit_institutions" in nlp.pipe_names  # turned off for the run only
+
+
+def test_upper_scores_an_upper_cased_copy_with_the_same_gold_spans(tmp_path, rule_pipeline_path):
+    gold = write_germeval(tmp_path / "dev.tsv", [PARLIAMENT, COMPOUND])
+    # the rules match "Minsk", not "MINSK": nothing is found in capitals
+    upper = evaluate_ner(gold, str(rule_pipeline_path), upper=True)
+    assert (upper.p, upper.r, upper.f, upper.upper) == (0.0, 0.0, 0.0, True)
+    assert upper.words == 11 and upper.to_dict()["upper"] is True
+
+
+def test_upper_cased_keeps_offsets_of_words_that_grow():
+    from entitykit.evaluate import upper_cased
+
+    vocab = spacy.blank("de").vocab
+    gold = make_doc(vocab, ["Die", "Straße", "nach", "Gießen"], ["O", "O", "O", "B-LOC"])
+    upper = upper_cased(gold)
+    assert [(ent.text, ent.label_) for ent in upper.ents] == [("GIESSEN", "LOC")]
+    assert score_spans([upper], [upper_cased(gold)])[0].f == 1.0
+
+
+def test_unknown_stage_is_a_clear_error(tmp_path, rule_pipeline_path):
+    from entitykit.errors import InputError
+
+    gold = write_germeval(tmp_path / "dev.tsv", [PARLIAMENT])
+    with pytest.raises(InputError, match="stage 'resolver' is not one of ner, full"):
+        evaluate_ner(gold, str(rule_pipeline_path), stage="resolver")

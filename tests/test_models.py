@@ -141,7 +141,7 @@ def test_only_what_ner_needs_is_loaded_and_the_senter_sets_the_sentences(md_pipe
 
     with caplog.at_level(logging.INFO, logger="entitykit"):
         nlp = load(md_pipeline_path, default_aliases=False)
-    assert nlp.pipe_names == ["senter", "ner", "entitykit_mentions", "entitykit_resolver"]
+    assert nlp.pipe_names == ["senter", "ner", "entitykit_institutions", "entitykit_mentions", "entitykit_resolver"]
     left_out = ["tok2vec", "tagger", "morphologizer", "parser", "lemmatizer", "attribute_ruler"]
     assert nlp.meta["entitykit"]["excluded"] == left_out
     assert f"left out {', '.join(left_out)}" in caplog.text

@@ -162,16 +162,25 @@ def _cell(value) -> str:
 def evaluate_ner_command(
     path: Path = typer.Argument(..., help="GermEval .tsv/.iob2, CoNLL .conll2003, .bio or .spacy file."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline name or path."),
+    stage: str = typer.Option(
+        "ner", "--stage",
+        help="What to score: 'ner' the statistical pipeline alone, 'full' entitykit's whole pipeline "
+        "(entitykit.load: institutions, compound and registry names, labels corrected by the resolver).",
+    ),
+    upper: bool = typer.Option(False, "--upper", help="Score an upper-cased copy of the file (headlines, datelines)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ):
     """Precision, recall and F1 of a NER pipeline on exact spans (headline: PER, ORG, LOC)."""
-    from .evaluate import evaluate_ner
+    from .evaluate import STAGES, evaluate_ner
 
-    scores = evaluate_ner(path, model)
+    if stage not in STAGES:
+        raise InputError(f"--stage {stage!r} is not one of {', '.join(STAGES)}")
+    scores = evaluate_ner(path, model, stage=stage, upper=upper)
     if as_json:
         typer.echo(json.dumps(scores.to_dict()))
         return
-    typer.echo(f"{scores.documents} sentences, {scores.words} words, {scores.words_per_second:,.0f} words/s")
+    scored = f"stage {scores.stage}" + (", upper-cased" if scores.upper else "")
+    typer.echo(f"{scores.documents} sentences, {scores.words} words, {scores.words_per_second:,.0f} words/s; {scored}")
     typer.echo(f"{'label':<10} {'P':>6} {'R':>6} {'F':>6}")
     typer.echo(f"{'PER/ORG/LOC':<10} {scores.p:6.3f} {scores.r:6.3f} {scores.f:6.3f}")
     for label, label_scores in scores.per_label.items():

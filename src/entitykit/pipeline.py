@@ -22,6 +22,10 @@ from .mentions import UNREGISTERED_PREFIXES
 from .models import load_pipeline
 
 
+# The components entitykit adds after NER, in pipeline order (their factory names).
+ENTITYKIT_COMPONENTS = ("entitykit_institutions", "entitykit_mentions", "entitykit_resolver")
+
+
 def load(
     model: str | Path | None = None,
     *,
@@ -40,8 +44,10 @@ def load(
     (:func:`entitykit.models.load_pipeline`; ``exclude=[]`` loads the whole pipeline). Extra
     keyword arguments go to :func:`spacy.load`.
 
-    Two components follow the NER: ``entitykit_mentions`` (names inside compounds such as
-    *OVKS-Generalsekretär*, and known names NER missed) and ``entitykit_resolver`` (sets
+    Three components follow the NER: ``entitykit_institutions`` (named institutions such as
+    *Europäische Kommission* as ORG, :mod:`entitykit.institutions`), ``entitykit_mentions``
+    (names inside compounds such as *OVKS-Generalsekretär*, and known names NER missed) and
+    ``entitykit_resolver`` (sets
     ``ent.kb_id_``, ``ent._.canonical``, ``ent._.score``, ``ent._.method``). Their registry is
     the bundled default (unless ``default_aliases=False``) plus the alias files in ``aliases``;
     neither means no registry at all: variants are then merged by clustering and in-document
@@ -61,12 +67,14 @@ def load(
     registry = build_registry(paths, default_aliases=default_aliases)  # bad files fail fast
     nlp = load_pipeline(model, **kwargs)  # with a sentence boundary source, as evaluate_ner uses it
     keep_saved = default_aliases and not paths
-    for name in ("entitykit_mentions", "entitykit_resolver"):
+    if not nlp.has_pipe("entitykit_institutions"):
+        nlp.add_pipe("entitykit_institutions", after="ner")
+    for name, after in (("entitykit_mentions", "entitykit_institutions"), ("entitykit_resolver", None)):
         if nlp.has_pipe(name):
             if keep_saved:
                 continue
         else:
-            nlp.add_pipe(name, after="ner" if name == "entitykit_mentions" else None)
+            nlp.add_pipe(name, after=after)
         nlp.get_pipe(name).initialize(registry=registry, default_aliases=default_aliases)
     return nlp
 
@@ -81,6 +89,7 @@ COMPONENT_ROLES = {
     "ner": "named entities PER, ORG, LOC, MISC (statistical)",
     "entity_ruler": "named entities from patterns",
     "span_ruler": "named entities from patterns",
+    "entitykit_institutions": "tags named institutions as ORG (Europäische Kommission, Außenministerium der Republik Belarus)",
     "entitykit_mentions": "adds names inside compounds (OVKS-Generalsekretär) and registry names NER missed",
     "entitykit_resolver": "gives each mention its canonical entity: registry, coreference, clustering (ent.kb_id_)",
 }
@@ -172,10 +181,11 @@ def is_overlong(text: str) -> bool:
 
 
 # Short all-capital words that start German hyphen compounds but name no entity
-# (PKW-Maut, SMS-Nachricht, KI-Modell). Users extend the list through the config.
+# (PKW-Maut, SMS-Nachricht, KI-Modell; POL-KN, the code that opens a police press release).
+# Users extend the list through the config.
 NON_ENTITY_ACRONYMS = (
     "ABC", "ABS", "AKW", "CD", "CEO", "DJ", "DNA", "DVD", "EKG", "FAQ", "GPS", "HIV", "ID",
-    "IT", "KI", "KFZ", "LED", "LKW", "MRT", "PC", "PDF", "PIN", "PKW", "PR", "PS", "SMS",
+    "IT", "KI", "KFZ", "LED", "LKW", "MRT", "PC", "PDF", "PIN", "PKW", "POL", "PR", "PS", "SMS",
     "SUV", "TV", "UKW", "USB", "VIP", "WC", "WLAN",
 )
 
@@ -244,6 +254,25 @@ def _registry_from(source) -> Any:
     return AliasRegistry.from_sources(source)
 
 
+# --- entitykit_institutions ----------------------------------------------------------------
+
+
+@Language.component("entitykit_institutions", assigns=["doc.ents", "token.ent_iob", "token.ent_type"])
+def tag_institutions(doc: Doc) -> Doc:
+    """Tag named institutions as ORG: *Europäisches Parlament*, *Außenministerium der Republik
+    Belarus*; bare heads (*die Regierung*, *das Ministerium*) stay untagged. The rules are in
+    :mod:`entitykit.institutions`.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("de"); _ = nlp.add_pipe("entitykit_institutions")
+    >>> [(ent.text, ent.label_) for ent in nlp("Das Europäische Parlament und das Ministerium").ents]
+    [('Europäische Parlament', 'ORG')]
+    """
+    from .institutions import with_institutions
+
+    return with_institutions(doc)
+
+
 # --- entitykit_mentions --------------------------------------------------------------------
 
 
@@ -296,7 +325,8 @@ class MentionFinder:
       *Lukaschenko-Regime* -> *Lukaschenko*, *Anti-Lukaschenko-Proteste* -> *Lukaschenko*.
     * Acronym-like first parts of hyphen compounds (``min_acronym``-``max_acronym`` capitals):
       *OVKAS-Generalsekretär* -> *OVKAS*, *EU-Staaten* -> *EU*; labelled ``acronym_label``
-      unless the registry knows the acronym.
+      unless the registry knows the acronym. Not in a compound all in capitals (a headline:
+      *GOLD-MEDAILLE*), where capitals say nothing; known names there are still found.
 
     spaCy's German tokenizer keeps *OVKS-Generalsekretär* as one token and a span can only
     cover whole tokens, so a matched compound is split with ``doc.retokenize()`` into
@@ -391,7 +421,8 @@ class MentionFinder:
     def lookup(self, text: str, *, in_compound: bool = False) -> str | None:
         """The label of a known name equal to ``text`` after normalisation (or without a
         genitive ``-s``), or one edit away for names of at least ``near_exact_length``
-        characters; else None. ``in_compound``: also surnames of known persons."""
+        characters unless ``text`` is a frequent German word (*Rahmen* is not *Rahmon*); else
+        None. ``in_compound``: also surnames of known persons."""
         if not self._keys:
             return None
         from .normalize import genitive_stem
@@ -409,7 +440,8 @@ class MentionFinder:
 
         for candidate, label, surname in self._by_prefix.get(key[:3], ()):
             if (in_compound or not surname) and Levenshtein.distance(key, candidate, score_cutoff=1) <= 1:
-                return label
+                # a frequent German word is no slip of a name: "im Rahmen der" is not Rahmon
+                return None if _is_common_word(text) else label
         return None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -505,7 +537,9 @@ class MentionFinder:
                 if label:
                     return _pieces(parts, begin, begin + width) + trailing, (0 if begin == 0 else 2), label
         first = parts[0]
-        if self._acronym.fullmatch(first) and first not in self._stop:
+        # In a compound all in capitals (a headline: GOLD-MEDAILLE, KOPF-AN-KOPF) a capital first
+        # part is no sign of an acronym; known names were looked up above.
+        if self._acronym.fullmatch(first) and first not in self._stop and not (len(parts) > 1 and core.isupper()):
             return _pieces(parts, 0, 1) + trailing, 0, self.cfg["acronym_label"]
         return None
 
@@ -572,6 +606,12 @@ def _norm(text: str) -> str:
     from .normalize import normalize
 
     return normalize(text)
+
+
+def _is_common_word(text: str) -> bool:
+    from .knowledge import is_common_word
+
+    return is_common_word(text)
 
 
 # --- entitykit_resolver --------------------------------------------------------------------
