@@ -651,6 +651,13 @@ MUTANTS = [
         "",
         ("tests/test_clustering.py::test_a_form_that_fits_two_clusters_equally_stays_alone",),
     ),
+    Mutant(
+        84, "Dask engine: a retried partition writes into the folder of the attempt that died",
+        "src/entitykit/dask_engine.py",
+        "    folder = attempt_folder(Path(work), partition.index)\n",
+        "    folder = Path(work) / PARTS_DIR / f\"{partition.index:06d}\"\n    folder.mkdir(parents=True, exist_ok=True)\n",
+        ("tests/test_dask_engine.py::test_each_attempt_at_a_partition_writes_part_files_of_its_own",),
+    ),
 ]
 
 
