@@ -4,8 +4,8 @@
 by name (a LocalCluster's workers are spawned with the test's ``sys.path``). From then on, the
 first worker to reach a given document kills itself with SIGKILL, after flushing the rows it has
 written for the documents before it, so the dead attempt leaves a half-written partition on
-disk, as a real crash does. The marker file makes it happen once over all workers (and the
-processes the cluster starts in place of the dead one), so Dask's retry of the task gets through.
+disk, as a real crash does. The marker file makes it happen once over all workers, so Dask's
+retry of the task gets through (on the other worker, or on the one started in place of the dead).
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ from __future__ import annotations
 import os
 import signal
 
-_ORIGINAL: dict = {}  # per worker process: what die_once_at replaced
-
 
 def die_once_at(doc_id: str, marker: str) -> int:
     """Make this worker SIGKILL itself on the document ``doc_id``, unless ``marker`` exists (the
     dying worker creates it and writes its pid into it). Returns this worker's pid."""
     import entitykit.corpus as corpus
 
-    add_record = _ORIGINAL.setdefault("_add_record", corpus._add_record)
+    add_record = corpus._add_record
 
     def dying(state, ordinal, record, doc, registry, *, strict):
         if record.doc_id == doc_id:
@@ -39,11 +37,3 @@ def die_once_at(doc_id: str, marker: str) -> int:
 
     corpus._add_record = dying
     return os.getpid()
-
-
-def restore() -> None:
-    """Undo :func:`die_once_at` in this worker."""
-    import entitykit.corpus as corpus
-
-    if "_add_record" in _ORIGINAL:
-        corpus._add_record = _ORIGINAL.pop("_add_record")
