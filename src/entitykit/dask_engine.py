@@ -177,11 +177,20 @@ def run_partition(partition: Partition, spec: tuple, work: str, options: dict) -
     return state
 
 
+def pipeline_facts(spec: tuple) -> Any:
+    """On a worker: the :class:`~entitykit.corpus.PipelineFacts` of the pipeline of ``spec``
+    (loaded there anyway), so that the client does not load it to learn them."""
+    from .corpus import pipeline_facts as facts_of
+
+    return facts_of(worker_pipeline(spec))
+
+
 def process(
     state, sources: Sequence[Source], spec: tuple, *, options: dict, strict: bool, client: Any,
-    scheduler: str | None, workers: int, partitions: int | None, show: bool,
-) -> None:
-    """Run every partition on the cluster and add them to ``state`` in input order."""
+    scheduler: str | None, workers: int, partitions: int | None, show: bool, facts: bool = False,
+) -> Any:
+    """Run every partition on the cluster and add them to ``state`` in input order; with
+    ``facts``, return the pipeline's :class:`~entitykit.corpus.PipelineFacts` from a worker."""
     import shutil
 
     from distributed import Client, LocalCluster
@@ -203,6 +212,7 @@ def process(
             sources, partitions, text_key=options["text_key"], max_chars=options["max_chars"], done=state.ordinals,
         )
         futures = client.map(run_partition, planned, spec=spec, work=str(state.work), options=options, pure=False)
+        told = client.submit(pipeline_facts, spec, pure=False) if facts else None
         if show:
             from distributed import progress
 
@@ -219,6 +229,7 @@ def process(
                 state.checkpoint(finished=False)  # a killed run resumes after this partition
                 shutil.rmtree(part.work, ignore_errors=True)
             state.checkpoint(finished=True)
+        return told.result() if told is not None else None
     finally:
         if own is not None:
             own.close()
