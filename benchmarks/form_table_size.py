@@ -19,8 +19,9 @@ Two ways to the table, both through entitykit's own code, one command:
   partitions of ``--partition`` documents; each is run by
   :func:`entitykit.dask_engine.run_partition` (default pipeline: NER, mentions, resolver, part
   files) in one of ``--processes`` forked processes (standing in for Dask workers), and its
-  returned :class:`~entitykit.runstate.RunState` is what a worker ships to the client. The client's table is the running sum of the parts' tables
-  (``FormTable.update``, as ``RunState.absorb`` does). For ``--docs`` up to ``--ner-docs``.
+  returned :class:`~entitykit.runstate.RunState` is what a worker ships to the client. The
+  client's table is the running sum of the parts' tables (``FormTable.update``, as
+  ``RunState.absorb`` does). For ``--docs`` up to ``--ner-docs``.
 * ``no NER``: the same documents with the generated entity spans placed on the Doc instead of
   the NER's (the pipeline with ``tok2vec`` and ``ner`` disabled: mention finder, resolver,
   coreference, part files and table as above). Cheap enough for 100,000 documents; at the
@@ -32,10 +33,10 @@ partition's RunState (what one task sends back). The growth exponent is ``log(ro
 log(documents ratio)`` between two sizes; a million documents is extrapolated from the last two
 sizes of the ``no NER`` way, scaled by its ratio to the ``pipeline`` way at the largest size both ran.
 
-Run it (about 8 minutes on 2 shared cores)::
+Run it (12.5 CPU-minutes in 2 processes: 21 minutes on 2 cores shared with two NER trainings)::
 
     nice -n 10 .venv/bin/python benchmarks/form_table_size.py
-    nice -n 10 .venv/bin/python benchmarks/form_table_size.py --docs 200 2000 --ner-docs 200   # smoke test
+    nice -n 10 .venv/bin/python benchmarks/form_table_size.py --docs 500 1000 --ner-docs 500 --partition 250  # smoke test
 """
 
 from __future__ import annotations
@@ -240,7 +241,8 @@ class Growth:
         if self.documents in self.sizes:
             rows, size = len(self.table), shipped(self.table)
             self.rows[self.documents] = (rows, size)
-            print(f"{self.way:9} {self.documents:>9,} docs  {self.mentions:>10,} mentions  {rows:>10,} rows  {size / 1e6:9.2f} MB  "
+            print(f"{self.way:9} {self.documents:>9,} docs  {self.mentions:>10,} mentions  {rows:>10,} rows  "
+                  f"{size / 1e6:9.2f} MB  "
                   f"one partition's RunState: {sum(self.part_bytes) / len(self.part_bytes) / 1e6:.2f} MB  "
                   f"({time.perf_counter() - self.started:.0f} s)", flush=True)
 
@@ -305,7 +307,8 @@ def no_ner_partition(index: int):
     return state
 
 
-def no_ner_way(documents, count: int, work: Path, partition: int, growth: Growth, batch_size: int, processes: int) -> None:
+def no_ner_way(documents, count: int, work: Path, partition: int, growth: Growth, batch_size: int,
+               processes: int) -> None:
     """Every partition of the no-NER way on ``processes`` forked processes, added in order."""
     import multiprocessing
 
@@ -382,7 +385,8 @@ def main() -> None:
         print(f"pipeline / no NER at {both:,} documents: rows {scale[0]:.2f}, bytes {scale[1]:.2f}")
     factor = [(1_000_000 / large) ** exponent(rows, small, large, column) for column in (0, 1)]
     print(f"per 1,000,000 documents (extrapolated from no NER {small:,} -> {large:,}, scaled to the pipeline): "
-          f"~{rows[large][0] * factor[0] * scale[0]:,.0f} rows, ~{rows[large][1] * factor[1] * scale[1] / 1e6:,.0f} MB pickled")
+          f"~{rows[large][0] * factor[0] * scale[0]:,.0f} rows, "
+          f"~{rows[large][1] * factor[1] * scale[1] / 1e6:,.0f} MB pickled")
     if args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
 
