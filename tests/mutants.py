@@ -51,6 +51,7 @@ CORPUS = "src/entitykit/corpus.py"
 BUILD = "tools/build_knowledge.py"
 CURATION = "src/entitykit/curation.py"
 ALIASES = "src/entitykit/aliases.py"
+NER_DATA = "src/entitykit/ner_data.py"
 
 MUTANTS = [
     Mutant(
@@ -650,6 +651,19 @@ MUTANTS = [
         "                    and self.context[group_root] and self.context[other]\n",
         "",
         ("tests/test_clustering.py::test_a_form_that_fits_two_clusters_equally_stays_alone",),
+    ),    Mutant(
+        84, "names: a man's and a woman's form of a surname join without the same given name (Alexei Nawalny / Julia Nawalnaja)",
+        NAMES,
+        "    gendered = len(a.tokens) > 1 and len(b.tokens) > 1 and gendered_surnames(surname_a, surname_b)\n",
+        "    gendered = gendered_surnames(surname_a, surname_b)\n",
+        ("tests/test_person_names.py::test_the_feminine_form_of_a_surname_is_the_same_person_only_with_the_same_given_name",),
+    ),
+    Mutant(
+        85, "ner_data: DFKI spans that name nothing (beiden Richtungen, POL-KN) are trained as names",
+        NER_DATA,
+        "    first = words[0].lstrip(\"#@\")\n",
+        "    return True\n    first = words[0].lstrip(\"#@\")\n",
+        ("tests/test_ner_data.py::test_dfki_spans_that_name_nothing_are_not_trained_as_names",),
     ),
     Mutant(
         84, "Dask engine: a retried partition writes into the folder of the attempt that died",

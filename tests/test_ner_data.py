@@ -131,3 +131,54 @@ def test_conll_of_unknown_shape_names_the_line(tmp_path):
     path.write_text("\nLukaschenko\n", encoding="utf-8")
     with pytest.raises(CorpusFormatError, match=r"deu.conll:2: cannot tell the format"):
         list(read_ner_file(path))
+
+
+# Spans the DFKI corpora label as places or bodies that name nothing (MobIE train counts: "beiden
+# Richtungen" LOC 37 times, "stadtauswärts" 8, "Polizei" ORG 14, "POL - WI" 5): trained on, they
+# taught the model *beiden Richtungen* LOC and *POL* ORG in everyday news.
+UNNAMED_SPANS = [
+    ("in beiden Richtungen", "location", ["O", "O", "O"]),
+    ("Beide Fahrtrichtungen", "location", ["O", "O"]),
+    ("stadtauswärts", "location", ["O"]),
+    ("deutschen", "location", ["O"]),
+    ("POL - WI", "organization", ["O", "O", "O"]),
+    ("#Polizei", "organization", ["O"]),
+    ("Feuerwehr", "organization", ["O"]),
+    ("Polizeipräsidium Westhessen", "organization", ["B-ORG", "I-ORG"]),
+    ("#A45", "location-street", ["B-LOC"]),
+    ("Frankfurt ( Main ) Hbf", "location-stop", ["B-LOC", "I-LOC", "I-LOC", "I-LOC", "I-LOC"]),
+]
+
+
+@pytest.mark.parametrize(("span", "kind", "tags"), UNNAMED_SPANS)
+def test_dfki_spans_that_name_nothing_are_not_trained_as_names(tmp_path, span, kind, tags):
+    words = span.split()
+    if words[0] == "in":  # the preposition is outside the span, as in the corpus
+        dfki = ["O"] + [f"{'B' if i == 0 else 'I'}-{kind}" for i in range(len(words) - 1)]
+    else:
+        dfki = [f"{'B' if i == 0 else 'I'}-{kind}" for i in range(len(words))]
+    lines = "".join(f"{word}\tNE\tI-NE\t{tag}\n" for word, tag in zip(words, dfki))
+    path = tmp_path / "train.conll2003"
+    path.write_text(f"-DOCSTART- -1- O O\n\n{lines}", encoding="utf-8")
+    (sentence,) = list(read_conll2003(path))
+    assert sentence.tags == tags
+
+
+def test_smartdata_spans_that_name_nothing_are_dropped(tmp_path):
+    import gzip
+    import json
+
+    from entitykit.ner_data import read_smartdata
+
+    text = "POL-KN: Stau auf der B33 in beiden Richtungen bei Konstanz"
+    mentions = [
+        {"span": {"start": 0, "end": 6}, "type": "organization"},
+        {"span": {"start": 28, "end": 45}, "type": "location"},
+        {"span": {"start": 50, "end": 58}, "type": "location-city"},
+    ]
+    record = {"text": {"string": text}, "conceptMentions": {"array": mentions}}
+    path = tmp_path / "smartdata.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, indent=2))
+    (doc,) = list(read_smartdata(path))
+    assert [text[start:end] for start, end, _ in doc.spans] == ["Konstanz"]

@@ -12,9 +12,13 @@ from entitykit.ner_model import (
     CLUSTER_ATTR,
     CLUSTER_TABLE,
     FREQ_BITS,
+    GAZETTEER_ATTR,
+    GAZETTEER_FLAGS,
     ClusterTable,
+    gazetteer_values,
     move_cluster_table,
     set_cluster_table,
+    with_upper_case,
 )
 
 # Packed values ((cluster << FREQ_BITS) | frequency band) read from the bundled model's vocab
@@ -58,6 +62,10 @@ def cluster_tables(nlp) -> list[ClusterTable]:
     return [node.attrs[CLUSTER_ATTR] for node in nlp.get_pipe("tok2vec").model.walk() if CLUSTER_ATTR in node.attrs]
 
 
+def gazetteer_tables(nlp) -> list[ClusterTable]:
+    return [node.attrs[GAZETTEER_ATTR] for node in nlp.get_pipe("tok2vec").model.walk() if GAZETTEER_ATTR in node.attrs]
+
+
 def lexicon_features(nlp):
     return next(node for node in nlp.get_pipe("tok2vec").model.walk() if node.name == "lexicon_features")
 
@@ -90,9 +98,58 @@ def test_known_words_get_the_cluster_values_they_had(bundled_ner, word, packed):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("word", "capitals"), [("Minsk", "MINSK"), ("Lukaschenko", "LUKASCHENKO"), ("Werchowna", "WERCHOWNA")])
+def test_headline_capitals_get_the_cluster_of_the_word_in_the_bundled_pipeline(bundled_ner, word, capitals):
+    [table] = cluster_tables(bundled_ner)
+    assert table.lookup([bundled_ner.vocab.strings.add(capitals)]).tolist() == table.lookup([bundled_ner.vocab.strings.add(word)]).tolist() != [0]
+
+
+@pytest.mark.slow
+def test_capitals_the_cluster_list_has_keep_their_own_cluster(bundled_ner):
+    """MOSKAU is in the cluster list itself (datelines of the corpus the clusters were learnt on)."""
+    [table] = cluster_tables(bundled_ner)
+    moskau, capitals = table.lookup([bundled_ner.vocab.strings.add(word) for word in ("Moskau", "MOSKAU")]).tolist()
+    assert moskau >> FREQ_BITS == 208 and capitals >> FREQ_BITS == 633
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("MINSK", ["person", "city", "place_alone", "org_more"]),
+        ("Außenministerium", ["org", "head"]),
+        ("Lukaschenko", ["person"]),
+        ("GmbH", ["legal"]),
+        ("Rahmen", []),  # a frequent noun: no name part, whatever Wikidata's surname list says
+        ("der", []),
+    ],
+)
+def test_the_bundled_pipeline_knows_the_gazetteer_flags_of_a_word_in_any_case(bundled_ner, word, parts):
+    [table] = gazetteer_tables(bundled_ner)
+    (value,) = table.lookup([bundled_ner.vocab.strings.add(word.lower())]).tolist()
+    assert flags(value) == parts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("MINSK (BelTA) - Präsident Alexander Lukaschenko traf die Delegation.",
+         [("MINSK", "LOC"), ("BelTA", "ORG"), ("Alexander Lukaschenko", "PER")]),
+        ("MOSKAU, 3. Mai. Die OVKS tagt.", [("MOSKAU", "LOC"), ("OVKS", "ORG")]),
+        ("Die A7 ist in beiden Richtungen gesperrt.", [("A7", "LOC")]),
+        ("Die Strecke ist in beide Fahrtrichtungen voll gesperrt.", []),
+    ],
+)
+def test_the_bundled_pipeline_reads_datelines_in_capitals_and_no_directions_as_places(bundled_ner, text, entities):
+    assert [(ent.text, ent.label_) for ent in bundled_ner(text).ents] == entities
+
+
+@pytest.mark.slow
 def test_the_bundled_pipeline_has_its_table_in_the_layer_and_none_in_the_vocab(bundled_ner):
     [table] = cluster_tables(bundled_ner)
-    assert len(table) == 1_000_000
+    assert len(table) > 1_000_000  # a million words and the capitals of the 300,000 most frequent
+    assert len(gazetteer_tables(bundled_ner)[0]) > 500_000
     assert bundled_ner.vocab.lookups.tables == []
     lookups = bundled_model_path() / "vocab" / "lookups.bin"
     assert not lookups.exists() or lookups.stat().st_size < 1_000
@@ -145,8 +202,79 @@ def test_a_pipeline_saved_with_the_old_lookups_table_keeps_its_features_and_can_
     assert move_cluster_table(moved) is False
 
 
-def test_training_with_the_shipped_config_puts_the_table_in_the_layer_after_pretrained_weights(tmp_path, monkeypatch):
-    """spaCy loads ``init_tok2vec`` weights after initialising the components: the table, set
+SMALL_NAME_WORDS = {
+    "person": frozenset({"lukaschenko", "minsk"}),
+    "area": frozenset({"belarus"}),
+    "city": frozenset({"minsk", "frankfurt"}),
+    "place": frozenset({"main", "am"}),
+    "place_alone": frozenset({"minsk"}),
+    "legal": frozenset({"gmbh", "ag"}),
+}
+
+
+@pytest.fixture
+def small_knowledge(monkeypatch):
+    """A knowledge base of a few words, so that building the gazetteer table takes no time."""
+    import entitykit.knowledge
+
+    monkeypatch.setattr(entitykit.knowledge, "name_words", lambda: SMALL_NAME_WORDS)
+
+
+def flags(value: int) -> list[str]:
+    return [name for name, bit in GAZETTEER_FLAGS.items() if value & bit]
+
+
+def test_gazetteer_flags_say_which_part_of_a_known_name_a_word_plays(small_knowledge):
+    from entitykit.aliases import AliasRegistry, Entity
+
+    registry = AliasRegistry(
+        [Entity("org:odkb", "ORG", "Organisation des Vertrags über kollektive Sicherheit", ("OVKS",)),
+         Entity("per:lukaschenko", "PER", "Alexander Lukaschenko")]
+    )
+    words = ["der", "am", "Der", "Minsk", "Frankfurt", "GmbH", "AG", "Außenministerium", "Sicherheitsrat", "Vorrat", "Main"]
+    values = gazetteer_values(words, registry)
+    assert flags(values["minsk"]) == ["person", "city", "place_alone"]
+    assert flags(values["organisation"]) == ["org", "head"]
+    assert flags(values["sicherheit"]) == ["org_more"]
+    assert flags(values["alexander"]) == ["person"]  # the registry's people
+    assert flags(values["außenministerium"]) == flags(values["sicherheitsrat"]) == ["head"]
+    assert values["gmbh"] == values["ag"] == GAZETTEER_FLAGS["legal"]
+    assert flags(values["main"]) == ["place"]
+    # noise control: words German writes small (der, am) play no part; two-letter words are only
+    # legal forms; a compound that ends in a head noun but is none (Vorrat) is no institution
+    assert "der" not in values and "am" not in values and "vorrat" not in values
+    assert flags(values["ovks"]) == ["org"]
+
+
+def test_headline_capitals_get_the_cluster_of_the_capitalised_word():
+    packed = {"Moskau": 5, "EU": 7, "und": 9, "Haus": 11}
+    table = with_upper_case(packed, list(packed), upper_words=3)
+    assert table["MOSKAU"] == 5 and "UND" not in table and "HAUS" not in table  # Haus is beyond upper_words
+    assert table["EU"] == 7
+
+
+def test_the_case_augmenter_recases_text_and_keeps_the_entities():
+    from spacy.training import Example
+
+    from entitykit.ner_model import _capitalised, _recased, _upper_dateline
+
+    nlp = spacy.blank("de")
+    doc = nlp.make_doc("Moskau , 3. Mai : Lukaschenko traf die Kommission in Minsk .")
+    tags = ["U-LOC", "O", "O", "O", "O", "U-PER", "O", "O", "O", "O", "U-LOC", "O"]
+    example = Example.from_dict(doc, {"entities": tags})
+    upper = _recased(nlp, example, str.upper)
+    assert upper.reference.text == "MOSKAU , 3. MAI : LUKASCHENKO TRAF DIE KOMMISSION IN MINSK ."
+    assert [(ent.text, ent.label_) for ent in upper.reference.ents] == [("MOSKAU", "LOC"), ("LUKASCHENKO", "PER"), ("MINSK", "LOC")]
+    title = _recased(nlp, example, _capitalised)
+    assert title.reference.text.startswith("Moskau , 3. Mai : Lukaschenko Traf Die Kommission In Minsk")
+    dateline = _upper_dateline(nlp, example)
+    assert dateline.reference.text.startswith("MOSKAU , 3. Mai")
+
+
+def test_training_with_the_shipped_config_puts_the_tables_in_the_layer_after_pretrained_weights(
+    tmp_path, monkeypatch, small_knowledge
+):
+    """spaCy loads ``init_tok2vec`` weights after initialising the components: the tables, set
     by the ``after_init`` callback, must survive them and be saved with the tok2vec."""
     from pathlib import Path
 
@@ -157,7 +285,7 @@ def test_training_with_the_shipped_config_puts_the_table_in_the_layer_after_pret
 
     monkeypatch.setattr(ner_model, "_german_clusters", lambda: {"der": 11, "Merkel": 40, "Minsk": 962, "Haus": 17})
     config = load_config(Path(__file__).resolve().parents[1] / "training" / "config.cfg")
-    assert config["initialize"]["after_init"]["@callbacks"] == "entitykit.add_cluster_table.v2"
+    assert config["initialize"]["after_init"]["@callbacks"] == "entitykit.add_lexicon_tables.v1"
     # pretrained weights as `spacy pretrain` writes them: the tok2vec of a pipeline without table
     weights = tmp_path / "pretrained.bin"
     weights.write_bytes(load_model_from_config(config, auto_fill=True).get_pipe("tok2vec").model.to_bytes())
@@ -169,10 +297,14 @@ def test_training_with_the_shipped_config_puts_the_table_in_the_layer_after_pret
     nlp.initialize(lambda: [example])
 
     # bands: the 1st word 1, the 2nd and 3rd 2; Haus, the 4th, is beyond max_words
-    expected = [(11 << FREQ_BITS) | 1, (40 << FREQ_BITS) | 2, (962 << FREQ_BITS) | 2, 0]
-    orths = nlp.make_doc("der Merkel Minsk Haus").to_array("ORTH")
-    assert cluster_tables(nlp)[0].lookup(orths).tolist() == expected
+    expected = [(11 << FREQ_BITS) | 1, (40 << FREQ_BITS) | 2, (962 << FREQ_BITS) | 2, 0, (962 << FREQ_BITS) | 2]
+    orths = nlp.make_doc("der Merkel Minsk Haus MINSK").to_array("ORTH")
+    lowers = nlp.make_doc("der Merkel Minsk Haus MINSK").to_array("LOWER")
+    # and a later word of a bundled registry body's name (Minsker Traktorenwerk: "Minsk Tractor Works")
+    minsk = sum(GAZETTEER_FLAGS[part] for part in ("person", "city", "place_alone", "org_more"))
     nlp.to_disk(tmp_path / "trained")
     trained = spacy.load(tmp_path / "trained")
+    for pipeline in (nlp, trained):
+        assert cluster_tables(pipeline)[0].lookup(orths).tolist() == expected
+        assert gazetteer_tables(pipeline)[0].lookup(lowers).tolist() == [0, 0, minsk, 0, minsk]
     assert trained.vocab.lookups.tables == []
-    assert cluster_tables(trained)[0].lookup(orths).tolist() == expected

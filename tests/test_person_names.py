@@ -71,7 +71,7 @@ def test_different_given_names_do_not_agree(a, b):
         ("Alexander Wolfowitsch", "Alexander Wolfowitz", False),
         ("Ihor Kolychajew", "Igor Kolomojskyj", False),
         ("German Gref", "Hermann Göring", False),
-        ("Julia Nawalny", "Julija Nawalnaja", False),  # -y / -aja: two surnames to the rules
+        ("Julia Nawalny", "Julija Nawalnaja", True),  # -y / -aja: the feminine form of one surname
         # relatives: one surname, two first names
         ("Lech Kaczynski", "Jaroslaw Kaczynski", False),
         ("Kaja Kallas", "Siim Kallas", False),
@@ -216,3 +216,34 @@ def test_two_patronymics_must_agree(a, b, same):
 def test_a_patronymic_the_registry_does_not_give_its_person_keeps_a_mention_away(with_registry):
     assert with_registry.resolve("Wladimir Spiridonowitsch Putin", "PER").entity_id == "new:per:wladimir-spiridonowitsch-putin"
     assert with_registry.resolve("Wladimir Wladimirowitsch Putin", "PER").entity_id == "per:wladimir-putin"
+
+
+# --- the feminine form of a family name --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("Julia Nawalny", "Julia Nawalnaja", True),  # the husband's form in German news, her own form
+        ("Marta Kaczyński", "Marta Kaczyńska", True),  # Wikidata keeps the two forms apart as names
+        ("Jelena Iwanow", "Jelena Iwanowa", True),
+        ("Alexei Nawalny", "Julia Nawalnaja", False),  # husband and wife
+        ("Lech Kaczyński", "Maria Kaczyńska", False),
+        ("Nawalny", "Nawalnaja", False),  # a surname alone does not say whose
+        ("Kaczyński", "Kaczyńska", False),
+        ("Sergej Iwanow", "Sergej Iwanowski", False),  # another family name
+    ],
+)
+def test_the_feminine_form_of_a_surname_is_the_same_person_only_with_the_same_given_name(a, b, same):
+    assert compare_names(a, b, "PER").ok is same
+
+
+def test_a_wife_mentioned_with_her_husbands_surname_form_joins_her_full_name_across_documents():
+    mentions = [
+        Mention("Julia Nawalnaja", "PER", doc="a"),
+        Mention("Alexei Nawalny", "PER", doc="a"),
+        Mention("Julia Nawalny", "PER", doc="b"),
+        Mention("Alexei Nawalny", "PER", doc="b"),
+    ]
+    ids = [resolved.entity_id for resolved in Resolver().resolve_mentions(mentions)]
+    assert ids[0] == ids[2] != ids[1] == ids[3]

@@ -60,6 +60,7 @@ __all__ = [
     "is_common_word",
     "is_english_word",
     "distinct_known_names",
+    "name_words",
 ]
 
 # A single word at least this frequent in German (Zipf scale: 3.0 = once per million words) is a
@@ -221,6 +222,37 @@ def main_place(form: str) -> int | None:
     """
     ids = _ids(_PLACES, form)
     return ids[0] if ids else None
+
+
+@cache
+def name_words() -> dict[str, frozenset[str]]:
+    """The words of the known names by the part they play, as normalised keys: ``person`` (a
+    word of a given name or surname), ``area`` and ``city`` (the first word of a country's or
+    region's name, of another place's), ``place`` (a later word of a place name),
+    ``place_alone`` (a one-word name that names one place alone, :func:`gazetteer_place`) and
+    ``legal`` (a word of a legal form). For the gazetteer features of the bundled NER pipeline.
+
+    >>> words = name_words()
+    >>> "lukaschenko" in words["person"], "minsk" in words["city"], "belarus" in words["area"]
+    (True, True, True)
+    >>> "gmbh" in words["legal"], "essen" in words["place_alone"], "hof" in words["place_alone"]
+    (True, True, False)
+    """
+    parts: dict[str, set[str]] = {part: set() for part in ("person", "area", "city", "place", "place_alone", "legal")}
+    regions = _regions()
+    for line in _lines(_PLACES):
+        key, _, ids = line.partition("\t")
+        first, *rest = key.split()
+        places = [int(place.lstrip("=")) for place in ids.split(",")]
+        parts["area" if any(place in regions for place in places) else "city"].add(first)
+        parts["place"].update(rest)
+        if not rest and ids.startswith("="):
+            parts["place_alone"].add(first)
+    for line in _lines(_PERSON_NAMES):
+        parts["person"].update(line.partition("\t")[0].split())
+    for line in _lines(_LEGAL_FORMS):
+        parts["legal"].update(line.partition("\t")[0].split())
+    return {part: frozenset(words) for part, words in parts.items()}
 
 
 @cache

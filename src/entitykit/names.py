@@ -433,6 +433,8 @@ def known_apart(a: Name, b: Name, label: str) -> str | None:
             continue
         if label != "PER" and knowledge.distinct_known_names(x, y, "LOC"):
             return f"'{x}' and '{y}' are two known places"
+        if label == "PER" and min(len(a.tokens), len(b.tokens)) > 1 and gendered_surnames(x, y):
+            continue  # Wikidata keeps Kaczyński and Kaczyńska apart as names; one given name joins them
         if label == "PER" and token_skeleton(x) != token_skeleton(y) and knowledge.distinct_known_names(x, y, "PER"):
             return f"'{x}' and '{y}' are two known surnames"
         if knowledge.is_common_word(x) and knowledge.is_common_word(y):
@@ -548,14 +550,47 @@ def _regnal_numbers(name: Name) -> tuple[str, ...]:
     return tuple(token for token in name.tokens[1:] if token in _REGNAL_NUMBERS)
 
 
+# East Slavic and Polish surnames by gender: the wife's or daughter's form of a family name
+# (masculine ending, feminine ending), longest first.
+_GENDERED_SURNAME_ENDINGS = (
+    ("skij", "skaja"), ("skiy", "skaya"), ("sky", "skaya"), ("ski", "ska"), ("cki", "cka"), ("zki", "zka"),
+    ("ij", "aja"), ("yj", "aja"), ("oj", "aja"), ("y", "aja"), ("i", "aja"),
+    ("ow", "owa"), ("ew", "ewa"), ("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("yn", "yna"),
+)
+
+
+def gendered_surnames(a: str, b: str) -> bool:
+    """Whether two surnames are the masculine and feminine form of one family name
+    (*Nawalny* / *Nawalnaja*, *Kaczyński* / *Kaczyńska*, *Iwanow* / *Iwanowa*).
+
+    >>> gendered_surnames("nawalny", "nawalnaja"), gendered_surnames("iwanowa", "iwanow")
+    (True, True)
+    >>> gendered_surnames("kaczynski", "kaczynska"), gendered_surnames("iwanow", "iwanowski"), gendered_surnames("putin", "putin")
+    (True, False, False)
+    """
+    for masculine, feminine in _GENDERED_SURNAME_ENDINGS:
+        for male, female in ((a, b), (b, a)):
+            if male.endswith(masculine) and female.endswith(feminine):
+                stem = male[: -len(masculine)]
+                if len(stem) >= 3 and stem == female[: -len(feminine)]:
+                    return True
+    return False
+
+
 def _compare_persons(a: Name, b: Name, min_typo_length: int) -> Verdict:
     surname_a, surname_b = a.tokens[-1], b.tokens[-1]
     skel_a, skel_b = a.skels[-1], b.skels[-1]
     reason = typo_reason(surname_a, surname_b, skel_a, skel_b, min_typo_length, surname=True)
-    if reason:
+    gendered = len(a.tokens) > 1 and len(b.tokens) > 1 and gendered_surnames(surname_a, surname_b)
+    if reason and not gendered:
+        # (Julia Nawalny is Julia Nawalnaja: German news often keep the husband's form; with one
+        # given name on both sides the gender is the same, and so is the person; a surname
+        # alone, Nawalny / Nawalnaja, stays husband and wife)
         return Verdict(False, fuzz.ratio(a.key, b.key), f"surnames differ: {reason}")
     typos: tuple[tuple[str, str], ...] = ()
-    if surname_a == surname_b:
+    if gendered:
+        surname_score = 90.0
+    elif surname_a == surname_b:
         surname_score = 100.0
     elif skel_a == skel_b:
         surname_score = 97.0

@@ -41,6 +41,61 @@ class Sentence(NamedTuple):
     tags: list[str]
 
 
+# Spans the DFKI corpora tag as places or organisations that name nothing: directions of a
+# traffic report (*in beiden Richtungen*, *stadtauswärts*), adjectives (*deutschen*), the
+# police itself and the press-release code of German police stations (*POL-KN*). Trained on,
+# they made the model tag *beiden Richtungen* LOC and *POL* ORG in everyday news.
+_DIRECTION = re.compile(r"(?i)^(fahrt)?richtung(en)?$")
+_GENERIC_BODIES = frozenset({"polizei", "feuerwehr"})
+
+
+def is_named(words: list[str], label: str) -> bool:
+    """Whether a span of the DFKI corpora (MobIE, SmartData) names a place, body or person.
+
+    A name starts with a capital letter or a digit (after a ``#``/``@`` of a tweet), has no
+    direction word in it and, for organisations, is no police code (*POL - KN*) and not the
+    police or fire brigade alone.
+
+    >>> is_named(["Würzburg"], "LOC"), is_named(["beiden", "Richtungen"], "LOC"), is_named(["stadtauswärts"], "LOC")
+    (True, False, False)
+    >>> is_named(["Beide", "Fahrtrichtungen"], "LOC"), is_named(["#A45"], "LOC")
+    (False, True)
+    >>> is_named(["POL", "-", "KN"], "ORG"), is_named(["POL-KN"], "ORG"), is_named(["#Polizei"], "ORG")
+    (False, False, False)
+    >>> is_named(["Polizeipräsidium", "Westhessen"], "ORG"), is_named(["Polen"], "LOC")
+    (True, True)
+    """
+    first = words[0].lstrip("#@")
+    if not first or not (first[0].isupper() or first[0].isdigit()):
+        return False
+    if any(_DIRECTION.match(word.strip(".,;:!?()")) for word in words):
+        return False
+    if label == "ORG" and (first.split("-")[0] == "POL" or (len(words) == 1 and first.lower() in _GENERIC_BODIES)):
+        return False
+    return True
+
+
+def drop_unnamed(words: list[str], tags: list[str]) -> list[str]:
+    """``tags`` (IOB2) with the spans that fail :func:`is_named` set to ``O``.
+
+    >>> drop_unnamed(["in", "beiden", "Richtungen", "bei", "Kassel"], ["O", "B-LOC", "I-LOC", "O", "B-LOC"])
+    ['O', 'O', 'O', 'O', 'B-LOC']
+    """
+    tags = list(tags)
+    start = 0
+    while start < len(tags):
+        if not tags[start].startswith("B-"):
+            start += 1
+            continue
+        end = start + 1
+        while end < len(tags) and tags[end] == "I-" + tags[start][2:]:
+            end += 1
+        if not is_named(words[start:end], tags[start][2:]):
+            tags[start:end] = ["O"] * (end - start)
+        start = end
+    return tags
+
+
 def germeval_tag(tag: str) -> str:
     """Map a GermEval 2014 outer tag to entitykit's tag set.
 
@@ -157,7 +212,7 @@ def read_conll2003(path: str | Path) -> Iterator[Sentence]:
             words.append(columns[0])
             tags.append(dfki_tag(columns[-1]))
         if words:
-            yield Sentence(words, repair_iob(tags))
+            yield Sentence(words, drop_unnamed(words, repair_iob(tags)))
 
 
 _BIO_TAG = re.compile(r"^[BI]-(PER|ORG|LOC)$", re.IGNORECASE)
@@ -212,7 +267,8 @@ def read_smartdata(path: str | Path) -> Iterator[CharSpanDoc]:
         spans = []
         for mention in (record.get("conceptMentions") or {}).get("array") or []:
             label = DFKI_TYPES.get(mention["type"])
-            if label:
+            start, end = mention["span"]["start"], mention["span"]["end"]
+            if label and is_named(text[start:end].split() or [""], label):
                 spans.append((mention["span"]["start"], mention["span"]["end"], label))
         yield CharSpanDoc(text, spans)
 

@@ -6,6 +6,12 @@ name. Word clusters learnt from a large German corpus do: *Merkel*, *Schmidt* an
 usual hashed NORM/PREFIX/SUFFIX/SHAPE features, a token's Brown cluster (at several depths of
 the cluster tree) and a frequency band, read from a :class:`ClusterTable` (built from
 spacy-lookups-data's German tables) that the layer carries and saves with its weights.
+Version 2 also embeds **gazetteer flags**: whether the word, in any case, is part of a name
+entitykit's knowledge base knows (a person name, the first or a later word of a place's name,
+a registry organisation, a legal form, an institution head such as *-ministerium*), read from
+a second table keyed by the lower-cased word (:func:`gazetteer_values`). The cluster table
+also holds the upper-cased spelling of the most frequent capitalised words, so that a
+headline's *MOSKAU* gets the cluster of *Moskau*.
 
 spaCy finds the architecture through the ``spacy_architectures`` entry point, so a saved
 pipeline loads with plain ``spacy.load``.
@@ -27,6 +33,38 @@ from thinc.model import deserialize_attr, serialize_attr
 FREQ_BITS = 5
 # The layer attribute that holds the table (a ClusterTable, saved in the tok2vec's model file).
 CLUSTER_ATTR = "cluster_table"
+# The layer attribute that holds the gazetteer flags by lower-cased word (LexiconEmbed.v2).
+GAZETTEER_ATTR = "gazetteer_table"
+# The bits of a word's gazetteer value: the parts of known names it plays.
+GAZETTEER_FLAGS = {
+    "person": 1,  # a word of a given name or surname (rigour/Wikidata, the registry's people)
+    "area": 2,  # the first word of a country's or region's name
+    "city": 4,  # the first word of another place's name
+    "place": 8,  # a later word of a place name
+    "place_alone": 16,  # names one place alone (the gazetteer's noise rules)
+    "org": 32,  # the first word of a registry organisation's name
+    "org_more": 64,  # a later word of one
+    "legal": 128,  # a word of a legal form (GmbH, AG, OAO)
+    "head": 256,  # an institution head, alone or closing a compound (Außenministerium)
+}
+# Head nouns of named institutions, normalised; a compound counts when it ends in one.
+INSTITUTION_HEADS = (
+    "ministerium", "kommission", "parlament", "rat", "partei", "komitee", "bank",
+    "agentur", "amt", "behoerde", "gericht", "regierung", "versammlung", "union", "verband",
+    "gewerkschaft", "konzern", "stiftung", "institut", "universitaet", "hochschule", "duma",
+    "rada", "tag", "kongress", "senat", "organisation", "gesellschaft", "vereinigung", "fonds",
+    "dienst", "armee", "gruppe", "holding", "werke", "verein", "liga", "akademie", "kammer",
+    "bund", "direktion", "praesidium", "allianz", "bewegung", "buendnis", "kanzleramt",
+    "staatsanwaltschaft", "ausschuss", "zentrale", "militaer", "streitkraefte", "garde",
+)
+# Compounds that end in a head but are no institution.
+NOT_INSTITUTIONS = frozenset({
+    "vorrat", "heirat", "apparat", "verrat", "unrat", "hausrat", "zierat", "insgesamt", "gesamt",
+    "samt", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "feiertag", "geburtstag", "alltag", "vortag", "nachmittag", "vormittag", "mittag", "jahrestag",
+    "wochentag", "werktag", "spieltag", "stichtag", "sankt", "verdienst", "gottesdienst",
+    "aufschwung", "erbund", "verbund", "gericht", "fraktion",
+})
 # Pipelines saved before the table moved into the layer keep it in the vocab's lookups under
 # this name, a dict read entry by entry at every load; the layer still reads it there.
 CLUSTER_TABLE = "lexeme_cluster"
@@ -107,21 +145,32 @@ def _deserialize_table(_: ClusterTable, value: bytes, name: str, model: Model) -
     return ClusterTable.from_bytes(value)
 
 
-def lexicon_features(attrs: list[str], cluster_shifts: list[int]) -> Model:
-    """Docs → one ``uint64`` feature matrix per doc: spaCy attrs, then cluster columns."""
+def lexicon_features(attrs: list[str], cluster_shifts: list[int], gazetteer: bool = False) -> Model:
+    """Docs → one ``uint64`` feature matrix per doc: spaCy attrs, then cluster columns, then
+    (with ``gazetteer``) the word's gazetteer flags."""
     from spacy.attrs import intify_attr
 
     attr_ids = [intify_attr(attr) for attr in attrs]
     # a partial of a module-level function, not a closure, so that the pipeline pickles
-    forward = partial(_lexicon_forward, attr_ids=attr_ids, cluster_shifts=list(cluster_shifts))
-    return Model("lexicon_features", forward, attrs={CLUSTER_ATTR: ClusterTable()})
+    forward = partial(_lexicon_forward, attr_ids=attr_ids, cluster_shifts=list(cluster_shifts), gazetteer=gazetteer)
+    tables = {CLUSTER_ATTR: ClusterTable()}
+    if gazetteer:
+        tables[GAZETTEER_ATTR] = ClusterTable()
+    return Model("lexicon_features", forward, attrs=tables)
 
 
-def _lexicon_forward(model: Model, docs, is_train: bool, *, attr_ids: list[int], cluster_shifts: list[int]):
-    from spacy.attrs import ORTH
+def _lexicon_forward(
+    model: Model, docs, is_train: bool, *, attr_ids: list[int], cluster_shifts: list[int], gazetteer: bool = False
+):
+    from spacy.attrs import LOWER, ORTH
 
     ops = model.ops
-    arrays = [doc.to_array([*attr_ids, ORTH]) for doc in docs]  # the attrs, then the word's hash
+    extra = [ORTH, LOWER] if gazetteer else [ORTH]
+    arrays = [doc.to_array([*attr_ids, *extra]) for doc in docs]  # the attrs, then the word's hashes
+    if gazetteer:
+        lowers = numpy.concatenate([array[:, -1] for array in arrays]) if arrays else numpy.zeros(0, dtype="uint64")
+        flags_all = model.attrs[GAZETTEER_ATTR].lookup(lowers)
+        arrays = [array[:, :-1] for array in arrays]
     orths = numpy.concatenate([array[:, -1] for array in arrays]) if arrays else numpy.zeros(0, dtype="uint64")
     table = model.attrs[CLUSTER_ATTR]
     if len(table):
@@ -138,6 +187,8 @@ def _lexicon_forward(model: Model, docs, is_train: bool, *, attr_ids: list[int],
         columns = [array[:, :-1].astype("uint64")]
         columns.extend((cluster >> shift).reshape((-1, 1)) for shift in cluster_shifts)
         columns.append((packed & ((1 << FREQ_BITS) - 1)).reshape((-1, 1)))
+        if gazetteer:
+            columns.append(ops.xp.asarray(flags_all[start - len(array) : start]).reshape((-1, 1)))
         outputs.append(ops.asarray2i(ops.xp.hstack(columns), dtype="uint64"))
     return outputs, _no_gradient
 
@@ -177,6 +228,33 @@ def lexicon_embed(
     )
 
 
+@registry.architectures("entitykit.LexiconEmbed.v2")
+def lexicon_embed_v2(
+    width: int,
+    attrs: list[str],
+    rows: list[int],
+    cluster_shifts: list[int],
+    cluster_rows: int,
+    gazetteer_rows: int,
+) -> Model:
+    """:func:`lexicon_embed` plus a table of ``gazetteer_rows`` rows for the gazetteer flags
+    (0: none, as version 1)."""
+    if len(rows) != len(attrs):
+        raise ValueError(f"Mismatched lengths: {len(rows)} rows vs {len(attrs)} attrs")
+    all_rows = list(rows) + [cluster_rows] * (len(cluster_shifts) + 1) + ([gazetteer_rows] if gazetteer_rows else [])
+    embeddings = [
+        HashEmbed(width, n_rows, column=index, seed=8 + index, dropout=0.0)
+        for index, n_rows in enumerate(all_rows)
+    ]
+    return chain(
+        lexicon_features(attrs, cluster_shifts, gazetteer=bool(gazetteer_rows)),
+        list2ragged(),
+        with_array(concatenate(*embeddings)),
+        with_array(Maxout(width, width * len(embeddings), nP=3, dropout=0.0, normalize=True)),
+        ragged2list(),
+    )
+
+
 def pack_cluster_table(clusters: dict[str, int], max_words: int) -> dict[str, int]:
     """Keep the ``max_words`` most frequent words of a frequency-ordered cluster table.
 
@@ -192,7 +270,94 @@ def pack_cluster_table(clusters: dict[str, int], max_words: int) -> dict[str, in
     return packed
 
 
+def with_upper_case(packed: dict[str, int], words: Iterable[str], upper_words: int) -> dict[str, int]:
+    """``packed`` plus the upper-cased spelling of the first ``upper_words`` capitalised words,
+    with the value of the word (headlines and datelines: *MOSKAU* gets *Moskau*'s cluster). A
+    spelling the table has of its own keeps its value.
+
+    >>> with_upper_case({"Moskau": 5, "EU": 7, "und": 9}, ["Moskau", "EU", "und"], 10)
+    {'Moskau': 5, 'EU': 7, 'und': 9, 'MOSKAU': 5}
+    """
+    table = dict(packed)
+    for rank, word in enumerate(words):
+        if rank >= upper_words:
+            break
+        upper = word.upper()
+        if word[:1].isupper() and upper != word and upper not in table and word in packed:
+            table[upper] = packed[word]
+    return table
+
+
+def gazetteer_values(words: Iterable[str], registry=None) -> dict[str, int]:
+    """The gazetteer flags (:data:`GAZETTEER_FLAGS`) of each lower-cased word of ``words`` (in
+    order of frequency, the cluster list's) and of the knowledge base's own words; words with
+    none are left out.
+
+    Noise control: a word shorter than three letters is only ever a legal form (*AG*); a word
+    German writes in small letters more often than capitalised (*der*, *am*, *von*) plays no
+    part; ``registry`` (default: entitykit's bundled one) adds its organisations and people.
+
+    >>> values = gazetteer_values(["der", "Lukaschenko", "Minsk", "Der", "GmbH", "Außenministerium", "Heirat"])
+    >>> [name for name, bit in GAZETTEER_FLAGS.items() if values["minsk"] & bit]  # also a surname
+    ['person', 'city', 'place_alone', 'org_more']
+    >>> values["lukaschenko"], values["gmbh"], "der" in values, "heirat" in values
+    (1, 128, False, False)
+    >>> [name for name, bit in GAZETTEER_FLAGS.items() if values["außenministerium"] & bit]
+    ['org', 'head']
+    """
+    from entitykit.aliases import default_registry
+    from entitykit.knowledge import name_words
+    from entitykit.normalize import normalize
+
+    parts = dict(name_words())
+    registry = default_registry() if registry is None else registry
+    org, org_more, person = set(), set(), set()
+    for entity in registry:
+        for name in entity.names:
+            first, *rest = normalize(name).split() or [""]
+            if entity.label == "ORG":
+                org.add(first)
+                org_more.update(rest)
+            elif entity.label == "PER":
+                person.update([first, *rest])
+    parts.update(org=frozenset(org), org_more=frozenset(org_more), person=parts["person"] | person)
+
+    small: dict[str, int] = {}  # rank of each word written in small letters
+    cased: dict[str, int] = {}  # best rank of a spelling with capitals, by its small-letter form
+    for index, word in enumerate(words):
+        (small if word == word.lower() else cased).setdefault(word.lower(), index)
+    lowered = set(small) | set(cased)
+    lowered.update(*(parts[part] for part in ("person", "area", "city", "place", "org", "org_more", "legal")))
+    values = {}
+    for word in lowered:
+        key = normalize(word)
+        if not key or " " in key:
+            continue
+        if small.get(word, 1 << 40) < cased.get(word, 1 << 40):
+            continue  # written small more often than capitalised: a function word, not a name
+        value = sum(bit for part, bit in GAZETTEER_FLAGS.items() if part in parts and key in parts[part])
+        if len(key) < 3:
+            value &= GAZETTEER_FLAGS["legal"]
+        elif _institution_head(key):
+            value |= GAZETTEER_FLAGS["head"]
+        if value:
+            values[word] = value
+    return values
+
+
+def _institution_head(key: str) -> bool:
+    """Whether a normalised word is an institution head or a compound ending in one.
+
+    >>> [_institution_head(word) for word in ("aussenministerium", "sicherheitsrat", "heirat", "rat", "bundestag", "montag")]
+    [True, True, False, True, True, False]
+    """
+    if key in NOT_INSTITUTIONS:
+        return False
+    return any(key == head or (key.endswith(head) and len(key) >= len(head) + 3) for head in INSTITUTION_HEADS)
+
+
 CLUSTER_CALLBACK = "entitykit.add_cluster_table.v2"
+LEXICON_CALLBACK = "entitykit.add_lexicon_tables.v1"
 
 
 @registry.callbacks(CLUSTER_CALLBACK)
@@ -217,14 +382,40 @@ def add_cluster_table(max_words: int = 300_000) -> Callable:
     return add
 
 
-def set_cluster_table(nlp, table: ClusterTable) -> int:
-    """Give each ``entitykit.LexiconEmbed.v1`` layer of ``nlp`` this table; how many took it."""
+@registry.callbacks(LEXICON_CALLBACK)
+def add_lexicon_tables(max_words: int = 1_000_000, upper_words: int = 300_000, gazetteer: bool = True) -> Callable:
+    """Training callback for ``[initialize] after_init`` (LexiconEmbed.v2): the cluster table of
+    the ``max_words`` most frequent words plus the upper-cased spelling of the first
+    ``upper_words`` (:func:`with_upper_case`), and with ``gazetteer`` the gazetteer table
+    (:func:`gazetteer_values`) over the same words."""
+
+    def add(nlp):
+        clusters = _german_clusters()
+        packed = with_upper_case(pack_cluster_table(clusters, max_words), clusters, upper_words)
+        tables = {CLUSTER_ATTR: ClusterTable.from_dict(packed)}
+        if gazetteer:
+            words = [word for rank, word in zip(range(max_words), clusters)]
+            tables[GAZETTEER_ATTR] = ClusterTable.from_dict(gazetteer_values(words))
+        for attr, table in tables.items():
+            if not set_cluster_table(nlp, table, attr):
+                raise ValueError(
+                    f"{LEXICON_CALLBACK}: the pipeline has no entitykit.LexiconEmbed layer with a {attr}; "
+                    "use LexiconEmbed.v2 (with gazetteer_rows > 0 for the gazetteer) in [components.tok2vec.model.embed]"
+                )
+        return nlp
+
+    return add
+
+
+def set_cluster_table(nlp, table: ClusterTable, attr: str = CLUSTER_ATTR) -> int:
+    """Give each ``entitykit.LexiconEmbed`` layer of ``nlp`` this table (as ``attr``: the
+    cluster or the gazetteer table); how many took it."""
     layers = 0
     for _, component in nlp.components:
         model = getattr(component, "model", None)
         for node in model.walk() if isinstance(model, Model) else ():
-            if CLUSTER_ATTR in node.attrs:
-                node.attrs[CLUSTER_ATTR] = table
+            if attr in node.attrs:
+                node.attrs[attr] = table
                 layers += 1
     return layers
 
@@ -270,10 +461,25 @@ def news_augmenter(
     whitespace_per_token: float,
     whitespace_variants: list[str],
 ) -> Callable:
+    """Version 1: upper-cased datelines and stray line breaks only."""
+    return news_augmenter_v2(upper_level, 0.0, 0.0, whitespace_level, whitespace_per_token, whitespace_variants)
+
+
+@registry.augmenters("entitykit.news_augmenter.v2")
+def news_augmenter_v2(
+    upper_level: float,
+    upper_sentence_level: float,
+    title_sentence_level: float,
+    whitespace_level: float,
+    whitespace_per_token: float,
+    whitespace_variants: list[str],
+) -> Callable:
     """Training augmenter for scraped news: upper-cased datelines and stray line breaks.
 
     upper_level: share of sentences whose first tokens, up to the first comma (at most 4),
         are upper-cased, as in "MOSKAU, 10. Januar (BelTA) -".
+    upper_sentence_level, title_sentence_level: shares of sentences upper-cased whole (a
+        headline in capitals) and with every word capitalised (an English-style headline).
     whitespace_*: spaCy's whitespace augmentation, so that line breaks inside scraped text
         never become part of an entity.
     """
@@ -282,7 +488,12 @@ def news_augmenter(
     from spacy.training.augment import combined_augmenter
 
     def augment(nlp, example):
-        if random.random() < upper_level:
+        draw = random.random()
+        if draw < upper_sentence_level:
+            example = _recased(nlp, example, str.upper)
+        elif draw < upper_sentence_level + title_sentence_level:
+            example = _recased(nlp, example, _capitalised)
+        elif random.random() < upper_level:
             example = _upper_dateline(nlp, example)
         yield from combined_augmenter(
             nlp,
@@ -295,12 +506,23 @@ def news_augmenter(
     return augment
 
 
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
 def _upper_dateline(nlp, example):
+    reference = example.reference
+    stop = next((token.i for token in reference[:5] if token.text == ","), min(len(reference), 4))
+    return _recased(nlp, example, str.upper, stop)
+
+
+def _recased(nlp, example, case: Callable[[str], str], stop: int | None = None):
+    """The example with the text of its first ``stop`` tokens (all: None) put through ``case``."""
     from spacy.training.augment import _doc_to_biluo_tags_with_partial
 
     reference = example.reference
-    stop = next((token.i for token in reference[:5] if token.text == ","), min(len(reference), 4))
-    words = [token.text.upper() if token.i < stop else token.text for token in reference]
+    stop = len(reference) if stop is None else stop
+    words = [case(token.text) if token.i < stop else token.text for token in reference]
     text = "".join(word + token.whitespace_ for word, token in zip(words, reference))
     data = example.to_dict()
     data["doc_annotation"]["entities"] = _doc_to_biluo_tags_with_partial(reference)
