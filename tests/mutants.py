@@ -666,7 +666,7 @@ MUTANTS = [
         ("tests/test_ner_data.py::test_dfki_spans_that_name_nothing_are_not_trained_as_names",),
     ),
     Mutant(
-        84, "Dask engine: a retried partition writes into the folder of the attempt that died",
+        86, "Dask engine: a retried partition writes into the folder of the attempt that died",
         "src/entitykit/dask_engine.py",
         "    folder = attempt_folder(Path(work), partition.index)\n",
         "    folder = Path(work) / PARTS_DIR / f\"{partition.index:06d}\"\n    folder.mkdir(parents=True, exist_ok=True)\n",
