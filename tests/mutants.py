@@ -695,6 +695,13 @@ MUTANTS = [
         "return label",
         ("tests/test_ner_noise.py::test_the_mention_finder_adds_no_common_word_and_no_press_code",),
     ),
+    Mutant(
+        86, "Dask engine: a retried partition writes into the folder of the attempt that died",
+        "src/entitykit/dask_engine.py",
+        "    folder = attempt_folder(Path(work), partition.index)\n",
+        "    folder = Path(work) / PARTS_DIR / f\"{partition.index:06d}\"\n    folder.mkdir(parents=True, exist_ok=True)\n",
+        ("tests/test_dask_engine.py::test_each_attempt_at_a_partition_writes_part_files_of_its_own",),
+    ),
 ]
 
 

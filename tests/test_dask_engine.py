@@ -246,3 +246,64 @@ def test_a_dask_run_killed_with_sigkill_resumes_to_identical_outputs_and_leaves_
     assert outputs(out) == outputs(local)
     # a partition may have been added between reading the checkpoint and the kill
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["timings"]["resumed_at_record"] >= saved["ordinals"]
+
+
+@needs_dask
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a worker kills itself with SIGKILL")
+def test_a_worker_killed_mid_partition_is_retried_without_doubled_or_missing_rows(tmp_path, model_path):
+    # a cluster of its own: the cluster may give up the dead worker's place (a slow restart)
+    from distributed import Client, LocalCluster
+
+    import dask_faults
+
+    names = ["Alexander Lukaschenko", "Wolfowutsch", "Imangali Tasmagambetow", "OVKS", "Moskau", "Wolfowitsch"]
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"id": f"n{number}", "text": f"{names[number % 6]} sprach mit {names[(number + 1) % 6]} in Minsk."}) + "\n"
+        for number in range(12)), encoding="utf-8")
+    options = dict(model=model_path, aliases=[ALIASES], default_aliases=False, progress=False)
+    local = run_corpus([corpus], tmp_path / "local", **options)
+    marker = tmp_path / "killed"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        workers = client.run(dask_faults.die_once_at, "n4", str(marker))  # n0-n5 are the first partition
+        dask = run_corpus([corpus], tmp_path / "dask", engine="dask", client=client, partitions=2, **options)
+    killed = int(marker.read_text(encoding="ascii"))
+    assert killed in workers.values() and not outliving([killed], 10), "no worker died mid-partition"
+    assert (dask.documents, dask.mentions) == (local.documents, local.mentions) == (12, 36)
+    assert [m["doc_id"] for m in outputs(tmp_path / "dask")["mentions.jsonl"]] == [f"n{n}" for n in range(12) for _ in range(3)]
+    for name in ("mentions.jsonl", "entities.jsonl", "errors.jsonl"):  # byte for byte
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_each_attempt_at_a_partition_writes_part_files_of_its_own(tmp_path, model_path):
+    # a retry must never write into the files of an attempt that died or is still running
+    from entitykit.dask_engine import run_partition
+
+    sources = check_inputs([INPUTS[1]])
+    partition = plan_partitions(sources, 1, text_key="text", max_chars=1_000_000)[0]
+    spec = ("entitykit", str(model_path), (str(ALIASES),), False, 1_000_000)
+    options = {"text_key": "text", "id_key": "id", "max_chars": 1_000_000, "batch_size": 2}
+    first = run_partition(partition, spec, str(tmp_path), options)
+    written = first.mentions_path.read_bytes()
+    second = run_partition(partition, spec, str(tmp_path), options)
+    assert first.work != second.work and first.mentions > 0
+    assert first.mentions_path.read_bytes() == written == second.mentions_path.read_bytes()
+
+
+@needs_dask
+def test_the_client_of_a_dask_run_never_loads_the_pipeline(tmp_path, model_path, client, monkeypatch):
+    import entitykit.pipeline
+
+    options = dict(model=model_path, aliases=[ALIASES], default_aliases=False, progress=False)
+    run_corpus(INPUTS, tmp_path / "local", **options)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the client loaded the pipeline")
+
+    monkeypatch.setattr(entitykit.pipeline, "load", refuse)  # in this process only, not on the workers
+    run_corpus(INPUTS, tmp_path / "dask", engine="dask", client=client, partitions=3, **options)
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
+    local, dask = (json.loads((tmp_path / name / "run.json").read_text(encoding="utf-8")) for name in ("local", "dask"))
+    assert dask["model"] == local["model"] and dask["registry"] == local["registry"]  # told by a worker
+    assert local["registry"]["entities"] > 0 and local["model"]["pipeline"][-1] == "entitykit_resolver"

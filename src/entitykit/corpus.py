@@ -371,14 +371,13 @@ def _run_locked(
     given = nlp is not None
     checkpoint = prepare_output(out, work, fingerprint, force, listing)
     write_owner(work)
-    if not given:
-        from .pipeline import load
-
-        nlp = load(choice, aliases=aliases, default_aliases=default_aliases)
-    if max_chars > nlp.max_length:
+    if not given and engine == "local":  # a Dask run's workers load it (and tell what it is)
+        nlp = _load(choice, aliases, default_aliases)
+    if nlp is not None and max_chars > nlp.max_length:
         nlp.max_length = max_chars
     state = RunState(work, fingerprint, checkpoint)
     loaded = time.time()
+    facts = None
 
     if not state.finished_input:
         total = None
@@ -394,9 +393,9 @@ def _run_locked(
             else:
                 spec = ("entitykit", choice, tuple(str(path) for path in aliases), default_aliases, max_chars)
             task_options = {"text_key": text_key, "id_key": id_key, "max_chars": max_chars, "batch_size": batch_size}
-            dask_engine.process(
+            facts = dask_engine.process(
                 state, sources, spec, options=task_options, strict=strict, client=client, scheduler=scheduler,
-                workers=n_process, partitions=partitions, show=show,
+                workers=n_process, partitions=partitions, show=show, facts=not given,
             )
         else:
             _process(
@@ -407,14 +406,16 @@ def _run_locked(
     processed = time.time()
     if state.errors and not state.documents:
         _fail_every_document(state, out)
-    clusterer = resolver.clusterer if resolver is not None else _clusterer(nlp)
+    if facts is None:  # a local run, or a Dask run resumed after all its input was done
+        facts = pipeline_facts(nlp if nlp is not None else _load(choice, aliases, default_aliases))
+    clusterer = resolver.clusterer if resolver is not None else facts.clusterer
     files, entity_count, stored_as_text = _finish(state, out, format, suffix, clusterer)
     finished = time.time()
     seconds = state.seconds_before + finished - started
     report = {
         "entitykit": _version(),
-        "model": _describe_model(nlp),
-        "registry": _describe_registry(nlp, None if given else aliases, default_aliases),
+        "model": facts.model,
+        "registry": _describe_registry(facts.registry_entities, None if given else aliases, default_aliases),
         "inputs": [str(path) for path in inputs],
         "options": {**options, "n_process": n_process, "strict": strict, "engine": engine},
         "counts": {
@@ -637,10 +638,9 @@ def _describe_model(nlp) -> dict:
     }
 
 
-def _describe_registry(nlp, aliases: Sequence[str | Path] | None, default_aliases: bool) -> dict:
+def _describe_registry(entities: int, aliases: Sequence[str | Path] | None, default_aliases: bool) -> dict:
     """The registry of the run: its size, and the files it came from when this run loaded it."""
-    registry = _registry(nlp)
-    info: dict[str, Any] = {"entities": len(registry) if registry is not None else 0}
+    info: dict[str, Any] = {"entities": entities}
     if aliases is not None:
         info.update(aliases=[str(path) for path in aliases], default_aliases=default_aliases)
     return info
@@ -665,6 +665,33 @@ def _part(record: MentionRecord, registry) -> PartMention:
     """A mention for the part file, with the unknown form that decides its entity (if any)."""
     found = deciding_form(record.text, record, registry)
     return PartMention(record, *found) if found else PartMention(record, None, False)
+
+
+class PipelineFacts(NamedTuple):
+    """What the end of a run needs of its pipeline: its description for ``run.json``, the size
+    of its registry and the corpus clustering with its resolver's settings. Small and
+    picklable: a Dask run gets them from a worker, and its client never loads the pipeline."""
+
+    model: dict
+    registry_entities: int
+    clusterer: FormClusterer
+
+
+def pipeline_facts(nlp) -> PipelineFacts:
+    """The :class:`PipelineFacts` of a loaded pipeline.
+
+    >>> import spacy
+    >>> pipeline_facts(spacy.blank("de")).registry_entities
+    0
+    """
+    registry = _registry(nlp)
+    return PipelineFacts(_describe_model(nlp), len(registry) if registry is not None else 0, _clusterer(nlp))
+
+
+def _load(choice, aliases: list, default_aliases: bool):
+    from .pipeline import load
+
+    return load(choice, aliases=aliases, default_aliases=default_aliases)
 
 
 def _clusterer(nlp) -> FormClusterer:

@@ -10,12 +10,15 @@ state: counts and the table of distinct unknown forms, never the mentions. The c
 parts up in input order (:meth:`RunState.absorb`), with a checkpoint after each, then clusters
 once and writes the tables exactly as a local run does. A killed run, run again, goes on after
 the last partition added (with partitions planned afresh over the records left: the outputs do
-not depend on how the records are cut); a task retried by Dask writes its part files anew. Dask is imported only here, and only by a Dask run.
+not depend on how the records are cut). A worker that dies mid-partition leaves a half-written
+folder that nothing reads: Dask runs the task again, and each attempt writes a folder of its own
+(:func:`attempt_folder`). Dask is imported only here, and only by a Dask run.
 """
 
 from __future__ import annotations
 
 import itertools
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +27,7 @@ from typing import Any, NamedTuple
 from .errors import CorpusFormatError, InputError, MissingDependencyError
 from .inputs import Source, count_records, read_records
 
-PARTS_DIR = "parts"  # in the work folder: one sub-folder of part files per partition
+PARTS_DIR = "parts"  # in the work folder: one sub-folder of part files per attempt at a partition
 PARTITIONS_PER_WORKER = 4  # default: enough tasks to keep every worker busy to the end
 
 _PIPELINES: dict[tuple, Any] = {}  # per worker process: the pipelines loaded, by their spec
@@ -115,6 +118,32 @@ def worker_pipeline(spec: tuple) -> Any:
     return nlp
 
 
+def attempt_folder(work: Path, index: int) -> Path:
+    """A new folder for one attempt at the partition ``index``: its part files are its own.
+
+    Dask runs a task again when its worker dies, and on a real cluster a worker it lost may
+    still be writing; a retry that wrote into that attempt's files would double or cut rows.
+    The client reads only the folder of the attempt whose result it got.
+
+    >>> import tempfile
+    >>> work = Path(tempfile.mkdtemp())
+    >>> first, second = attempt_folder(work, 3), attempt_folder(work, 3)
+    >>> first != second and first.parent == second.parent == work / PARTS_DIR
+    True
+    >>> first.name.startswith("000003-")
+    True
+    """
+    parts = work / PARTS_DIR
+    parts.mkdir(parents=True, exist_ok=True)
+    while True:  # not tempfile.mkdtemp: its mode 0700 would lock out a client of another user
+        folder = parts / f"{index:06d}-{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+
+
 def run_partition(partition: Partition, spec: tuple, work: str, options: dict) -> Any:
     """Annotate one partition on a worker; write its part files under ``work``; return its
     :class:`~entitykit.runstate.RunState` (counts and unknown forms; files closed)."""
@@ -122,8 +151,7 @@ def run_partition(partition: Partition, spec: tuple, work: str, options: dict) -
     from .runstate import RunState
 
     nlp = worker_pipeline(spec)
-    folder = Path(work) / PARTS_DIR / f"{partition.index:06d}"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = attempt_folder(Path(work), partition.index)
     state = RunState(folder, {"partition": partition.index}, None)
     records = read_records(
         [partition.source], text_key=options["text_key"], id_key=options["id_key"],
@@ -149,11 +177,20 @@ def run_partition(partition: Partition, spec: tuple, work: str, options: dict) -
     return state
 
 
+def pipeline_facts(spec: tuple) -> Any:
+    """On a worker: the :class:`~entitykit.corpus.PipelineFacts` of the pipeline of ``spec``
+    (loaded there anyway), so that the client does not load it to learn them."""
+    from .corpus import pipeline_facts as facts_of
+
+    return facts_of(worker_pipeline(spec))
+
+
 def process(
     state, sources: Sequence[Source], spec: tuple, *, options: dict, strict: bool, client: Any,
-    scheduler: str | None, workers: int, partitions: int | None, show: bool,
-) -> None:
-    """Run every partition on the cluster and add them to ``state`` in input order."""
+    scheduler: str | None, workers: int, partitions: int | None, show: bool, facts: bool = False,
+) -> Any:
+    """Run every partition on the cluster and add them to ``state`` in input order; with
+    ``facts``, return the pipeline's :class:`~entitykit.corpus.PipelineFacts` from a worker."""
     import shutil
 
     from distributed import Client, LocalCluster
@@ -175,6 +212,7 @@ def process(
             sources, partitions, text_key=options["text_key"], max_chars=options["max_chars"], done=state.ordinals,
         )
         futures = client.map(run_partition, planned, spec=spec, work=str(state.work), options=options, pure=False)
+        told = client.submit(pipeline_facts, spec, pure=False) if facts else None
         if show:
             from distributed import progress
 
@@ -191,6 +229,7 @@ def process(
                 state.checkpoint(finished=False)  # a killed run resumes after this partition
                 shutil.rmtree(part.work, ignore_errors=True)
             state.checkpoint(finished=True)
+        return told.result() if told is not None else None
     finally:
         if own is not None:
             own.close()
