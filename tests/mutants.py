@@ -656,9 +656,9 @@ MUTANTS = [
     ),    Mutant(
         84, "names: a man's and a woman's form of a surname join without the same given name (Alexei Nawalny / Julia Nawalnaja)",
         NAMES,
-        "    gendered = len(a.tokens) > 1 and len(b.tokens) > 1 and gendered_surnames(surname_a, surname_b)\n",
-        "    gendered = gendered_surnames(surname_a, surname_b)\n",
-        ("tests/test_person_names.py::test_the_feminine_form_of_a_surname_is_the_same_person_only_with_the_same_given_name",),
+        "        len(a.tokens) > 1 and len(b.tokens) > 1 and a.tokens[0].endswith(\"a\") and b.tokens[0].endswith(\"a\")\n",
+        "        True\n",
+        ("tests/test_person_names.py::test_the_feminine_form_of_a_surname_is_the_same_person_only_with_the_same_womans_given_name",),
     ),
     Mutant(
         85, "ner_data: DFKI spans that name nothing (beiden Richtungen, POL-KN) are trained as names",

@@ -581,11 +581,15 @@ def _compare_persons(a: Name, b: Name, min_typo_length: int) -> Verdict:
     surname_a, surname_b = a.tokens[-1], b.tokens[-1]
     skel_a, skel_b = a.skels[-1], b.skels[-1]
     reason = typo_reason(surname_a, surname_b, skel_a, skel_b, min_typo_length, surname=True)
-    gendered = len(a.tokens) > 1 and len(b.tokens) > 1 and gendered_surnames(surname_a, surname_b)
+    gendered = (
+        len(a.tokens) > 1 and len(b.tokens) > 1 and a.tokens[0].endswith("a") and b.tokens[0].endswith("a")
+        and gendered_surnames(surname_a, surname_b)
+    )
     if reason and not gendered:
-        # (Julia Nawalny is Julia Nawalnaja: German news often keep the husband's form; with one
-        # given name on both sides the gender is the same, and so is the person; a surname
-        # alone, Nawalny / Nawalnaja, stays husband and wife)
+        # (Julia Nawalny is Julia Nawalnaja: German news often keep the husband's form; a woman's
+        # given name, in -a as East Slavic and Polish ones are, on both sides says whose form it
+        # is; a surname alone, Nawalny / Nawalnaja, stays husband and wife, and a man's name with
+        # the feminine form, Iwan Iwanowa, is no variant of Iwan Iwanow)
         return Verdict(False, fuzz.ratio(a.key, b.key), f"surnames differ: {reason}")
     typos: tuple[tuple[str, str], ...] = ()
     if gendered:
