@@ -14,8 +14,8 @@ from entitykit.resolver import Resolver
 
 ROOT = Path(__file__).resolve().parents[1]
 
-LVIV, YEKATERINBURG, VOLGOGRAD, KALININGRAD, ODESA, MOSCOW, UKRAINE = (
-    702550, 1486209, 472757, 554234, 698740, 524901, 690791,
+LVIV, YEKATERINBURG, VOLGOGRAD, KALININGRAD, ODESA, MOSCOW, UKRAINE, CLEVELAND = (
+    702550, 1486209, 472757, 554234, 698740, 524901, 690791, 5150529,
 )
 
 
@@ -29,6 +29,9 @@ LVIV, YEKATERINBURG, VOLGOGRAD, KALININGRAD, ODESA, MOSCOW, UKRAINE = (
         (("Odessa", "Odesa"), ODESA),  # Odessa, Texas, is less than a fifth of its size
         (("Moskau", "Moscow", "Москва"), MOSCOW),  # the city over the federal subject of its name
         (("Ukraine", "Україна"), UKRAINE),  # the country over villages of its name
+        # a city's own name is never a country's weak one: rigour lists the old county Cleveland
+        # among the UK's names, which made President Cleveland the United Kingdom (merge audit)
+        (("Cleveland",), CLEVELAND),
     ],
 )
 def test_the_names_of_one_place_name_it_alone(names, place):

@@ -196,9 +196,12 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
         own = [territory["name"], territory.get("full_name") or ""] + (territory.get("names_strong", []) if place_id < 0 else [])
         strong.update(normalize(name) for name in own if name)
         # rigour's weaker names of a territory include its main cities (Germany: Berlin, Hamburg),
-        # taken from addresses; those are the cities' names, not the country's
+        # taken from addresses; those are the cities' names, not the country's; nor does a weak
+        # name take a key another place holds by its own name (the UK's weak names list the
+        # county Cleveland, which is Cleveland, Ohio, in news)
         cities = big_city_keys.get(code.split("-")[0], set())
-        _add(index, [name for name in territory.get("names_weak", ()) if normalize(name) not in cities], place_id)
+        weak = [name for name in territory.get("names_weak", ()) if (key := normalize(name)) not in cities and key not in strong]
+        _add(index, weak, place_id)
     ordered = {key: sorted(ids, key=lambda place: (-population.get(place, -1), place)) for key, ids in index.items()}
     world = world_regions()
     return {
