@@ -1,11 +1,14 @@
 """Words per second of entitykit's NER pipeline next to bare spaCy tokenisation, in one run.
 
     python benchmarks/ner_speed.py [--model PATH_OR_NAME] [--corpus ../shared/corpora/germeval2014/NER-de-dev.tsv]
+                                   [--compare PATH_OR_NAME]
 
 Single process. The text is GermEval 2014 dev (2,200 sentences, 41,653 words), one sentence per
 text, run through ``nlp.pipe`` as raw strings, so tokenisation is included. Words are counted by
 the blank German tokenizer. Prints words/s of: the tokenizer alone (``spacy.blank("de")``), the
 NER pipeline, and the full ``entitykit.load()`` pipeline with the resolver; and the ratios.
+``--compare`` times another NER pipeline (an earlier model) in the same run, so that a busy
+machine slows both alike.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="pipeline name or path (default: entitykit's choice)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--compare", default=None, help="another NER pipeline to time in the same run")
     args = parser.parse_args()
 
     texts = [" ".join(sentence.words) for sentence in read_germeval(args.corpus)]
@@ -57,6 +61,13 @@ def main() -> None:
     print(f"spacy.blank('de') tokenizer : {tokenizer_wps:12,.0f} words/s")
     print(f"NER pipeline                : {ner_wps:12,.0f} words/s  ({ner_wps / tokenizer_wps:.3f} x tokenizer)")
     print(f"entitykit.load() (+resolver): {full_wps:12,.0f} words/s  ({full_wps / tokenizer_wps:.3f} x tokenizer, {full_wps / ner_wps:.3f} x NER)")
+    if args.compare:
+        other = load_pipeline(args.compare)
+        list(other.pipe(texts[:200]))
+        other_wps = words_per_second(other, texts, words)
+        ner_again = words_per_second(ner, texts, words)  # after, so that drifting load hits both
+        print(f"--compare {args.compare}: {other_wps:12,.0f} words/s; the NER pipeline again: "
+              f"{ner_again:,.0f} ({(ner_wps + ner_again) / 2 / other_wps:.3f} x the compared one)")
 
 
 if __name__ == "__main__":
