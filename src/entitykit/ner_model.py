@@ -59,11 +59,10 @@ INSTITUTION_HEADS = (
 )
 # Compounds that end in a head but are no institution.
 NOT_INSTITUTIONS = frozenset({
-    "vorrat", "heirat", "apparat", "verrat", "unrat", "hausrat", "zierat", "insgesamt", "gesamt",
-    "samt", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
-    "feiertag", "geburtstag", "alltag", "vortag", "nachmittag", "vormittag", "mittag", "jahrestag",
-    "wochentag", "werktag", "spieltag", "stichtag", "sankt", "verdienst", "gottesdienst",
-    "aufschwung", "erbund", "verbund", "gericht", "fraktion",
+    "vorrat", "heirat", "apparat", "verrat", "hausrat", "zierat", "insgesamt", "gesamt",
+    "montag", "dienstag", "donnerstag", "freitag", "samstag", "sonntag", "feiertag", "geburtstag",
+    "alltag", "vortag", "nachmittag", "vormittag", "mittag", "jahrestag", "wochentag", "werktag",
+    "spieltag", "stichtag", "verdienst", "gottesdienst", "verbund", "gericht",
 })
 # Pipelines saved before the table moved into the layer keep it in the vocab's lookups under
 # this name, a dict read entry by entry at every load; the layer still reads it there.
