@@ -702,6 +702,13 @@ MUTANTS = [
         "    folder = Path(work) / PARTS_DIR / f\"{partition.index:06d}\"\n    folder.mkdir(parents=True, exist_ok=True)\n",
         ("tests/test_dask_engine.py::test_each_attempt_at_a_partition_writes_part_files_of_its_own",),
     ),
+    Mutant(
+        91, "clustering: a form must agree with the cluster's leader letter for letter, genitive -s and all",
+        CLUSTERING,
+        "if leader.key != other.key and not self._fits_leader(name, leader):",
+        "if leader.key != other.key and not compare(name, leader, label, settings.min_typo_length).ok:",
+        ("tests/test_clustering.py::test_a_genitive_with_a_slip_joins_the_cluster_its_stem_fits",),
+    ),
 ]
 
 

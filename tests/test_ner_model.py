@@ -6,6 +6,7 @@ import pickle
 import numpy
 import pytest
 import spacy
+import srsly
 
 from entitykit.models import bundled_model_path
 from entitykit.ner_model import (
@@ -70,9 +71,10 @@ def lexicon_features(nlp):
     return next(node for node in nlp.get_pipe("tok2vec").model.walk() if node.name == "lexicon_features")
 
 
-def small_pipeline():
+def small_pipeline(**embed):
+    """A tiny tok2vec pipeline; ``embed`` replaces settings of SMALL_EMBED's embedding layer."""
     nlp = spacy.blank("de")
-    nlp.add_pipe("tok2vec", config={"model": SMALL_EMBED})
+    nlp.add_pipe("tok2vec", config={"model": {**SMALL_EMBED, "embed": {**SMALL_EMBED["embed"], **embed}}})
     nlp.initialize()
     return nlp
 
@@ -100,16 +102,17 @@ def test_known_words_get_the_cluster_values_they_had(bundled_ner, word, packed):
 @pytest.mark.slow
 @pytest.mark.parametrize(("word", "capitals"), [("Minsk", "MINSK"), ("Lukaschenko", "LUKASCHENKO"), ("Werchowna", "WERCHOWNA")])
 def test_headline_capitals_get_the_cluster_of_the_word_in_the_bundled_pipeline(bundled_ner, word, capitals):
-    [table] = cluster_tables(bundled_ner)
-    assert table.lookup([bundled_ner.vocab.strings.add(capitals)]).tolist() == table.lookup([bundled_ner.vocab.strings.add(word)]).tolist() != [0]
+    doc = bundled_ner.make_doc(f"{word} {capitals}")
+    features = lexicon_features(bundled_ner).predict([doc])[0]
+    # columns 4 to 8: the cluster at shifts 0/2/4/6 and the frequency band
+    assert features[0, 4:9].tolist() == features[1, 4:9].tolist() and features[0, 4] != 0
 
 
 @pytest.mark.slow
 def test_capitals_the_cluster_list_has_keep_their_own_cluster(bundled_ner):
     """MOSKAU is in the cluster list itself (datelines of the corpus the clusters were learnt on)."""
-    [table] = cluster_tables(bundled_ner)
-    moskau, capitals = table.lookup([bundled_ner.vocab.strings.add(word) for word in ("Moskau", "MOSKAU")]).tolist()
-    assert moskau >> FREQ_BITS == 208 and capitals >> FREQ_BITS == 633
+    features = lexicon_features(bundled_ner).predict([bundled_ner.make_doc("Moskau MOSKAU")])[0]
+    assert features[:, 4].tolist() == [208, 633]
 
 
 @pytest.mark.slow
@@ -251,6 +254,27 @@ def test_headline_capitals_get_the_cluster_of_the_capitalised_word():
     table = with_upper_case(packed, list(packed), upper_words=3)
     assert table["MOSKAU"] == 5 and "UND" not in table and "HAUS" not in table  # Haus is beyond upper_words
     assert table["EU"] == 7
+
+
+@pytest.mark.parametrize("upper_case", [True, False])
+def test_words_in_capitals_read_the_cluster_of_their_capitalised_spelling_at_run_time(upper_case):
+    v2 = {"@architectures": "entitykit.LexiconEmbed.v2", "gazetteer_rows": 0, "upper_case": upper_case}
+    nlp = small_pipeline(**v2)
+    set_cluster_table(nlp, ClusterTable.from_dict({"Moskau": 5 << FREQ_BITS | 3, "Nord-Ostsee": 6 << FREQ_BITS | 4, "MOSKAU": 9 << FREQ_BITS | 2}))
+    doc = nlp.make_doc("Moskau MOSKAU Nord-Ostsee NORD-OSTSEE OVKS")
+    clusters = lexicon_features(nlp).predict([doc])[0][:, 2].tolist()  # NORM, SHAPE, then the leaf cluster
+    # MOSKAU is in the table itself and keeps its own; OVKS has no spelling the table knows
+    assert clusters == ([5, 9, 6, 6, 0] if upper_case else [5, 9, 6, 0, 0])
+
+
+def test_a_table_of_flags_is_saved_in_16_bits_and_reads_back_the_same():
+    flags = ClusterTable.from_dict({"minsk": 21, "gmbh": 128, "duma": 256})
+    clusters = ClusterTable.from_dict({"Minsk": 31248, "Merkel": 1292, "Haus": 128681})
+    for table, value_bytes in ((flags, 2), (clusters, 4)):
+        data = table.to_bytes()
+        copy = ClusterTable.from_bytes(data)
+        assert copy.values.tolist() == table.values.tolist() and copy.keys.tolist() == table.keys.tolist()
+        assert len(srsly.msgpack_loads(data)["values"]) == 3 * value_bytes
 
 
 def test_the_case_augmenter_recases_text_and_keeps_the_entities():

@@ -80,6 +80,8 @@ def main() -> None:
                         help="training config (default: the shipped model's; experiments/ has the others)")
     parser.add_argument("--work", type=Path, default=HERE / "output" / "build")
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "entitykit" / "data" / "de_entitykit_ner")
+    parser.add_argument("--germeval-copies", type=int, default=1,
+                        help="how many times GermEval train goes into the training data (weights it against the extra corpora)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-steps", type=int, default=None, help="override [training] max_steps")
     parser.add_argument("--pretrain-epochs", type=int, default=None, help="override [pretraining] max_epochs")
@@ -96,6 +98,8 @@ def main() -> None:
         names = ["train/germeval", *(f"extra/{name}" for name in args.extra)]
         for name in names:
             shutil.copy(corpus / f"{name}.spacy", train_dir / f"{name.replace('/', '-')}.spacy")
+        for copy in range(2, args.germeval_copies + 1):
+            shutil.copy(corpus / "train/germeval.spacy", train_dir / f"train-germeval-{copy}.spacy")
         code = ["--code", str(ROOT / "src" / "entitykit" / "ner_model.py")]
         paths = ["--paths.train", str(train_dir), "--paths.dev", str(corpus / "dev"), "--system.seed", str(args.seed)]
         if _pretrains(args.config):

@@ -656,7 +656,7 @@ class _LabelClustering:
                 cluster = self.form_cluster[form_id]
                 # the form must not contradict the cluster's leader either (no chaining A~B~C)
                 leader = self.names[self.clusters[cluster].leader]
-                if leader.key != other.key and not compare(name, leader, label, settings.min_typo_length).ok:
+                if leader.key != other.key and not self._fits_leader(name, leader):
                     continue
                 if _weak(name, other, verdict.typos, label) and not self._share_context(members, cluster):
                     continue  # a typo or a surname alone, in other company: another entity
@@ -672,6 +672,19 @@ class _LabelClustering:
             return None, None, None  # fits several clusters about equally: do not guess
         cluster, (score, matched) = ranked[0]
         return cluster, matched, score
+
+    def _fits_leader(self, name: Name, leader: Name) -> bool:
+        """Whether a form agrees with a cluster's leader, one of them read without a genitive -s
+        when the two differ by it and a slip (*Turkenistans* and the leader *Turkmenistan*)."""
+        label, min_typo_length = self.label, self.settings.min_typo_length
+        if compare(name, leader, label, min_typo_length).ok:
+            return True
+        shortest = 5 if label == "PER" else 3  # as for genitives in _shorter_forms
+        for form, other in ((name, leader), (leader, name)):
+            stem = None if form.acronym else genitive_stem(form.key)
+            if stem and len(stem) >= shortest and compare(parse_key(stem), other, label, min_typo_length).ok:
+                return True
+        return False
 
     def _share_context(self, members: list[Name], cluster: int) -> bool:
         """Whether forms and a cluster appear in one document or with a name in common."""

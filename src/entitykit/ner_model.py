@@ -9,9 +9,10 @@ spacy-lookups-data's German tables) that the layer carries and saves with its we
 Version 2 also embeds **gazetteer flags**: whether the word, in any case, is part of a name
 entitykit's knowledge base knows (a person name, the first or a later word of a place's name,
 a registry organisation, a legal form, an institution head such as *-ministerium*), read from
-a second table keyed by the lower-cased word (:func:`gazetteer_values`). The cluster table
-also holds the upper-cased spelling of the most frequent capitalised words, so that a
-headline's *MOSKAU* gets the cluster of *Moskau*.
+a second table keyed by the lower-cased word (:func:`gazetteer_values`). A word in
+capitals that the cluster table lacks (a headline's *MOSKAU*) gets the cluster of its
+capitalised spelling (*Moskau*) when the layer is built with ``upper_case`` (earlier models
+carry the capitals of the most frequent words in the table itself).
 
 spaCy finds the architecture through the ``spacy_architectures`` entry point, so a saved
 pipeline loads with plain ``spacy.load``.
@@ -120,17 +121,20 @@ class ClusterTable:
         return len(self.keys)
 
     def to_bytes(self) -> bytes:
-        """The two arrays as little-endian buffers in a msgpack map."""
-        return srsly.msgpack_dumps(
-            {"keys": self.keys.astype("<u8").tobytes(), "values": self.values.astype("<u4").tobytes()}
-        )
+        """The two arrays as little-endian buffers in a msgpack map; the values in 16 bits when
+        they all fit (a gazetteer table's flags), else in 32."""
+        narrow = not len(self.values) or int(self.values.max()) < 1 << 16
+        values = self.values.astype("<u2" if narrow else "<u4")
+        return srsly.msgpack_dumps({"keys": self.keys.astype("<u8").tobytes(), "values": values.tobytes()})
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ClusterTable:
-        """The table of :meth:`to_bytes`; the arrays are views of ``data``, not copies."""
+        """The table of :meth:`to_bytes`; the keys are a view of ``data``, not a copy."""
         msg = srsly.msgpack_loads(data)
         keys = numpy.frombuffer(msg["keys"], dtype="<u8").astype("uint64", copy=False)
-        return cls(keys, numpy.frombuffer(msg["values"], dtype="<u4").astype("uint32", copy=False))
+        width = len(msg["values"]) // len(keys) if len(keys) else 4
+        values = numpy.frombuffer(msg["values"], dtype="<u2" if width == 2 else "<u4").astype("uint32", copy=False)
+        return cls(keys, values)
 
 
 # thinc saves a layer's attrs with msgpack; the table goes as two raw buffers instead.
@@ -144,14 +148,20 @@ def _deserialize_table(_: ClusterTable, value: bytes, name: str, model: Model) -
     return ClusterTable.from_bytes(value)
 
 
-def lexicon_features(attrs: list[str], cluster_shifts: list[int], gazetteer: bool = False) -> Model:
+def lexicon_features(
+    attrs: list[str], cluster_shifts: list[int], gazetteer: bool = False, upper_case: bool = False
+) -> Model:
     """Docs → one ``uint64`` feature matrix per doc: spaCy attrs, then cluster columns, then
-    (with ``gazetteer``) the word's gazetteer flags."""
+    (with ``gazetteer``) the word's gazetteer flags. With ``upper_case``, a word in capitals
+    the cluster table lacks takes the value of its capitalised spelling (:func:`_capitals_values`)."""
     from spacy.attrs import intify_attr
 
     attr_ids = [intify_attr(attr) for attr in attrs]
     # a partial of a module-level function, not a closure, so that the pipeline pickles
-    forward = partial(_lexicon_forward, attr_ids=attr_ids, cluster_shifts=list(cluster_shifts), gazetteer=gazetteer)
+    forward = partial(
+        _lexicon_forward, attr_ids=attr_ids, cluster_shifts=list(cluster_shifts), gazetteer=gazetteer,
+        upper_case=upper_case,
+    )
     tables = {CLUSTER_ATTR: ClusterTable()}
     if gazetteer:
         tables[GAZETTEER_ATTR] = ClusterTable()
@@ -159,21 +169,38 @@ def lexicon_features(attrs: list[str], cluster_shifts: list[int], gazetteer: boo
 
 
 def _lexicon_forward(
-    model: Model, docs, is_train: bool, *, attr_ids: list[int], cluster_shifts: list[int], gazetteer: bool = False
+    model: Model,
+    docs,
+    is_train: bool,
+    *,
+    attr_ids: list[int],
+    cluster_shifts: list[int],
+    gazetteer: bool = False,
+    upper_case: bool = False,
 ):
-    from spacy.attrs import LOWER, ORTH
+    from spacy.attrs import IS_UPPER, LOWER, ORTH
 
     ops = model.ops
-    extra = [ORTH, LOWER] if gazetteer else [ORTH]
+    extra = ([IS_UPPER] if upper_case else []) + ([ORTH, LOWER] if gazetteer else [ORTH])
     arrays = [doc.to_array([*attr_ids, *extra]) for doc in docs]  # the attrs, then the word's hashes
-    if gazetteer:
-        lowers = numpy.concatenate([array[:, -1] for array in arrays]) if arrays else numpy.zeros(0, dtype="uint64")
-        flags_all = model.attrs[GAZETTEER_ATTR].lookup(lowers)
+
+    def last_column():  # the batch's last column, taken off every array
+        nonlocal arrays
+        column = numpy.concatenate([array[:, -1] for array in arrays]) if arrays else numpy.zeros(0, dtype="uint64")
         arrays = [array[:, :-1] for array in arrays]
-    orths = numpy.concatenate([array[:, -1] for array in arrays]) if arrays else numpy.zeros(0, dtype="uint64")
+        return column
+
+    if gazetteer:
+        flags_all = model.attrs[GAZETTEER_ATTR].lookup(last_column())
+    orths = last_column()
+    uppers = last_column() if upper_case else None
     table = model.attrs[CLUSTER_ATTR]
     if len(table):
         packed_all = table.lookup(orths)  # one lookup for the whole batch
+        if uppers is not None:
+            missing = numpy.flatnonzero((uppers != 0) & (packed_all == 0))
+            if len(missing):
+                packed_all[missing] = _capitals_values(table, orths[missing], docs[0].vocab.strings)
     else:  # a pipeline saved before the table moved into this layer
         old = docs[0].vocab.lookups.get_table(CLUSTER_TABLE, {}) if docs else {}
         packed_all = numpy.asarray([old.get(int(orth), 0) for orth in orths], dtype="uint64")
@@ -183,13 +210,34 @@ def _lexicon_forward(
         packed = ops.xp.asarray(packed_all[start : start + len(array)])
         start += len(array)
         cluster = packed >> FREQ_BITS
-        columns = [array[:, :-1].astype("uint64")]
+        columns = [array.astype("uint64")]
         columns.extend((cluster >> shift).reshape((-1, 1)) for shift in cluster_shifts)
         columns.append((packed & ((1 << FREQ_BITS) - 1)).reshape((-1, 1)))
         if gazetteer:
             columns.append(ops.xp.asarray(flags_all[start - len(array) : start]).reshape((-1, 1)))
         outputs.append(ops.asarray2i(ops.xp.hstack(columns), dtype="uint64"))
     return outputs, _no_gradient
+
+
+def _capitals_values(table: ClusterTable, orths: numpy.ndarray, strings) -> numpy.ndarray:
+    """The table's values for words in capitals, read under their capitalised spelling
+    (*MOSKAU* → *Moskau*, *NORD-OSTSEE* → *Nord-Ostsee*; 0 where the table has neither).
+
+    >>> import spacy
+    >>> strings = spacy.blank("de").vocab.strings
+    >>> table = ClusterTable.from_dict({"Moskau": 5, "Nord-Ostsee": 7})
+    >>> orths = numpy.asarray([strings.add(w) for w in ("MOSKAU", "NORD-OSTSEE", "OVKS")], dtype="uint64")
+    >>> _capitals_values(table, orths, strings).tolist()
+    [5, 7, 0]
+    """
+    from spacy.strings import get_string_id
+
+    words = [strings[int(orth)] for orth in orths]
+    values = table.lookup([get_string_id(_capitalised(word.lower())) for word in words])
+    unknown = numpy.flatnonzero(values == 0)
+    if len(unknown):
+        values[unknown] = table.lookup([get_string_id(words[index].title()) for index in unknown])
+    return values
 
 
 def _no_gradient(d_outputs):
@@ -235,9 +283,12 @@ def lexicon_embed_v2(
     cluster_shifts: list[int],
     cluster_rows: int,
     gazetteer_rows: int,
+    upper_case: bool = False,
 ) -> Model:
     """:func:`lexicon_embed` plus a table of ``gazetteer_rows`` rows for the gazetteer flags
-    (0: none, as version 1)."""
+    (0: none, as version 1); with ``upper_case``, a word in capitals that the cluster table
+    lacks takes its capitalised spelling's cluster (models trained before it carry the
+    capitals in the table)."""
     if len(rows) != len(attrs):
         raise ValueError(f"Mismatched lengths: {len(rows)} rows vs {len(attrs)} attrs")
     all_rows = list(rows) + [cluster_rows] * (len(cluster_shifts) + 1) + ([gazetteer_rows] if gazetteer_rows else [])
@@ -246,7 +297,7 @@ def lexicon_embed_v2(
         for index, n_rows in enumerate(all_rows)
     ]
     return chain(
-        lexicon_features(attrs, cluster_shifts, gazetteer=bool(gazetteer_rows)),
+        lexicon_features(attrs, cluster_shifts, gazetteer=bool(gazetteer_rows), upper_case=upper_case),
         list2ragged(),
         with_array(concatenate(*embeddings)),
         with_array(Maxout(width, width * len(embeddings), nP=3, dropout=0.0, normalize=True)),
