@@ -709,6 +709,13 @@ MUTANTS = [
         "if leader.key != other.key and not compare(name, leader, label, settings.min_typo_length).ok:",
         ("tests/test_clustering.py::test_a_genitive_with_a_slip_joins_the_cluster_its_stem_fits",),
     ),
+    Mutant(
+        92, "NER features: a word in capitals the cluster table lacks gets no cluster (MINSK reads nothing)",
+        "src/entitykit/ner_model.py",
+        "        if uppers is not None:\n",
+        "        if False:\n",
+        ("tests/test_ner_model.py::test_words_in_capitals_read_the_cluster_of_their_capitalised_spelling_at_run_time",),
+    ),
 ]
 
 
