@@ -472,9 +472,7 @@ class _LabelClustering:
         compact = {} if label == "PER" else {compact_key(key): key for key in sorted(self.keys) if len(compact_key(key)) >= SHORTEST_COMPACT}
         for key in self.keys:
             text = self.table[(key, label)].texts.most_common(1)[0][0]
-            # Lukas is not the genitive of Luka: a person's stem needs 5 letters (Putins -> Putin),
-            # a place's 3 (Kiews -> Kiew)
-            shortest = 5 if label == "PER" else 3
+            shortest = _shortest_stem(label)
             stem = genitive_stem(text)
             shorter_forms = [stem, compound_head(text) if label != "LOC" or place_head(text) is None else None]
             if stem and stem.endswith("e") and label != "PER":
@@ -679,7 +677,7 @@ class _LabelClustering:
         label, min_typo_length = self.label, self.settings.min_typo_length
         if compare(name, leader, label, min_typo_length).ok:
             return True
-        shortest = 5 if label == "PER" else 3  # as for genitives in _shorter_forms
+        shortest = _shortest_stem(label)
         for form, other in ((name, leader), (leader, name)):
             stem = None if form.acronym else genitive_stem(form.key)
             if stem and len(stem) >= shortest and compare(parse_key(stem), other, label, min_typo_length).ok:
@@ -733,6 +731,12 @@ LONG_TYPO = 10
 # One-word names shorter than this that read the same only once transliterated (*Busch* /
 # *Bush*, *Mack* / *Maack*) need support too.
 LONG_SKELETON = 7
+
+
+def _shortest_stem(label: str) -> int:
+    """The fewest letters a genitive's stem needs: Lukas is not the genitive of Luka, so a
+    person's needs 5 (Putins -> Putin), a place's or body's 3 (Kiews -> Kiew)."""
+    return 5 if label == "PER" else 3
 
 
 def _weak(name: Name, other: Name, typos: tuple[tuple[str, str], ...], label: str) -> bool:
