@@ -716,6 +716,34 @@ MUTANTS = [
         "        if False:\n",
         ("tests/test_ner_model.py::test_words_in_capitals_read_the_cluster_of_their_capitalised_spelling_at_run_time",),
     ),
+    Mutant(
+        93, "sentencizer: a full stop after an abbreviation ends a sentence again (St . | Pauli)",
+        "src/entitykit/sentences.py",
+        "        return i >= 1 and doc[i].text == \".\" and doc[i - 1].text in self.abbreviations\n",
+        "        return False\n",
+        ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
+    ),
+    Mutant(
+        94, "sentencizer: a word in lower case starts a sentence again (Wohin? | fragte er)",
+        "src/entitykit/sentences.py",
+        "                if doc[i].is_lower or self._abbreviation_stop(doc, i - 1):\n",
+        "                if self._abbreviation_stop(doc, i - 1):\n",
+        ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
+    ),
+    Mutant(
+        95, "sentencizer: a German opening quote ends the sentence before it again",
+        "src/entitykit/sentences.py",
+        "                    starts[i - 1], starts[i] = True, False\n",
+        "                    pass\n",
+        ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
+    ),
+    Mutant(
+        96, "load_pipeline: spaCy's plain sentencizer again",
+        "src/entitykit/models.py",
+        "        nlp.add_pipe(FACTORY, name=\"sentencizer\", first=True)\n",
+        "        nlp.add_pipe(\"sentencizer\", first=True)\n",
+        ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
+    ),
 ]
 
 

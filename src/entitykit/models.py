@@ -157,7 +157,8 @@ def load_pipeline(model: str | Path | ModelChoice | None = None, *, exclude: lis
     when a ``senter`` can take its place; :func:`unused_components`) are excluded, which about
     halves the time of ``de_core_news_md``. A ``senter`` disabled in the package is enabled, and
     a pipeline without a sentence boundary source gets a ``sentencizer`` first, since NER never
-    crosses a sentence boundary. ``exclude`` (a list, ``[]`` for the whole pipeline) replaces
+    crosses a sentence boundary (:mod:`entitykit.sentences`: spaCy's, without its splits after
+    an abbreviation written apart from its full stop and before a word in lower case). ``exclude`` (a list, ``[]`` for the whole pipeline) replaces
     that choice. Extra keyword arguments go to :func:`spacy.load`.
     """
     import spacy
@@ -188,7 +189,9 @@ def load_pipeline(model: str | Path | ModelChoice | None = None, *, exclude: lis
     if "senter" in nlp.disabled and not nlp.has_pipe("parser"):
         nlp.enable_pipe("senter")
     if not any(nlp.has_pipe(name) for name in ("parser", "senter", "sentencizer")):
-        nlp.add_pipe("sentencizer", first=True)
+        from .sentences import FACTORY  # registers the factory
+
+        nlp.add_pipe(FACTORY, name="sentencizer", first=True)
     name = f"{nlp.meta.get('lang', 'de')}_{nlp.meta.get('name', '?')}"
     nlp.meta["entitykit"] = {"model": name, "source": source, "location": str(target), "excluded": left_out}
     logger.info("entitykit: using %s pipeline %s (%s)", source, name, target)

@@ -82,6 +82,7 @@ def load(
 # What each component of a pipeline does, by factory, for `entitykit info`.
 COMPONENT_ROLES = {
     "sentencizer": "sentence boundaries from punctuation (NER never crosses one)",
+    "entitykit_sentencizer": "sentence boundaries from punctuation, not after abbreviations (NER never crosses one)",
     "senter": "sentence boundaries, statistical (NER never crosses one)",
     "parser": "dependency parse, kept for its sentence boundaries (NER never crosses one)",
     "tok2vec": "token vectors that the NER reads",
