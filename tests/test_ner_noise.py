@@ -63,8 +63,8 @@ NOISE = [
     ("POL-UL: (BC) Erlenmoos/Edenbachen - Zwei Schwerstverletzte bei Unfall / Ein Audi prallt am "
      "Sonntagnachmittag bei Edenbach gegen VW Polo.", "POL-UL", "ORG"),
     ("POL-LB: Besigheim - Mehrere Verletzte nach Unfall auf der B27", "POL-LB", "LOC"),
-    pytest.param("RT @faznet: Jeder siebte Deutsche hat kein Interesse an seinen Finanzen: https://t.co/Y5UFnqJKGR",
-                 "Deutsche", "LOC", marks=pytest.mark.xfail(strict=True, reason=MODEL)),
+    # g8 no longer tags it (g1 and g3 did)
+    ("RT @faznet: Jeder siebte Deutsche hat kein Interesse an seinen Finanzen: https://t.co/Y5UFnqJKGR", "Deutsche", "LOC"),
     ("Wie aus Vorstandskreisen verlautete, soll der Vertrag nicht verlängert werden.", "Vorstandskreisen", "LOC"),
     pytest.param("Der Radprofi war positiv auf das Steroid Clostebol getestet worden.", "Clostebol", "LOC",
                  marks=pytest.mark.xfail(strict=True, reason=MODEL)),
