@@ -158,8 +158,9 @@ def load_pipeline(model: str | Path | ModelChoice | None = None, *, exclude: lis
     halves the time of ``de_core_news_md``. A ``senter`` disabled in the package is enabled, and
     a pipeline without a sentence boundary source gets a ``sentencizer`` first, since NER never
     crosses a sentence boundary (:mod:`entitykit.sentences`: spaCy's, without its splits after
-    an abbreviation written apart from its full stop and before a word in lower case). ``exclude`` (a list, ``[]`` for the whole pipeline) replaces
-    that choice. Extra keyword arguments go to :func:`spacy.load`.
+    an abbreviation written apart from its full stop, before a word in lower case and after a
+    German opening quote). ``exclude`` (a list, ``[]`` for the whole pipeline) replaces that
+    choice. Extra keyword arguments go to :func:`spacy.load`.
     """
     import spacy
 

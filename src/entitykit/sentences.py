@@ -1,6 +1,6 @@
-"""Sentence boundaries from punctuation, as spaCy's ``sentencizer`` sets them, without two of its
-mistakes on German text: a full stop that belongs to an abbreviation written apart from it, and a
-boundary before a word in lower case.
+"""Sentence boundaries from punctuation, as spaCy's ``sentencizer`` sets them, without three of
+its mistakes on German text: a boundary after a full stop that belongs to an abbreviation written
+apart from it, one before a word in lower case, and one after a German opening quote.
 
 NER never crosses a sentence boundary, so a wrong one cuts a name in two: *St . Pauli* in a
 tokenised corpus (CoNLL files, GermEval) or in OCR text, *„Wohin?" fragte er* after a quote.
