@@ -2,6 +2,7 @@
 gives every word the value it had in the vocab's lookups table, and is written there by training."""
 
 import pickle
+from pathlib import Path
 
 import numpy
 import pytest
@@ -335,3 +336,25 @@ def test_training_with_the_shipped_config_puts_the_tables_in_the_layer_after_pre
         leaf_clusters = lexicon_features(pipeline).predict([pipeline.make_doc(text.text)])[0][:, 4]
         assert leaf_clusters.tolist() == [11, 40, 962, 0, 962]
     assert trained.vocab.lookups.tables == []
+
+
+def test_the_training_scorer_selects_on_persons_organisations_and_places_not_misc():
+    """A checkpoint is kept for its PER/ORG/LOC (``ents_core_f``), what entitykit uses; spaCy's
+    ``ents_f`` also counts MISC. The config found by spaCy's registry is the shipped training one."""
+    from spacy.tokens import Doc
+    from spacy.training import Example
+    from spacy.util import registry
+
+    nlp = spacy.blank("de")
+    words = ["Merkel", "besucht", "Minsk", "und", "liest", "Faust", "."]
+    gold = Doc(nlp.vocab, words=words, ents=["B-PER", "O", "B-LOC", "O", "O", "B-MISC", "O"])
+    guess = Doc(nlp.vocab, words=words, ents=["B-PER", "O", "B-LOC", "O", "O", "O", "B-ORG"])
+    scores = registry.scorers.get("entitykit.ner_scorer.v1")()([Example(guess, gold)])
+    assert scores["ents_core_p"] == pytest.approx(2 / 3)  # the stray ORG counts against it
+    assert scores["ents_core_r"] == pytest.approx(1.0)  # the missed MISC does not
+    assert scores["ents_p"] == pytest.approx(2 / 3) and scores["ents_r"] == pytest.approx(2 / 3)
+    assert scores["ents_per_type"]["PER"]["f"] == 1.0
+    config = spacy.util.load_config(Path(__file__).parents[1] / "training" / "config.cfg")
+    assert dict(config["training"]["score_weights"]) == {
+        "ents_core_f": 1.0, "ents_f": 0.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None,
+    }
