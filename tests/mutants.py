@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ("src", "tests", "data", "examples", "notebooks", "tools", "pyproject.toml")
+COPY = ("src", "tests", "data", "examples", "notebooks", "tools", "benchmarks", "pyproject.toml")
 IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis", "*.pyc", "*.egg-info")
 
 
@@ -743,6 +743,28 @@ MUTANTS = [
         "        nlp.add_pipe(FACTORY, name=\"sentencizer\", first=True)\n",
         "        nlp.add_pipe(\"sentencizer\", first=True)\n",
         ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
+    ),
+    Mutant(
+        97, "names: a known German place takes its unknown skeleton twin again (Röthenbach / Rotenbach)",
+        "src/entitykit/names.py",
+        "    if any(umlaut in known and umlaut not in unknown for umlaut in (\"ae\", \"oe\", \"ue\")):\n",
+        "    if False:\n",
+        ("tests/test_names.py::test_known_names_are_never_spelling_variants_of_each_other",
+         "tests/test_merge_audit.py::test_judged_pair"),
+    ),
+    Mutant(
+        98, "names: an umlaut written plain no longer counts as the known place (Tubingen, which GeoNames lacks)",
+        "src/entitykit/names.py",
+        "    if token_skeleton(x) != token_skeleton(y) or _plain_umlauts(x) == _plain_umlauts(y):\n",
+        "    if token_skeleton(x) != token_skeleton(y):\n",
+        ("tests/test_names.py::test_rare_spellings_of_one_name_still_merge",),
+    ),
+    Mutant(
+        99, "names: every unknown skeleton twin of a known place kept apart, umlaut or not (Zarizyn / Zaryzin)",
+        "src/entitykit/names.py",
+        "    if any(umlaut in known and umlaut not in unknown for umlaut in (\"ae\", \"oe\", \"ue\")):\n",
+        "    if True:\n",
+        ("tests/test_names.py::test_rare_spellings_of_one_name_still_merge",),
     ),
 ]
 

@@ -203,9 +203,6 @@ KNOWN_FAILURES = {
     # alone, in documents of their own, are decided by the strings (a typo of one unknown name)
     ("Suppingen", "Sulingen"), ("Gerresheim", "Gerchsheim"), ("Lipburg", "Limburg"),
     ("Grissmann", "Manfred Großmann"), ("Corea", "Rafael Correa"),
-    # different, merged: two German villages whose names differ by an umlaut and a th, which the
-    # transliteration skeleton folds (Röthenbach is in GeoNames, Rotenbach is not: no veto)
-    ("Röthenbach", "Rotenbach"),
     # same, missed
     ("Volkswagen", "VW"),
     # same, missed on purpose: a closing legal form on a one-word name merges only through the

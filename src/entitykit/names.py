@@ -433,6 +433,9 @@ def known_apart(a: Name, b: Name, label: str) -> str | None:
             continue
         if label != "PER" and knowledge.distinct_known_names(x, y, "LOC"):
             return f"'{x}' and '{y}' are two known places"
+        twin = _unknown_twin_of_a_german_place(x, y) if label == "LOC" else None
+        if twin:
+            return twin
         if label == "PER" and min(len(a.tokens), len(b.tokens)) > 1 and gendered_surnames(x, y):
             continue  # Wikidata keeps Kaczyński and Kaczyńska apart as names; one given name joins them
         if label == "PER" and token_skeleton(x) != token_skeleton(y) and knowledge.distinct_known_names(x, y, "PER"):
@@ -440,6 +443,29 @@ def known_apart(a: Name, b: Name, label: str) -> str | None:
         if knowledge.is_common_word(x) and knowledge.is_common_word(y):
             return f"'{x}' and '{y}' are both common words or names"
     return None
+
+
+def _unknown_twin_of_a_german_place(x: str, y: str) -> str | None:
+    """Why two words joined only by the transliteration skeleton are two places, or None: a
+    known place with an umlaut and an unknown name without it that differs in one more letter
+    (*Röthenbach*, in GeoNames, and *Rotenbach*, a village it does not list). German names are
+    not transliterated; an umlaut written plain alone (*Tubingen*) is still the known place,
+    and a transliteration of a place abroad (*Zarizyn* / *Zaryzin*) is left to the skeleton."""
+    from . import knowledge
+
+    if token_skeleton(x) != token_skeleton(y) or _plain_umlauts(x) == _plain_umlauts(y):
+        return None
+    known, unknown = (x, y) if knowledge.main_place(x) is not None else (y, x)
+    if knowledge.main_place(unknown) is not None or knowledge.main_place(known) is None:
+        return None
+    if any(umlaut in known and umlaut not in unknown for umlaut in ("ae", "oe", "ue")):
+        return f"'{known}' is a known place; '{unknown}' differs in more than its umlaut"
+    return None
+
+
+def _plain_umlauts(key: str) -> str:
+    """A key with its umlauts written as plain vowels (``duesseldorf -> dusseldorf``)."""
+    return key.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
 def alternate_reason(part: str, other: str, label: str, min_typo_length: int = 7) -> str | None:
