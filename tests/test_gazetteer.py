@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LVIV, YEKATERINBURG, VOLGOGRAD, KALININGRAD, ODESA, MOSCOW, UKRAINE, CLEVELAND = (
     702550, 1486209, 472757, 554234, 698740, 524901, 690791, 5150529,
 )
+TBILISI, YEREVAN, ATHENS, JERUSALEM = 611717, 616052, 264371, 281184
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,11 @@ LVIV, YEKATERINBURG, VOLGOGRAD, KALININGRAD, ODESA, MOSCOW, UKRAINE, CLEVELAND =
         (("Odessa", "Odesa"), ODESA),  # Odessa, Texas, is less than a fifth of its size
         (("Moskau", "Moscow", "Москва"), MOSCOW),  # the city over the federal subject of its name
         (("Ukraine", "Україна"), UKRAINE),  # the country over villages of its name
+        # the region's other scripts: Georgian, Armenian, Greek, Hebrew (variants-dev: Tiflis / თბილისი)
+        (("Tiflis", "Tbilissi", "თბილისი"), TBILISI),
+        (("Eriwan", "Երևան"), YEREVAN),
+        (("Athen", "Αθήνα"), ATHENS),
+        (("Jerusalem", "ירושלים"), JERUSALEM),
         # a city's own name is never a country's weak one: rigour lists the old county Cleveland
         # among the UK's names, which made President Cleveland the United Kingdom (merge audit)
         (("Cleveland",), CLEVELAND),

