@@ -5,17 +5,14 @@ come out as entities.
 Two came from entitykit's own mention finder, not the model, and are fixed there: *Rahmen* (one
 edit from the registry's *Rahmon*) and *POL* (the police press code *POL-KN* read as an acronym
 compound). The others were the statistical model's: the model trained without the DFKI corpora's
-directions and police codes (run g1, issue 13) no longer tags them; the two it still tags are
-``xfail(strict=True)``.
+directions and police codes (run g1, issue 13) no longer tags them, and g8 and g9 dropped the
+last two (*Jeder siebte Deutsche*, *Clostebol*).
 """
 
 from __future__ import annotations
 
 import pytest
 import spacy
-
-MODEL = "the bundled model tags it (issue 13, item 5: retrain without the DFKI noise)"
-
 
 def mention_pipeline():
     nlp = spacy.blank("de")
@@ -66,8 +63,8 @@ NOISE = [
     # g8 no longer tags it (g1 and g3 did)
     ("RT @faznet: Jeder siebte Deutsche hat kein Interesse an seinen Finanzen: https://t.co/Y5UFnqJKGR", "Deutsche", "LOC"),
     ("Wie aus Vorstandskreisen verlautete, soll der Vertrag nicht verlängert werden.", "Vorstandskreisen", "LOC"),
-    pytest.param("Der Radprofi war positiv auf das Steroid Clostebol getestet worden.", "Clostebol", "LOC",
-                 marks=pytest.mark.xfail(strict=True, reason=MODEL)),
+    # g9 no longer tags it (g1 to g8 did)
+    ("Der Radprofi war positiv auf das Steroid Clostebol getestet worden.", "Clostebol", "LOC"),
 ]
 
 
