@@ -74,7 +74,7 @@ SHOWN = [
     ("explain(name, label", r"Paul Wolfowitz\s+70\.0\s+fuzzy\s+Wolfowitz\s+False"),
     ("entitykit.run_corpus(", r"5 documents, 44 mentions, 18 entities, 0 errors"),
     ("viz.entities_frame(run_dir)", r"1\s+per:imangali-tasmagambetow"),
-    # the bundled NER (g8) tags EABR ORG; the registry's ORG entry takes it (score 100; g3 tagged
+    # the bundled NER (g8, g9) tags EABR ORG; the registry's ORG entry takes it (score 100; g3 tagged
     # it MISC and the entry took it with the label corrected, 90)
     ('viz.variants("org:eabr", after)', r"EABR\s+1\s+alias\s+100\.0"),
 ]

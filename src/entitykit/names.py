@@ -433,8 +433,7 @@ def known_apart(a: Name, b: Name, label: str) -> str | None:
             continue
         if label != "PER" and knowledge.distinct_known_names(x, y, "LOC"):
             return f"'{x}' and '{y}' are two known places"
-        twin = _unknown_twin_of_a_german_place(x, y) if label == "LOC" else None
-        if twin:
+        if label == "LOC" and (twin := _unknown_twin_of_a_german_place(x, y)):
             return twin
         if label == "PER" and min(len(a.tokens), len(b.tokens)) > 1 and gendered_surnames(x, y):
             continue  # Wikidata keeps Kaczyński and Kaczyńska apart as names; one given name joins them
