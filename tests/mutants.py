@@ -7,7 +7,8 @@ Run from the repository root with the project's interpreter::
     python tests/mutants.py --list       # show the table
 
 For each mutant the script copies ``src/``, ``tests/`` and what the tests read (``data/``,
-``examples/``, ``notebooks/``, ``pyproject.toml``) into a temporary folder, replaces the exact
+``examples/``, ``notebooks/``, ``tools/``, ``benchmarks/``, ``training/`` without its runs,
+``pyproject.toml``) into a temporary folder, replaces the exact
 ``old`` snippet (which must occur exactly once, else the script stops: the table is out of date)
 by ``new``, and runs the mutant's tests with ``PYTHONPATH=<tmp>/src`` and
 ``python -m pytest -x -q``. A mutant is *caught* when those tests fail. It first checks that the
@@ -29,8 +30,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ("src", "tests", "data", "examples", "notebooks", "tools", "benchmarks", "pyproject.toml")
-IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis", "*.pyc", "*.egg-info")
+COPY = ("src", "tests", "data", "examples", "notebooks", "tools", "benchmarks", "training", "pyproject.toml")
+# training/output and benchmarks/audit-out hold runs (hundreds of MB), which no test reads
+IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis", "*.pyc", "*.egg-info", "output", "audit-out")
 
 
 class Mutant(NamedTuple):
@@ -765,6 +767,13 @@ MUTANTS = [
         "    if any(umlaut in known and umlaut not in unknown for umlaut in (\"ae\", \"oe\", \"ue\")):\n",
         "    if True:\n",
         ("tests/test_names.py::test_rare_spellings_of_one_name_still_merge",),
+    ),
+    Mutant(
+        100, "training scorer: the best step chosen on all four labels again (MISC counts)",
+        "src/entitykit/ner_model.py",
+        '    scores.update({"ents_core_p": core.p, "ents_core_r": core.r, "ents_core_f": core.f})\n',
+        '    scores.update({"ents_core_p": scores["ents_p"], "ents_core_r": scores["ents_r"], "ents_core_f": scores["ents_f"]})\n',
+        ("tests/test_ner_model.py::test_the_training_scorer_selects_on_persons_organisations_and_places_not_misc",),
     ),
 ]
 
