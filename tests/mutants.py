@@ -540,7 +540,7 @@ MUTANTS = [
     Mutant(
         67, "names: any three words ending in a patronymic-like word are read surname first",
         NAMES,
-        "        and tokens[0].endswith(_SURNAME_ENDINGS)\n",
+        "        and (tokens[0].endswith(_SURNAME_ENDINGS) or _common_given_name(tokens[1]) and not _common_given_name(tokens[0]))\n",
         "",
         ("tests/test_person_names.py::test_person_key_puts_the_given_name_first",),
     ),
@@ -774,6 +774,20 @@ MUTANTS = [
         '    scores.update({"ents_core_p": core.p, "ents_core_r": core.r, "ents_core_f": core.f})\n',
         '    scores.update({"ents_core_p": scores["ents_p"], "ents_core_r": scores["ents_r"], "ents_core_f": scores["ents_f"]})\n',
         ("tests/test_ner_model.py::test_the_training_scorer_selects_on_persons_organisations_and_places_not_misc",),
+    ),
+    Mutant(
+        101, "resolver: a surname-first name no longer looked up given name first (Putin Wladimir Wladimirowitsch)",
+        "src/entitykit/resolver.py",
+        "        given_first = person_key(text) if label == \"PER\" else key  # Putin Wladimir Wladimirowitsch\n",
+        "        given_first = key\n",
+        ("tests/test_variant_pairs.py::test_variant_pair",),
+    ),
+    Mutant(
+        102, "person_key: surname first only with a Slavic surname ending again (Schoigu Sergej Kuschugetowitsch)",
+        "src/entitykit/names.py",
+        "        and (tokens[0].endswith(_SURNAME_ENDINGS) or _common_given_name(tokens[1]) and not _common_given_name(tokens[0]))\n",
+        "        and tokens[0].endswith(_SURNAME_ENDINGS)\n",
+        ("tests/test_variant_pairs.py::test_variant_pair",),
     ),
 ]
 

@@ -138,11 +138,14 @@ def person_key(text: str) -> str:
 
     Library catalogues and Russian documents write the surname first: with a comma (*Vucic,
     Alexander*), or before the given name and patronymic (*Iwanow Sergej Borissowitsch*: three
-    words, the last a patronymic, the first with a Slavic surname ending). Any other text keeps
-    its order: *Anna Maria Kunzewitsch* is not reversed.
+    words, the last a patronymic, the first with a Slavic surname ending, or the second a common
+    Slavic given name and the first none: *Schoigu Sergej Kuschugetowitsch*). Any other text
+    keeps its order: *Anna Maria Kunzewitsch* is not reversed.
 
     >>> person_key("Vucic, Alexander"), person_key("Iwanow Sergej Borissowitsch")
     ('alexander vucic', 'sergej borissowitsch iwanow')
+    >>> person_key("Schoigu Sergej Kuschugetowitsch")
+    'sergej kuschugetowitsch schoigu'
     >>> person_key("Sergej Borissowitsch Iwanow"), person_key("Anna Maria Kunzewitsch")
     ('sergej borissowitsch iwanow', 'anna maria kunzewitsch')
     """
@@ -156,11 +159,16 @@ def person_key(text: str) -> str:
         and is_patronymic(tokens[2])
         and not is_patronymic(tokens[0])
         and not is_patronymic(tokens[1])
-        and tokens[0].endswith(_SURNAME_ENDINGS)
         and not tokens[1].endswith(_SURNAME_ENDINGS)
+        and (tokens[0].endswith(_SURNAME_ENDINGS) or _common_given_name(tokens[1]) and not _common_given_name(tokens[0]))
     ):
         return f"{tokens[1]} {tokens[2]} {tokens[0]}"
     return key
+
+
+def _common_given_name(token: str) -> bool:
+    """One of the Slavic given names of the hand-made groups, in any of their spellings."""
+    return token_skeleton(token) in _GIVEN_GROUP
 
 
 def parse_person(text: str) -> Name:

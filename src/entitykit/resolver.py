@@ -74,6 +74,7 @@ from .names import (
     follow_alternates,
     parse,
     parse_key,
+    person_key,
     same_skeleton,
     too_short_for_skeleton,
 )
@@ -340,6 +341,9 @@ class Resolver:
         cyrillic = has_cyrillic(clean)
         # 1. exact keys: the whole form first, then compound head, genitive stem, English romanisation
         keys: list[tuple[str, Method, float]] = [(key, "translit" if cyrillic else "exact", 100.0)]
+        given_first = person_key(text) if label == "PER" else key  # Putin Wladimir Wladimirowitsch
+        if given_first != key:
+            keys.append((given_first, "alias", 100.0))
         head = compound_head(clean)
         surface: dict[str, str] = {}  # key -> the words it was read from, when not the whole mention
         if head:
@@ -394,7 +398,7 @@ class Resolver:
             if picked is not None:
                 entity_id, penalty = picked
                 return _Match(entity_id, 95.0 - penalty, "alias", registry.spelling(entity_id, next(iter(written))))
-        name = parse_key(key, is_acronym(clean))
+        name = parse_key(given_first, is_acronym(clean))
         # 2. transliteration: equal skeletons, between scripts or romanisations of one Cyrillic name
         skeletons = self._index.skeletons if cyrillic else self._index.romanised
         for candidate_key, _, _ in keys:
