@@ -9,9 +9,8 @@ that merges unknown forms by edit distance asks :func:`distinct_known_names` bef
   every Latin, Cyrillic, Georgian, Armenian, Greek or Hebrew name, and rigour's territory list
   (country names in German and other languages, Swiss cantons, Chinese provinces, Russian
   regions). Ids are GeoNames ids; a region known only to rigour has the negative of its Wikidata
-  number. A name shared by several places
-  means its most populous city first (*Freiburg* is Freiburg im Breisgau, though GeoNames calls
-  Freiberg in Saxony Freiburg too).
+  number. A name shared by several places means its most populous city first (*Freiburg* is
+  Freiburg im Breisgau, though GeoNames calls Freiberg in Saxony Freiburg too).
 * person names: rigour's list of given names and surnames from Wikidata, whose spellings in
   other scripts and transliterations share one Wikidata id (*Lukaschenko*, *Lukashenko* and
   *Łukaszenka* are one name; *Steiner* and *Steinmeier* are two). The list does not say which
