@@ -462,9 +462,10 @@ def _unknown_twin_of_a_german_place(x: str, y: str) -> str | None:
 
     if token_skeleton(x) != token_skeleton(y) or _plain_umlauts(x) == _plain_umlauts(y):
         return None
-    known, unknown = (x, y) if knowledge.main_place(x) is not None else (y, x)
-    if knowledge.main_place(unknown) is not None or knowledge.main_place(known) is None:
+    place_x, place_y = knowledge.main_place(x), knowledge.main_place(y)
+    if (place_x is None) == (place_y is None):
         return None
+    known, unknown = (x, y) if place_x is not None else (y, x)
     if any(umlaut in known and umlaut not in unknown for umlaut in ("ae", "oe", "ue")):
         return f"'{known}' is a known place; '{unknown}' differs in more than its umlaut"
     return None
