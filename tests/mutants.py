@@ -789,6 +789,27 @@ MUTANTS = [
         "        and tokens[0].endswith(_SURNAME_ENDINGS)\n",
         ("tests/test_variant_pairs.py::test_variant_pair",),
     ),
+    Mutant(
+        103, "coref: a common word alone (Partei) names the organisation it ends",
+        COREF,
+        "            if len(fits) == 1 and not is_common_word(word):\n",
+        "            if len(fits) == 1:\n",
+        ("tests/test_coref.py::test_an_organisation_shortened_by_its_adjectives_links_to_the_one_name_of_its_document",),
+    ),
+    Mutant(
+        104, "coref: a shortened organisation name links to one of two names that end in it",
+        COREF,
+        "            if len(fits) == 1 and not is_common_word(word):\n",
+        "            if fits and not is_common_word(word):\n",
+        ("tests/test_coref.py::test_an_organisation_shortened_by_its_adjectives_links_to_the_one_name_of_its_document",),
+    ),
+    Mutant(
+        105, "coref: any words left out shorten an organisation name, not only adjectives (Konzern Severstal)",
+        COREF,
+        "            if adjectives and all(is_name_adjective(word) for word in adjectives):\n",
+        "            if adjectives:\n",
+        ("tests/test_coref.py::test_an_organisation_shortened_by_its_adjectives_links_to_the_one_name_of_its_document",),
+    ),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from entitykit.coref import link_surnames
+from entitykit.coref import link_short_forms, link_surnames
 from entitykit.resolver import Mention, Resolver
 
 
@@ -116,3 +116,23 @@ def test_a_surname_the_ner_tagged_loc_joins_the_one_person_of_its_document():
         ("new:per:mark-toepfer", "PER"),
         ("new:org:toepfer", "ORG"),  # a firm bears its founders' name
     ]
+
+
+def test_an_organisation_shortened_by_its_adjectives_links_to_the_one_name_of_its_document():
+    mentions = [
+        Mention("Estnische Reformpartei", "ORG", doc="a"), Mention("Reformpartei", "ORG", doc="a"),
+        Mention("Estnischen Reformpartei", "ORG", doc="a"),  # another case of one name
+        Mention("Europäische Zentralbank", "ORG", doc="a"), Mention("Zentralbank", "ORG", doc="a"),  # a common word
+        Mention("Reformpartei", "ORG", doc="b"),  # another document: no antecedent
+        Mention("Deutsche Zentrumspartei", "ORG", doc="c"), Mention("Estnische Zentrumspartei", "ORG", doc="c"),
+        Mention("Zentrumspartei", "ORG", doc="c"),  # two parties end in it: which?
+        Mention("Konzern Severstal", "ORG", doc="d"), Mention("Severstal", "ORG", doc="d"),  # a noun, no adjective
+    ]
+    results = Resolver.from_aliases((), default_aliases=False).resolve_mentions(mentions)
+    ids = [result.entity_id for result in results]
+    assert ids[1] == ids[0] == ids[2] == "new:org:estnische-reformpartei"
+    assert (results[1].method, results[1].score, results[1].matched) == ("coref", 90.0, "Estnische Reformpartei")
+    assert ids[4] != ids[3] and results[4].method != "coref"  # says too little to name one bank
+    assert ids[5] != ids[0] and results[5].method != "coref"
+    assert ids[8] not in {ids[6], ids[7]} and results[8].method != "coref"
+    assert link_short_forms(mentions[9:]) == {}

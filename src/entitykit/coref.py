@@ -1,5 +1,6 @@
 """Linking mentions within one document: a surname or a first name alone names the full name it
-follows, and an acronym the long form the text defines it by.
+follows, an acronym the long form the text defines it by, and an organisation's last word the
+name it shortens.
 
 >>> from entitykit.mentions import Mention
 >>> link_surnames([Mention("Alexander Lukaschenko", "PER", doc="a"), Mention("Lukaschenkos", "PER", doc="a"),
@@ -13,6 +14,7 @@ follows, and an acronym the long form the text defines it by.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -30,7 +32,7 @@ from .names import (
 )
 from .normalize import display_form, genitive_stem, normalize
 
-__all__ = ["link_surnames", "link_acronyms", "LEGAL_FORM_ACRONYMS", "DEFINED"]
+__all__ = ["link_surnames", "link_acronyms", "link_short_forms", "LEGAL_FORM_ACRONYMS", "DEFINED"]
 
 # The score of an acronym the text defines in brackets (*Europäische Zentralbank (EZB)*): the one
 # kind of link the corpus learns from (entitykit.clustering: FormTable definitions).
@@ -149,6 +151,52 @@ def _given_name_fits(forms: list[Name], full: list[tuple[int, Name]]) -> list[tu
         if best is not None:
             fits.append((other, round(best * GIVEN_NAME_SHARE, 1)))
     return fits
+
+
+def link_short_forms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
+    """One-word organisations -> the one longer name of the same ``doc`` that they shorten by
+    leaving out its opening adjectives: *Reformpartei* after *Estnische Reformpartei*.
+
+    Returns ``{mention index: (antecedent index, score 0-100)}``. The words left out are
+    capitalised adjectives of a name (:func:`entitykit.institutions.is_name_adjective`:
+    *Estnische*, *Serbischen*, *Deutsche*); the word kept is no common German word
+    (:func:`entitykit.knowledge.is_common_word`): *Partei*, *Union* or *Zentralbank* alone says
+    too little to name one body. None when two names of the document fit (*Estnische* and
+    *Deutsche Zentrumspartei*: which?), and never across documents.
+
+    >>> link_short_forms([Mention("Estnischen Reformpartei", "ORG", doc="a"), Mention("Reformpartei", "ORG", doc="a"),
+    ...                   Mention("Partei", "ORG", doc="a"), Mention("Reformpartei", "ORG", doc="b")])
+    {1: (0, 90.0)}
+    """
+    from .institutions import is_name_adjective
+    from .knowledge import is_common_word
+
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for index, mention in enumerate(mentions):
+        if mention.doc is not None and mention.label == "ORG":
+            by_doc[mention.doc].append(index)
+    links: dict[int, tuple[int, float]] = {}
+    for indices in by_doc.values():
+        longer: dict[str, dict[str, int]] = defaultdict(dict)  # last word -> adjectives' stems -> first mention
+        for index in indices:
+            *adjectives, last = display_form(mentions[index].text).split()
+            if adjectives and all(is_name_adjective(word) for word in adjectives):
+                stems = " ".join(normalize(_ADJECTIVE_ENDING.sub("", word)) for word in adjectives)
+                longer[normalize(last)].setdefault(stems, index)
+        if not longer:
+            continue
+        for index in indices:
+            word = display_form(mentions[index].text)
+            fits = longer.get(normalize(word), {}) if " " not in word and not parse(word).acronym else {}
+            if len(fits) == 1 and not is_common_word(word):
+                links[index] = (next(iter(fits.values())), SHORT_FORM)
+    return links
+
+
+# The score of a shortened organisation name's link (link_short_forms).
+SHORT_FORM = 90.0
+# An adjective's inflection: Estnische, Estnischen, Estnischer name one party.
+_ADJECTIVE_ENDING = re.compile(r"(?:e|er|es|en|em)$")
 
 
 def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
