@@ -810,6 +810,20 @@ MUTANTS = [
         "            if adjectives:\n",
         ("tests/test_coref.py::test_an_organisation_shortened_by_its_adjectives_links_to_the_one_name_of_its_document",),
     ),
+    Mutant(
+        106, "clustering: a skeleton twin of two places kept apart joins the first of them (Alstonn)",
+        CLUSTERING,
+        "            if len(placed) > 1 or any(\n",
+        "            if len(placed) > 1 or False and any(\n",
+        ("tests/test_gazetteer.py::test_a_transliteration_twin_of_a_place_name_joins_that_place_and_one_of_two_places_joins_neither",),
+    ),
+    Mutant(
+        107, "clustering: the first form of a skeleton leads its twins even when another was placed (Chlynow before Khlynov)",
+        CLUSTERING,
+        "            target = by_skeleton[skel] = placed[0] if placed else roots[0]\n",
+        "            target = by_skeleton[skel] = roots[0]\n",
+        ("tests/test_gazetteer.py::test_a_transliteration_twin_of_a_place_name_joins_that_place_and_one_of_two_places_joins_neither",),
+    ),
 ]
 
 

@@ -158,6 +158,20 @@ def test_the_names_of_one_place_cluster_under_its_id():
     }
 
 
+def test_a_transliteration_twin_of_a_place_name_joins_that_place_and_one_of_two_places_joins_neither():
+    # Khlynov is GeoNames' old name of Kirow; Chlynow and Хлынов are its German and Russian
+    # spellings, which the gazetteer lacks: they share its skeleton, in whatever order they come
+    forms = [("Kirow", "LOC", 3), ("Khlynov", "LOC", 1), ("Chlynow", "LOC", 1), ("Хлынов", "LOC", 1)]
+    for order in (forms, forms[::-1]):
+        ids = {text: result.entity_id for (text, _), result in FormClusterer(gazetteer=True).cluster(order).items()}
+        assert ids == dict.fromkeys(["Kirow", "Khlynov", "Chlynow", "Хлынов"], "geonames:548408")
+    # Alston (England) and Allston (Massachusetts) share a skeleton: a third spelling could be either
+    for gazetteer in (True, False):
+        ids = {text: result.entity_id for (text, _), result in FormClusterer(gazetteer=gazetteer).cluster(
+            [("Alston", "LOC", 3), ("Allston", "LOC", 2), ("Alstonn", "LOC", 1)]).items()}
+        assert ids["Alstonn"] == "new:loc:alstonn" and ids["Alston"] != ids["Allston"]
+
+
 def test_only_places_meet_through_the_gazetteer_and_known_places_stay_apart():
     clusters = FormClusterer(gazetteer=True).cluster(
         [("Swerdlowsk", "ORG", 1), ("Jekaterinburg", "ORG", 1), ("Minsk", "LOC", 5), ("Pinsk", "LOC", 1)]

@@ -579,21 +579,27 @@ class _LabelClustering:
                     other = by_head.setdefault(unit, group_root)
                     if other != group_root:
                         merged[group_root] = other
-        # equal skeletons are one group too (transliteration variants)
+        # equal skeletons are one group too (transliteration variants): every form of a skeleton
+        # joins the group a rule above placed one of them in (Khlynov, a name of Kirow, gathers
+        # Chlynow / Хлынов), else the first; none when two of them are kept apart (Alston and
+        # Allston, two towns: a third spelling could be either) or placed in two groups
         by_skeleton: dict[str, str] = {}
+        twins: dict[str, list[str]] = defaultdict(list)
         for group_root in sorted(groups):
             name = names[group_root]
-            if name.acronym or too_short_for_skeleton(name):
+            if not name.acronym and not too_short_for_skeleton(name):
+                twins[name.skel].append(group_root)
+        for skel, roots in twins.items():
+            placed = list(dict.fromkeys(_chain_end(merged, root) for root in roots if root in merged))
+            if len(placed) > 1 or any(
+                known_apart(names[a], names[b], self.label) for i, a in enumerate(roots) for b in roots[i + 1 :]
+            ):
                 continue
-            if group_root in merged:  # placed by a rule above: its skeleton still gathers its twins (Chlynow / Хлынов)
-                by_skeleton.setdefault(name.skel, _chain_end(merged, group_root))
-                continue
-            other = by_skeleton.setdefault(name.skel, group_root)
-            if other == group_root and name.alt:
-                other = by_skeleton.get(name.alt, group_root)
-            if other != group_root and not known_apart(name, names[other], self.label):
-                merged[group_root] = other
-        for group_root in sorted(groups):  # a later form whose English reading meets an earlier one
+            target = by_skeleton[skel] = placed[0] if placed else roots[0]
+            for root in roots:
+                if root not in merged and root != target:
+                    merged[root] = target
+        for group_root in sorted(groups):  # a form whose English reading meets another's skeleton
             name = names[group_root]
             if group_root in merged or name.acronym or not name.alt or too_short_for_skeleton(name):
                 continue
