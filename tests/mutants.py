@@ -824,6 +824,13 @@ MUTANTS = [
         "            target = by_skeleton[skel] = roots[0]\n",
         ("tests/test_gazetteer.py::test_a_transliteration_twin_of_a_place_name_joins_that_place_and_one_of_two_places_joins_neither",),
     ),
+    Mutant(
+        108, "normalize: a -Konzern compound is a body of its own, not the company (Siemens-Konzern)",
+        "src/entitykit/normalize.py",
+        ' "plan", "plaene", "konzern", "konzerns",\n',
+        ' "plan", "plaene",\n',
+        ("tests/test_merge_audit.py::test_judged_pair",),
+    ),
 ]
 
 

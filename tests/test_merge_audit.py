@@ -211,7 +211,7 @@ KNOWN_FAILURES = {
     ("SAP SE", "SAP"), ("Google Inc.", "Google"),
     ("Borussia Dortmund", "BVB"), ("Deutschen Presse-Agentur", "dpa"),
     ("Airports Group Europe S.à r.l", "Airports Group Europe"),
-    ("Siemens-Konzern", "Siemens"), ("Deutschen Bundestag", "Bundestag"),
+    ("Deutschen Bundestag", "Bundestag"),
 }
 
 

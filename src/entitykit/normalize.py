@@ -569,7 +569,7 @@ GENERIC_HEADS = (
     "vertreter", "vertreterin", "vertretern", "beitritt", "beitritts", "mitgliedschaft",
     "truppen", "soldaten", "beamte", "beamten", "ebene", "format", "kreise", "kreisen",
     "nahe", "treue", "freund", "freunde", "vertraute", "vertrauter", "vorsitzes",
-    "mitgliedstaaten", "mitgliedsstaaten", "sanktionen", "plan", "plaene",
+    "mitgliedstaaten", "mitgliedsstaaten", "sanktionen", "plan", "plaene", "konzern", "konzerns",
 )
 
 
@@ -589,9 +589,9 @@ def is_acronym(text: str) -> bool:
 def compound_head(text: str) -> str | None:
     """The entity in front of a hyphen compound whose second part is a generic noun about it.
 
-    *OVKS-Generalsekretär*, *EU-Staaten*, *Lukaschenko-Regime* name the OVKS, the EU and
-    Lukaschenko; *EU-Kommission*, *UN-Sicherheitsrat* and *OVKS-Sekretariat* are bodies of
-    their own and give ``None``, as do names like *Nur-Sultan*.
+    *OVKS-Generalsekretär*, *EU-Staaten*, *Lukaschenko-Regime*, *Siemens-Konzern* name the OVKS,
+    the EU, Lukaschenko and Siemens; *EU-Kommission*, *UN-Sicherheitsrat* and *OVKS-Sekretariat*
+    are bodies of their own and give ``None``, as do names like *Nur-Sultan*.
 
     >>> compound_head("OVKS-Generalsekretär"), compound_head("Lukaschenko-Regime")
     ('OVKS', 'Lukaschenko')
