@@ -831,6 +831,13 @@ MUTANTS = [
         ' "plan", "plaene",\n',
         ("tests/test_merge_audit.py::test_judged_pair",),
     ),
+    Mutant(
+        109, "sentencizer: a full stop after an initial ends a sentence again (Robert R . | Livingston)",
+        "src/entitykit/sentences.py",
+        "        return word in self.abbreviations or (len(word) == 1 and word.isupper())\n",
+        "        return word in self.abbreviations\n",
+        ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
+    ),
 ]
 
 

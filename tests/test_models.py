@@ -188,6 +188,10 @@ def _sentence_starts(doc):
         ("Der FC St . Pauli gewann in Köln .", ["Der FC St . Pauli gewann in Köln ."]),
         ("Es kostet 3,5 Mrd . Euro .", ["Es kostet 3,5 Mrd . Euro ."]),
         ("Er traf Dr . Müller in Minsk .", ["Er traf Dr . Müller in Minsk ."]),
+        # an initial, an English title, sogen.
+        ("Jefferson sandte Robert R . Livingston nach Paris .", ["Jefferson sandte Robert R . Livingston nach Paris ."]),
+        ("Der Affe stiehlt den Schmuck der Mrs . Finch .", ["Der Affe stiehlt den Schmuck der Mrs . Finch ."]),
+        ("Er fiel im sogen . Schmalkaldischen Krieg .", ["Er fiel im sogen . Schmalkaldischen Krieg ."]),
         # a word in lower case starts no sentence
         ("„ Wohin ? “ fragte Lukaschenko .", ["„ Wohin ? “ fragte Lukaschenko ."]),
         # a German opening quote opens the next sentence
@@ -195,6 +199,7 @@ def _sentence_starts(doc):
         # real sentence ends stay
         ("Minsk liegt am Swislatsch . Moskau an der Moskwa .", ["Minsk liegt am Swislatsch .", "Moskau an der Moskwa ."]),
         ("Er kam aus Sankt Petersburg . Dr . Müller nicht .", ["Er kam aus Sankt Petersburg .", "Dr . Müller nicht ."]),
+        ("Er traf die Gruppe B . Dann kam Minsk .", ["Er traf die Gruppe B . Dann kam Minsk ."]),  # the price of initials
     ],
 )
 def test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case(words, sentences):

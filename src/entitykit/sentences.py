@@ -18,6 +18,9 @@ FACTORY = "entitykit_sentencizer"
 # German opening quotes; spaCy's sentencizer ends a sentence after the quotes that follow its
 # full stop, which in German are the next sentence's opening „ or ‚.
 OPENING_QUOTES = frozenset("„‚")
+# Abbreviations German news write that spaCy's German tokenizer splits from their full stop:
+# English titles (*Mrs. Finch*) and *sogen.* (sogenannt).
+EXTRA_ABBREVIATIONS = frozenset({"Mrs", "Ms", "sogen"})
 
 
 class AbbreviationSentencizer(Sentencizer):
@@ -25,7 +28,7 @@ class AbbreviationSentencizer(Sentencizer):
 
     - after a full stop that stands apart from an abbreviation the language's tokenizer knows
       (*St*, *Dr*, *Mrd*, *z*, *Chr*: the stem of each tokenizer exception that ends in a full
-      stop), or
+      stop; and :data:`EXTRA_ABBREVIATIONS`) or from a capital standing alone (an initial), or
     - at a word in lower case (German sentences start with a capital: *„Wohin?" fragte er*);
 
     and a German opening quote (*„*, *‚*) after a full stop starts the next sentence instead of
@@ -56,8 +59,12 @@ class AbbreviationSentencizer(Sentencizer):
         return guesses
 
     def _abbreviation_stop(self, doc, i: int) -> bool:
-        """Whether token ``i`` is a full stop written apart from an abbreviation (*St .*)."""
-        return i >= 1 and doc[i].text == "." and doc[i - 1].text in self.abbreviations
+        """Whether token ``i`` is a full stop written apart from an abbreviation (*St .*) or from
+        a capital standing alone, an initial (*Robert R . Livingston*)."""
+        if i < 1 or doc[i].text != ".":
+            return False
+        word = doc[i - 1].text
+        return word in self.abbreviations or (len(word) == 1 and word.isupper())
 
 
 @Language.factory(
@@ -67,5 +74,5 @@ class AbbreviationSentencizer(Sentencizer):
 def make_sentencizer(nlp: Language, name: str, punct_chars: list[str] | None, overwrite: bool) -> AbbreviationSentencizer:
     """The sentencizer, with the abbreviations of ``nlp``'s tokenizer exceptions."""
     exceptions = nlp.Defaults.tokenizer_exceptions or {}
-    abbreviations = {key[:-1] for key in exceptions if key.endswith(".") and len(key) > 1}
+    abbreviations = {key[:-1] for key in exceptions if key.endswith(".") and len(key) > 1} | EXTRA_ABBREVIATIONS
     return AbbreviationSentencizer(name, punct_chars=punct_chars, overwrite=overwrite, abbreviations=abbreviations)
