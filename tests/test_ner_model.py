@@ -213,6 +213,7 @@ SMALL_NAME_WORDS = {
     "place": frozenset({"main", "am"}),
     "place_alone": frozenset({"minsk"}),
     "legal": frozenset({"gmbh", "ag"}),
+    "org_word": frozenset({"airlines", "bank"}),
 }
 
 
@@ -235,7 +236,8 @@ def test_gazetteer_flags_say_which_part_of_a_known_name_a_word_plays(small_knowl
         [Entity("org:odkb", "ORG", "Organisation des Vertrags über kollektive Sicherheit", ("OVKS",)),
          Entity("per:lukaschenko", "PER", "Alexander Lukaschenko")]
     )
-    words = ["der", "am", "Der", "Minsk", "Frankfurt", "GmbH", "AG", "Außenministerium", "Sicherheitsrat", "Vorrat", "Main"]
+    words = ["der", "am", "Der", "Minsk", "Frankfurt", "GmbH", "AG", "Außenministerium", "Sicherheitsrat", "Vorrat", "Main",
+             "Airlines", "Bank"]
     values = gazetteer_values(words, registry)
     assert flags(values["minsk"]) == ["person", "city", "place_alone"]
     assert flags(values["organisation"]) == ["org", "head"]
@@ -244,6 +246,10 @@ def test_gazetteer_flags_say_which_part_of_a_known_name_a_word_plays(small_knowl
     assert flags(values["außenministerium"]) == flags(values["sicherheitsrat"]) == ["head"]
     assert values["gmbh"] == values["ag"] == GAZETTEER_FLAGS["legal"]
     assert flags(values["main"]) == ["place"]
+    assert flags(values["airlines"]) == ["org_word"]  # a word of organisation names (rigour)
+    assert flags(values["bank"]) == ["head", "org_word"]
+    without = gazetteer_values(words, registry, org_words=False)  # as the pipelines before the flag
+    assert "airlines" not in without and flags(without["bank"]) == ["head"]
     # noise control: words German writes small (der, am) play no part; two-letter words are only
     # legal forms; a compound that ends in a head noun but is none (Vorrat) is no institution
     assert "der" not in values and "am" not in values and "vorrat" not in values

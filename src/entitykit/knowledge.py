@@ -76,6 +76,7 @@ _SMALL_LIST_FLOOR = 3.0  # wordfreq's "small" lists hold the words of Zipf 3 and
 _PLACES = "places.tsv.gz"
 _PERSON_NAMES = "person_names.tsv.gz"
 _LEGAL_FORMS = "legal_forms.tsv.gz"
+_ORG_WORDS = "org_words.txt.gz"
 _REGIONS = "regions.txt.gz"
 _NOTHING: frozenset[int] = frozenset()
 
@@ -229,16 +230,22 @@ def name_words() -> dict[str, frozenset[str]]:
     """The words of the known names by the part they play, as normalised keys: ``person`` (a
     word of a given name or surname), ``area`` and ``city`` (the first word of a country's or
     region's name, of another place's), ``place`` (a later word of a place name),
-    ``place_alone`` (a one-word name that names one place alone, :func:`gazetteer_place`) and
-    ``legal`` (a word of a legal form). For the gazetteer features of the bundled NER pipeline.
+    ``place_alone`` (a one-word name that names one place alone, :func:`gazetteer_place`),
+    ``legal`` (a word of a legal form) and ``org_word`` (a word typical of organisation names
+    in many languages, rigour's: *bank*, *airlines*, *holding*). For the gazetteer features of
+    the bundled NER pipeline.
 
     >>> words = name_words()
     >>> "lukaschenko" in words["person"], "minsk" in words["city"], "belarus" in words["area"]
     (True, True, True)
     >>> "gmbh" in words["legal"], "essen" in words["place_alone"], "hof" in words["place_alone"]
     (True, True, False)
+    >>> "airlines" in words["org_word"], "holding" in words["org_word"], "minsk" in words["org_word"]
+    (True, True, False)
     """
-    parts: dict[str, set[str]] = {part: set() for part in ("person", "area", "city", "place", "place_alone", "legal")}
+    parts: dict[str, set[str]] = {
+        part: set() for part in ("person", "area", "city", "place", "place_alone", "legal", "org_word")
+    }
     regions = _regions()
     for line in _lines(_PLACES):
         key, _, ids = line.partition("\t")
@@ -252,6 +259,7 @@ def name_words() -> dict[str, frozenset[str]]:
         parts["person"].update(line.partition("\t")[0].split())
     for line in _lines(_LEGAL_FORMS):
         parts["legal"].update(line.partition("\t")[0].split())
+    parts["org_word"].update(_lines(_ORG_WORDS))
     return {part: frozenset(words) for part, words in parts.items()}
 
 

@@ -47,6 +47,7 @@ GAZETTEER_FLAGS = {
     "org_more": 64,  # a later word of one
     "legal": 128,  # a word of a legal form (GmbH, AG, OAO)
     "head": 256,  # an institution head, alone or closing a compound (Außenministerium)
+    "org_word": 512,  # a word typical of organisation names (rigour: Bank, Airlines, Holding)
 }
 # Head nouns of named institutions, normalised; a compound counts when it ends in one.
 INSTITUTION_HEADS = (
@@ -338,14 +339,15 @@ def with_upper_case(packed: dict[str, int], words: Iterable[str], upper_words: i
     return table
 
 
-def gazetteer_values(words: Iterable[str], registry=None) -> dict[str, int]:
+def gazetteer_values(words: Iterable[str], registry=None, *, org_words: bool = True) -> dict[str, int]:
     """The gazetteer flags (:data:`GAZETTEER_FLAGS`) of each lower-cased word of ``words`` (in
     order of frequency, the cluster list's) and of the knowledge base's own words; words with
     none are left out.
 
     Noise control: a word shorter than three letters is only ever a legal form (*AG*); a word
     German writes in small letters more often than capitalised (*der*, *am*, *von*) plays no
-    part; ``registry`` (default: entitykit's bundled one) adds its organisations and people.
+    part; ``registry`` (default: entitykit's bundled one) adds its organisations and people;
+    ``org_words=False`` leaves out the ``org_word`` flag (the pipelines trained before it).
 
     >>> values = gazetteer_values(["der", "Lukaschenko", "Minsk", "Der", "GmbH", "Außenministerium", "Heirat"])
     >>> [name for name, bit in GAZETTEER_FLAGS.items() if values["minsk"] & bit]  # also a surname
@@ -371,13 +373,15 @@ def gazetteer_values(words: Iterable[str], registry=None) -> dict[str, int]:
             elif entity.label == "PER":
                 person.update([first, *rest])
     parts.update(org=frozenset(org), org_more=frozenset(org_more), person=parts["person"] | person)
+    if not org_words:
+        parts["org_word"] = frozenset()
 
     small: dict[str, int] = {}  # rank of each word written in small letters
     cased: dict[str, int] = {}  # best rank of a spelling with capitals, by its small-letter form
     for index, word in enumerate(words):
         (small if word == word.lower() else cased).setdefault(word.lower(), index)
     lowered = set(small) | set(cased)
-    lowered.update(*(parts[part] for part in ("person", "area", "city", "place", "org", "org_more", "legal")))
+    lowered.update(*(parts[part] for part in ("person", "area", "city", "place", "org", "org_more", "legal", "org_word")))
     values = {}
     for word in lowered:
         key = normalize(word)
@@ -433,11 +437,14 @@ def add_cluster_table(max_words: int = 300_000) -> Callable:
 
 
 @registry.callbacks(LEXICON_CALLBACK)
-def add_lexicon_tables(max_words: int = 1_000_000, upper_words: int = 300_000, gazetteer: bool = True) -> Callable:
+def add_lexicon_tables(
+    max_words: int = 1_000_000, upper_words: int = 300_000, gazetteer: bool = True, org_words: bool = True
+) -> Callable:
     """Training callback for ``[initialize] after_init`` (LexiconEmbed.v2): the cluster table of
     the ``max_words`` most frequent words plus the upper-cased spelling of the first
     ``upper_words`` (:func:`with_upper_case`), and with ``gazetteer`` the gazetteer table
-    (:func:`gazetteer_values`) over the same words."""
+    (:func:`gazetteer_values`) over the same words; ``org_words=False`` leaves out the flag of
+    words typical of organisation names (``org_word``), as pipelines trained before it had."""
 
     def add(nlp):
         clusters = _german_clusters()
@@ -445,7 +452,7 @@ def add_lexicon_tables(max_words: int = 1_000_000, upper_words: int = 300_000, g
         tables = {CLUSTER_ATTR: ClusterTable.from_dict(packed)}
         if gazetteer:
             words = [word for rank, word in zip(range(max_words), clusters)]
-            tables[GAZETTEER_ATTR] = ClusterTable.from_dict(gazetteer_values(words))
+            tables[GAZETTEER_ATTR] = ClusterTable.from_dict(gazetteer_values(words, org_words=org_words))
         for attr, table in tables.items():
             if not set_cluster_table(nlp, table, attr):
                 raise ValueError(
