@@ -179,7 +179,7 @@ def link_short_forms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]
     for indices in by_doc.values():
         longer: dict[str, dict[str, int]] = defaultdict(dict)  # last word -> adjectives' stems -> first mention
         for index in indices:
-            *adjectives, last = display_form(mentions[index].text).split()
+            *adjectives, last = display_form(mentions[index].text).split() or [""]
             if adjectives and all(is_name_adjective(word) for word in adjectives):
                 stems = " ".join(normalize(_ADJECTIVE_ENDING.sub("", word)) for word in adjectives)
                 longer[normalize(last)].setdefault(stems, index)
