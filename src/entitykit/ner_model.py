@@ -438,13 +438,14 @@ def add_cluster_table(max_words: int = 300_000) -> Callable:
 
 @registry.callbacks(LEXICON_CALLBACK)
 def add_lexicon_tables(
-    max_words: int = 1_000_000, upper_words: int = 300_000, gazetteer: bool = True, org_words: bool = True
+    max_words: int = 1_000_000, upper_words: int = 300_000, gazetteer: bool = True, org_words: bool = False
 ) -> Callable:
     """Training callback for ``[initialize] after_init`` (LexiconEmbed.v2): the cluster table of
     the ``max_words`` most frequent words plus the upper-cased spelling of the first
     ``upper_words`` (:func:`with_upper_case`), and with ``gazetteer`` the gazetteer table
-    (:func:`gazetteer_values`) over the same words; ``org_words=False`` leaves out the flag of
-    words typical of organisation names (``org_word``), as pipelines trained before it had."""
+    (:func:`gazetteer_values`) over the same words, with the flag of words typical of
+    organisation names (``org_word``) only when ``org_words`` is set: the shipped pipeline and
+    every earlier one were trained without it (run g15 in training/RESULTS.md tried it)."""
 
     def add(nlp):
         clusters = _german_clusters()
