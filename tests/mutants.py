@@ -838,6 +838,13 @@ MUTANTS = [
         "        return word in self.abbreviations\n",
         ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
     ),
+    Mutant(
+        110, "sentencizer: Mrs. and sogen., which the German tokenizer splits, end a sentence again",
+        "src/entitykit/sentences.py",
+        'EXTRA_ABBREVIATIONS = frozenset({"Mrs", "Ms", "sogen"})\n',
+        "EXTRA_ABBREVIATIONS = frozenset()\n",
+        ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
+    ),
 ]
 
 
