@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from .aliases import LABELS
 from .mentions import Mention
 from .names import (
     SHORTEST_ACRONYM_SLIP,
@@ -47,6 +48,19 @@ LEGAL_FORM_ACRONYMS = frozenset(
 )
 
 
+_NOT_PERSONS = tuple(label for label in LABELS if label != "PER")
+
+
+def _documents(mentions: Sequence[Mention], labels: tuple[str, ...]) -> list[list[int]]:
+    """The indices of the mentions with one of ``labels``, grouped by ``doc`` (in input order);
+    mentions without a ``doc`` are in none."""
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for index, mention in enumerate(mentions):
+        if mention.doc is not None and mention.label in labels:
+            by_doc[mention.doc].append(index)
+    return list(by_doc.values())
+
+
 def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> dict[int, tuple[int, float]]:
     """One-word persons -> the nearest full name of the same ``doc`` whose surname, or else whose
     first name, the word is.
@@ -69,12 +83,8 @@ def link_surnames(mentions: Sequence[Mention], *, min_typo_length: int = 7) -> d
     ...                Mention("Lech", "PER", doc="a")])
     {1: (0, 90.0)}
     """
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for index, mention in enumerate(mentions):
-        if mention.doc is not None and mention.label == "PER":
-            by_doc[mention.doc].append(index)
     links: dict[int, tuple[int, float]] = {}
-    for indices in by_doc.values():
+    for indices in _documents(mentions, ("PER",)):
         names = {index: parse_person(mentions[index].text) for index in indices}
         full = [index for index in indices if len(names[index].tokens) >= 2]
         if not full:
@@ -171,23 +181,22 @@ def link_short_forms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]
     from .institutions import is_name_adjective
     from .knowledge import is_common_word
 
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for index, mention in enumerate(mentions):
-        if mention.doc is not None and mention.label == "ORG":
-            by_doc[mention.doc].append(index)
     links: dict[int, tuple[int, float]] = {}
-    for indices in by_doc.values():
+    for indices in _documents(mentions, ("ORG",)):
+        words = {index: display_form(mentions[index].text).split() for index in indices}
         longer: dict[str, dict[str, int]] = defaultdict(dict)  # last word -> adjectives' stems -> first mention
         for index in indices:
-            *adjectives, last = display_form(mentions[index].text).split() or [""]
+            *adjectives, last = words[index] or [""]
             if adjectives and all(is_name_adjective(word) for word in adjectives):
                 stems = " ".join(normalize(_ADJECTIVE_ENDING.sub("", word)) for word in adjectives)
                 longer[normalize(last)].setdefault(stems, index)
         if not longer:
             continue
         for index in indices:
-            word = display_form(mentions[index].text)
-            fits = longer.get(normalize(word), {}) if " " not in word and not parse(word).acronym else {}
+            if len(words[index]) != 1:
+                continue
+            word = words[index][0]
+            fits = longer.get(normalize(word), {}) if not parse(word).acronym else {}
             if len(fits) == 1 and not is_common_word(word):
                 links[index] = (next(iter(fits.values())), SHORT_FORM)
     return links
@@ -216,12 +225,8 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
     without brackets). Persons never, legal forms (*AG*, *GmbH*) never, and never when two long
     forms (or two acronyms) fit: the document does not say which.
     """
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for index, mention in enumerate(mentions):
-        if mention.doc is not None and mention.label != "PER":
-            by_doc[mention.doc].append(index)
     links: dict[int, tuple[int, float]] = {}
-    for indices in by_doc.values():
+    for indices in _documents(mentions, _NOT_PERSONS):
         names = {index: parse(mentions[index].text) for index in indices}
         acronyms = [index for index in indices if names[index].acronym and names[index].letters not in LEGAL_FORM_ACRONYMS]
         if not acronyms:
