@@ -845,6 +845,41 @@ MUTANTS = [
         "EXTRA_ABBREVIATIONS = frozenset()\n",
         ("tests/test_models.py::test_the_sentencizer_load_adds_does_not_cut_names_at_abbreviations_or_before_lower_case",),
     ),
+    Mutant(
+        111, "coref: an alternate name follows any earlier name, not only one whose bracket or comma list it stands in",
+        "src/entitykit/coref.py",
+        "                if len(gap) <= _LONGEST_GAP and _OPENING.match(gap) and ",
+        "                if len(gap) <= _LONGEST_GAP and ",
+        ("tests/test_coref.py::test_alternate_names_need_the_cue_right_after_the_name_they_follow",),
+    ),
+    Mutant(
+        112, "coref: an alternate name follows a name whose bracket closed before the cue (Minsk (Belarus) und polnisch Warszawa)",
+        "src/entitykit/coref.py",
+        ' and ")" not in gap.split("]")[-1] and ',
+        " and ",
+        ("tests/test_coref.py::test_alternate_names_need_the_cue_right_after_the_name_they_follow",),
+    ),
+    Mutant(
+        113, "coref: a bracketed name in the same script counts as a spelling of the name before it (Lwiw (Galizien))",
+        "src/entitykit/coref.py",
+        " and _latin(spelling) != _latin(text):\n",
+        ":\n",
+        ("tests/test_coref.py::test_alternate_names_need_the_cue_right_after_the_name_they_follow",),
+    ),
+    Mutant(
+        114, "coref: alternate names cross labels (Minsk (russisch Lukaschenko))",
+        "src/entitykit/coref.py",
+        "        for indices in _documents(mentions, (labels,)):\n",
+        "        for indices in _documents(mentions, LABELS):\n",
+        ("tests/test_coref.py::test_alternate_names_need_the_cue_right_after_the_name_they_follow",),
+    ),
+    Mutant(
+        115, "resolver: alternate names the text gives are not linked",
+        "src/entitykit/resolver.py",
+        "        links.update((index, link) for index, link in link_alternate_names(items).items() if results[index].method == \"new\")\n",
+        "",
+        ("tests/test_coref.py::test_a_name_the_text_gives_in_another_language_or_script_joins_the_name_before_it",),
+    ),
 ]
 
 

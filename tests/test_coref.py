@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from entitykit.coref import link_short_forms, link_surnames
+from entitykit.coref import link_alternate_names, link_short_forms, link_surnames
 from entitykit.resolver import Mention, Resolver
 
 
@@ -136,3 +136,49 @@ def test_an_organisation_shortened_by_its_adjectives_links_to_the_one_name_of_it
     assert ids[5] != ids[0] and results[5].method != "coref"
     assert ids[8] not in {ids[6], ids[7]} and results[8].method != "coref"
     assert link_short_forms(mentions[9:]) == {}
+
+
+def test_a_name_the_text_gives_in_another_language_or_script_joins_the_name_before_it():
+    tallinn = "Tallinn (deutsch auch Reval, russisch Tallin, vor 1918 russisch Rewel) ist die Hauptstadt von Estland."
+    transnistrien = "Transnistrien (russisch Приднестровье, ukrainisch Придністров'я, rumänisch Transnistria) liegt am Dnister."
+    machatschkala = "Der Ort wurde 1844 als Fort mit dem Namen Petrowskoje (ПетровÑкое) gegründet."
+    mentions = [
+        Mention("Tallinn", "LOC", doc="a", context=tallinn), Mention("Reval", "LOC", doc="a", context=tallinn),
+        Mention("Tallin", "LOC", doc="a", context=tallinn), Mention("Rewel", "LOC", doc="a", context=tallinn),
+        Mention("Rewel", "LOC", doc="a", context="Rewel hatte einen Hafen."),  # the document said what it is
+        Mention("Rewel", "LOC", doc="b", context="Rewel hatte einen Hafen."),  # another document: nothing said
+        Mention("Transnistrien", "LOC", doc="c", context=transnistrien),
+        Mention("Приднестровье", "LOC", doc="c", context=transnistrien),
+        Mention("Придністров'я", "LOC", doc="c", context=transnistrien),
+        Mention("Transnistria", "LOC", doc="c", context=transnistrien),
+        Mention("Petrowskoje", "LOC", doc="d", context=machatschkala),
+        Mention("ПетровÑкое", "LOC", doc="d", context=machatschkala),  # the same name in Cyrillic (broken)
+    ]
+    results = Resolver.from_aliases((), default_aliases=False).resolve_mentions(mentions)
+    ids = [result.entity_id for result in results]
+    assert ids[:5] == ["new:loc:tallinn"] * 5
+    assert (results[3].method, results[3].score, results[3].matched) == ("coref", 90.0, "Tallinn")
+    assert ids[5] == "new:loc:rewel"
+    assert ids[6:10] == ["new:loc:transnistrien"] * 4
+    assert ids[10] == ids[11] == "new:loc:petrowskoje"
+
+
+def test_alternate_names_need_the_cue_right_after_the_name_they_follow():
+    mentions = [
+        # a bracket closed before the cue: Minsk's bracket says nothing about Warschau
+        Mention("Minsk", "LOC", doc="a", context="Minsk (Belarus) und polnisch Warszawa"),
+        Mention("Warszawa", "LOC", doc="a", context="Minsk (Belarus) und polnisch Warszawa"),
+        # no bracket or comma opened right after the name: Szprewa is the river's name, not Berlin's
+        Mention("Berlin", "LOC", doc="b", context="Berlin liegt an der Spree, polnisch Szprewa"),
+        Mention("Szprewa", "LOC", doc="b", context="Berlin liegt an der Spree, polnisch Szprewa"),
+        # a bracket in the same script is no spelling of the name before it
+        Mention("Lwiw", "LOC", doc="c", context="das Gebiet Lwiw (Galizien) im Westen"),
+        Mention("Galizien", "LOC", doc="c", context="das Gebiet Lwiw (Galizien) im Westen"),
+        # another label
+        Mention("Lukaschenko", "PER", doc="d", context="Minsk (russisch Lukaschenko)"),
+        Mention("Minsk", "LOC", doc="d", context="Minsk (russisch Lukaschenko)"),
+    ]
+    assert link_alternate_names(mentions) == {}
+    mentions[4] = Mention("Львів", "LOC", doc="c", context="das Gebiet Lwiw (Львів) im Westen")
+    mentions[5] = Mention("Lwiw", "LOC", doc="c", context="das Gebiet Lwiw (Львів) im Westen")
+    assert link_alternate_names(mentions) == {4: (5, 90.0)}

@@ -33,7 +33,7 @@ from .names import (
 )
 from .normalize import display_form, genitive_stem, normalize
 
-__all__ = ["link_surnames", "link_acronyms", "link_short_forms", "LEGAL_FORM_ACRONYMS", "DEFINED"]
+__all__ = ["link_surnames", "link_acronyms", "link_short_forms", "link_alternate_names", "LEGAL_FORM_ACRONYMS", "DEFINED"]
 
 # The score of an acronym the text defines in brackets (*Europäische Zentralbank (EZB)*): the one
 # kind of link the corpus learns from (entitykit.clustering: FormTable definitions).
@@ -200,6 +200,95 @@ def link_short_forms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]
             if len(fits) == 1 and not is_common_word(word):
                 links[index] = (next(iter(fits.values())), SHORT_FORM)
     return links
+
+
+def link_alternate_names(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
+    """Names a text gives as another name of the name before them -> that name, in one ``doc``.
+
+    Returns ``{mention index: (antecedent index, score 0-100)}``. The mention's context must say
+    so, as encyclopaedias and travel pages do:
+
+    * a language names it: *Tallinn (deutsch auch Reval, russisch Tallin, vor 1918 russisch
+      Rewel)*, *Transnistrien (russisch Приднестровье, ukrainisch Придністров'я)*: the name after
+      *russisch*, *polnisch*, *deutsch* … belongs to the nearest name of the same label before
+      it, inside the bracket or comma list that name opens;
+    * a bracket writes it in another script: *Petrowskoje (ПетровÑкое)*, *МахIачхъала (MaħaÄqala)*.
+
+    Every mention of that spelling in the document follows (the text said what it means), as for
+    acronyms; never across documents, never when the document gives one spelling to two names.
+    """
+    links: dict[int, tuple[int, float]] = {}
+    for labels in LABELS:
+        for indices in _documents(mentions, (labels,)):
+            first = {mentions[index].text: index for index in reversed(indices)}  # each spelling's first mention
+            heads: dict[str, set[str]] = defaultdict(set)  # spelling -> the spellings the text names it after
+            for index in indices:
+                mention = mentions[index]
+                if mention.context and mention.text not in heads:
+                    head = _named_after(mention.text, mention.context, first)
+                    if head is not None and head != mention.text:
+                        heads[mention.text].add(head)
+            for index in indices:
+                text = mentions[index].text
+                seen = {text}
+                while len(heads.get(text, ())) == 1 and (head := next(iter(heads[text]))) not in seen:
+                    seen.add(head)
+                    text = head
+                if text != mentions[index].text:
+                    links[index] = (first[text], ALTERNATE_NAME)
+    return links
+
+
+# The score of a name a text gives as another name of an earlier one (link_alternate_names).
+ALTERNATE_NAME = 90.0
+# A language naming the next word (*russisch*, *polnisch*, *deutsch*), a qualifier after it.
+_LANGUAGE_CUE = re.compile(r"(?:\b[a-zäöü]{2,}isch|\b[a-zäöü]*deutsch)(?:\s+(?:auch|amtlich|offiziell|früher|heute|veraltet))?\s*:?\s*$")
+# What may stand between a name and the language cue of its alternate: a bracket or comma opened
+# after the name (a pronunciation in square brackets first), words but no closing bracket or
+# sentence end, at most this many characters.
+_OPENING = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?[(,;]")
+_LONGEST_GAP = 60
+
+
+def _named_after(text: str, context: str, spellings: dict[str, int]) -> str | None:
+    """The spelling (of ``spellings``) the context gives ``text`` as another name of, or None."""
+    squeezed = " ".join(context.split())
+    for match in re.finditer(re.escape(text), squeezed):
+        before = squeezed[: match.start()]
+        after = squeezed[match.end() :]
+        cue = _LANGUAGE_CUE.search(before)
+        if cue is not None:
+            gap_end = cue.start()
+            best = None
+            for spelling in spellings:
+                if spelling == text:
+                    continue
+                position = squeezed.rfind(spelling, 0, gap_end)
+                while position >= 0 and not _word_bounded(squeezed, position, position + len(spelling)):
+                    position = squeezed.rfind(spelling, 0, position)
+                if position >= 0 and (best is None or position + len(spelling) > best[0]):
+                    best = (position + len(spelling), spelling)
+            if best is not None:
+                gap = squeezed[best[0] : gap_end]
+                if len(gap) <= _LONGEST_GAP and _OPENING.match(gap) and ")" not in gap.split("]")[-1] and ". " not in gap:
+                    return best[1]
+        if before.endswith(" (") and after.startswith(")"):  # a bracketed spelling in another script
+            for spelling in spellings:
+                if spelling != text and before[:-2].endswith(spelling) and _latin(spelling) != _latin(text):
+                    return spelling
+    return None
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+
+
+def _latin(text: str) -> bool:
+    """Whether the letters of ``text`` are Latin (any accents)."""
+    import unicodedata
+
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and all(unicodedata.name(char, "").startswith("LATIN") for char in letters)
 
 
 # The score of a shortened organisation name's link (link_short_forms).

@@ -59,7 +59,7 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS, AliasRegistry, build_registry
 from .blocking import AcronymIndex, TokenIndex
 from .clustering import SHORTEST_COMPACT, FormClusterer, FormTable, compact_key, deciding_form, final_resolution
-from .coref import DEFINED, link_acronyms, link_short_forms, link_surnames
+from .coref import DEFINED, link_acronyms, link_alternate_names, link_short_forms, link_surnames
 from .errors import InputError
 from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place, place_reference
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
@@ -689,6 +689,8 @@ class Resolver:
         links.update(acronym_links)
         # an organisation's last word, unknown to the registry, follows the one name it shortens
         links.update((index, link) for index, link in link_short_forms(items).items() if results[index].method == "new")
+        # a name the text gives as another name of an earlier one (*Tallinn (russisch Tallin)*)
+        links.update((index, link) for index, link in link_alternate_names(items).items() if results[index].method == "new")
         for index, (antecedent, score) in links.items():
             target = results[antecedent]
             results[index] = Resolution(
