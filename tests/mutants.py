@@ -880,6 +880,20 @@ MUTANTS = [
         "",
         ("tests/test_coref.py::test_a_name_the_text_gives_in_another_language_or_script_joins_the_name_before_it",),
     ),
+    Mutant(
+        116, "ner_model: the mention augmenter swaps names in a sentence with unannotated tokens",
+        "src/entitykit/ner_model.py",
+        "    if not all(token.ent_iob_ for token in reference):  # a sentence with unannotated tokens stays as it is\n        return example\n",
+        "",
+        ("tests/test_ner_model.py::test_the_mention_augmenter_swaps_names_of_one_label_and_keeps_the_words_around_them",),
+    ),
+    Mutant(
+        117, "ner_model: the mention augmenter swaps nothing",
+        "src/entitykit/ner_model.py",
+        "                example = _mentions_replaced(nlp, example, pools)\n",
+        "                pass\n",
+        ("tests/test_ner_model.py::test_the_mention_augmenter_swaps_names_of_one_label_and_keeps_the_words_around_them",),
+    ),
 ]
 
 

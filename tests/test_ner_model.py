@@ -302,6 +302,38 @@ def test_the_case_augmenter_recases_text_and_keeps_the_entities():
     assert dateline.reference.text.startswith("MOSKAU , 3. Mai")
 
 
+def test_the_mention_augmenter_swaps_names_of_one_label_and_keeps_the_words_around_them():
+    import random
+
+    from spacy.training import Example
+
+    from entitykit.ner_model import news_augmenter_v3
+
+    nlp = spacy.blank("de")
+    augment = news_augmenter_v3(0.0, 0.0, 0.0, 0.0, 0.0, ["\n"], mention_level=1.0, mention_labels=["ORG", "LOC"])
+
+    def example(words, tags):
+        return Example.from_dict(nlp.make_doc(" ".join(words)), {"words": words, "entities": tags})
+
+    saperion = example(["Die", "Saperion", "AG", "aus", "Berlin", "wächst", "."], ["O", "B-ORG", "L-ORG", "O", "U-LOC", "O", "O"])
+    merkel = example(["Merkel", "besucht", "die", "Deutsche", "Bank", "in", "Frankfurt", "."],
+                     ["U-PER", "O", "O", "B-ORG", "L-ORG", "O", "U-LOC", "O"])
+    unknown = example(["Merkel", "besucht", "Minsk", "."], ["U-PER", "-", "U-LOC", "O"])  # a token without annotation
+    random.seed(0)
+    (first,) = augment(nlp, saperion)  # the pools were empty: nothing to swap in but itself
+    assert [(ent.text, ent.label_) for ent in first.reference.ents] == [("Saperion AG", "ORG"), ("Berlin", "LOC")]
+    swapped = [next(iter(augment(nlp, merkel))).reference for _ in range(20)]
+    texts = {doc.text.strip() for doc in swapped}
+    # Merkel (PER is not swapped) now visits the names both sentences gave, in the same words
+    assert {"Merkel besucht die Saperion AG in Berlin .", "Merkel besucht die Deutsche Bank in Frankfurt ."} <= texts
+    for doc in swapped:
+        assert doc.text.startswith("Merkel besucht die ") and doc.text.strip().endswith(" .")
+        assert [ent.label_ for ent in doc.ents] == ["PER", "ORG", "LOC"]
+        assert [ent.text for ent in doc.ents][1] in {"Saperion AG", "Deutsche Bank"}
+    (kept,) = augment(nlp, unknown)
+    assert kept.reference.text.strip() == "Merkel besucht Minsk ."  # a partly annotated sentence stays as it is
+
+
 def test_training_with_the_shipped_config_puts_the_tables_in_the_layer_after_pretrained_weights(
     tmp_path, monkeypatch, small_knowledge
 ):

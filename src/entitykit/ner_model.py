@@ -556,7 +556,27 @@ def news_augmenter_v2(
     whitespace_per_token: float,
     whitespace_variants: list[str],
 ) -> Callable:
-    """Training augmenter for scraped news: upper-cased datelines and stray line breaks.
+    """Version 3 without mention replacement."""
+    return news_augmenter_v3(
+        upper_level, upper_sentence_level, title_sentence_level, whitespace_level, whitespace_per_token,
+        whitespace_variants, mention_level=0.0,
+    )
+
+
+@registry.augmenters("entitykit.news_augmenter.v3")
+def news_augmenter_v3(
+    upper_level: float,
+    upper_sentence_level: float,
+    title_sentence_level: float,
+    whitespace_level: float,
+    whitespace_per_token: float,
+    whitespace_variants: list[str],
+    mention_level: float = 0.0,
+    mention_labels: list[str] = ["PER", "ORG", "LOC"],
+    mention_pool: int = 20_000,
+) -> Callable:
+    """Training augmenter for scraped news: upper-cased datelines and stray line breaks, and
+    names swapped for others.
 
     upper_level: share of sentences whose first tokens, up to the first comma (at most 4),
         are upper-cased, as in "MOSKAU, 10. Januar (BelTA) -".
@@ -564,12 +584,39 @@ def news_augmenter_v2(
         headline in capitals) and with every word capitalised (an English-style headline).
     whitespace_*: spaCy's whitespace augmentation, so that line breaks inside scraped text
         never become part of an entity.
+    mention_level: share of sentences in which every name of ``mention_labels`` is replaced by
+        another name of its label that training has read (a pool of ``mention_pool`` names
+        kept by reservoir sampling over all names read), so that the network learns a name
+        from the words around it, not only from the name itself: the organisations it misses
+        are names it never saw (*Saperion*, *Transocean*). 0 draws no random number for it,
+        so version 2's runs are unchanged.
     """
     import random
 
     from spacy.training.augment import combined_augmenter
 
+    pools: dict[str, list[tuple[str, ...]]] = {label: [] for label in mention_labels}
+    seen = [0]
+
+    def remember(example) -> None:
+        for ent in example.reference.ents:
+            pool = pools.get(ent.label_)
+            if pool is None:
+                continue
+            words = tuple(token.text for token in ent)
+            seen[0] += 1
+            if len(pool) < mention_pool:
+                pool.append(words)
+            else:  # a reservoir: every name read so far equally likely to stay
+                slot = random.randrange(seen[0])
+                if slot < mention_pool:
+                    pool[slot] = words
+
     def augment(nlp, example):
+        if mention_level:
+            remember(example)
+            if random.random() < mention_level:
+                example = _mentions_replaced(nlp, example, pools)
         draw = random.random()
         if draw < upper_sentence_level:
             example = _recased(nlp, example, str.upper)
@@ -586,6 +633,48 @@ def news_augmenter_v2(
         )
 
     return augment
+
+
+def _mentions_replaced(nlp, example, pools: dict[str, list[tuple[str, ...]]]):
+    """The example with each name of a label in ``pools`` replaced by a random name of that label
+    from the pool (unchanged when no pool of its labels has names yet)."""
+    import random
+
+    from spacy.training import Example
+    from spacy.tokens import Doc, Span
+
+    reference = example.reference
+    if not all(token.ent_iob_ for token in reference):  # a sentence with unannotated tokens stays as it is
+        return example
+    words: list[str] = []
+    spaces: list[bool] = []
+    ents: list[tuple[int, int, str]] = []
+    position = 0
+    changed = False
+    for ent in reference.ents:
+        pool = pools.get(ent.label_)
+        for token in reference[position : ent.start]:
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+        start = len(words)
+        if pool:
+            replacement = random.choice(pool)
+            changed = True
+        else:
+            replacement = tuple(token.text for token in ent)
+        words.extend(replacement)
+        spaces.extend([True] * (len(replacement) - 1) + [bool(ent[-1].whitespace_)])
+        ents.append((start, len(words), ent.label_))
+        position = ent.end
+    if not changed:
+        return example
+    for token in reference[position:]:
+        words.append(token.text)
+        spaces.append(bool(token.whitespace_))
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    predicted = nlp.make_doc(doc.text)
+    return Example(predicted, doc)
 
 
 def _capitalised(word: str) -> str:
