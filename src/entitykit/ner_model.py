@@ -285,11 +285,14 @@ def lexicon_embed_v2(
     cluster_rows: int,
     gazetteer_rows: int,
     upper_case: bool = False,
+    include_static_vectors: bool = False,
 ) -> Model:
     """:func:`lexicon_embed` plus a table of ``gazetteer_rows`` rows for the gazetteer flags
     (0: none, as version 1); with ``upper_case``, a word in capitals that the cluster table
     lacks takes its capitalised spelling's cluster (models trained before it carry the
-    capitals in the table)."""
+    capitals in the table); with ``include_static_vectors``, the pipeline's word vectors (floret
+    or a table, ``[initialize] vectors``) projected to ``width`` next to the tables, as spaCy's
+    ``MultiHashEmbed`` does."""
     if len(rows) != len(attrs):
         raise ValueError(f"Mismatched lengths: {len(rows)} rows vs {len(attrs)} attrs")
     all_rows = list(rows) + [cluster_rows] * (len(cluster_shifts) + 1) + ([gazetteer_rows] if gazetteer_rows else [])
@@ -297,13 +300,14 @@ def lexicon_embed_v2(
         HashEmbed(width, n_rows, column=index, seed=8 + index, dropout=0.0)
         for index, n_rows in enumerate(all_rows)
     ]
-    return chain(
-        lexicon_features(attrs, cluster_shifts, gazetteer=bool(gazetteer_rows), upper_case=upper_case),
-        list2ragged(),
-        with_array(concatenate(*embeddings)),
-        with_array(Maxout(width, width * len(embeddings), nP=3, dropout=0.0, normalize=True)),
-        ragged2list(),
-    )
+    features = lexicon_features(attrs, cluster_shifts, gazetteer=bool(gazetteer_rows), upper_case=upper_case)
+    mix = with_array(Maxout(width, width * (len(embeddings) + include_static_vectors), nP=3, dropout=0.0, normalize=True))
+    if include_static_vectors:  # (a layer of its own: the pipelines without keep their structure)
+        from spacy.ml.staticvectors import StaticVectors
+
+        tables = chain(features, list2ragged(), with_array(concatenate(*embeddings)))
+        return chain(concatenate(tables, StaticVectors(width, dropout=0.0)), mix, ragged2list())
+    return chain(features, list2ragged(), with_array(concatenate(*embeddings)), mix, ragged2list())
 
 
 def pack_cluster_table(clusters: dict[str, int], max_words: int) -> dict[str, int]:
@@ -434,6 +438,21 @@ def add_cluster_table(max_words: int = 300_000) -> Callable:
         return nlp
 
     return add
+
+
+@registry.callbacks("entitykit.load_vectors.v1")
+def load_vectors(path: str) -> Callable:
+    """Callback for ``[nlp] after_creation``: load the word vectors of the spaCy pipeline at
+    ``path`` (``spacy init vectors``) into the new pipeline, so that ``spacy pretrain``, which
+    runs no ``[initialize]``, sees them too (LexiconEmbed.v2 ``include_static_vectors``)."""
+
+    def after_creation(nlp):
+        from spacy.training.initialize import load_vectors_into_model
+
+        load_vectors_into_model(nlp, path)
+        return nlp
+
+    return after_creation
 
 
 @registry.callbacks(LEXICON_CALLBACK)
