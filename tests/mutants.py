@@ -894,6 +894,20 @@ MUTANTS = [
         "                pass\n",
         ("tests/test_ner_model.py::test_the_mention_augmenter_swaps_names_of_one_label_and_keeps_the_words_around_them",),
     ),
+    Mutant(
+        118, "ner_model: LexiconEmbed.v2 leaves the word vectors out although include_static_vectors is on",
+        "src/entitykit/ner_model.py",
+        "    if include_static_vectors:  # (a layer of its own",
+        "    if False:  # (a layer of its own",
+        ("tests/test_ner_model.py::test_a_pipeline_with_word_vectors_reads_them_and_loads_without_the_training_files",),
+    ),
+    Mutant(
+        119, "ner_model: a saved pipeline still loads its vectors from the training files",
+        "src/entitykit/ner_model.py",
+        '        nlp.config["nlp"]["after_creation"] = None\n',
+        "        pass\n",
+        ("tests/test_ner_model.py::test_a_pipeline_with_word_vectors_reads_them_and_loads_without_the_training_files",),
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ from entitykit.ner_model import (
     GAZETTEER_ATTR,
     GAZETTEER_FLAGS,
     ClusterTable,
+    forget_vectors_source,
     gazetteer_values,
     move_cluster_table,
     set_cluster_table,
@@ -374,6 +375,51 @@ def test_training_with_the_shipped_config_puts_the_tables_in_the_layer_after_pre
         leaf_clusters = lexicon_features(pipeline).predict([pipeline.make_doc(text.text)])[0][:, 4]
         assert leaf_clusters.tolist() == [11, 40, 962, 0, 962]
     assert trained.vocab.lookups.tables == []
+
+
+def test_a_pipeline_with_word_vectors_reads_them_and_loads_without_the_training_files(tmp_path, monkeypatch, small_knowledge):
+    """Run g17's config (LexiconEmbed.v2 with include_static_vectors): the vectors come in at
+    creation (``spacy pretrain`` runs no ``[initialize]``), move the tok2vec output, and stay in
+    the saved pipeline, which loads once the training files are gone."""
+    from pathlib import Path
+
+    import numpy
+    from spacy.training import Example
+    from spacy.util import load_config, load_model_from_config
+
+    import entitykit.ner_model as ner_model
+
+    monkeypatch.setattr(ner_model, "_german_clusters", lambda: {"der": 11, "Merkel": 40, "Minsk": 962})
+    vectors = spacy.blank("de")
+    vectors.vocab.set_vector("Minsk", numpy.array([1.0, 0.0, 0.5, 0.0], dtype="f"))
+    vectors.vocab.set_vector("Merkel", numpy.array([0.0, 1.0, 0.0, 0.5], dtype="f"))
+    vectors.to_disk(tmp_path / "vectors")
+    config = load_config(
+        Path(__file__).resolve().parents[1] / "training" / "experiments" / "g17.cfg",
+        overrides={"paths.vectors": str(tmp_path / "vectors")},
+        interpolate=True,
+    )
+    config["initialize"]["after_init"]["max_words"] = 3
+    nlp = load_model_from_config(config, auto_fill=True)
+    assert (nlp.vocab.vectors.n_keys, nlp.vocab.vectors.shape[1]) == (2, 4)
+    doc = nlp.make_doc("Merkel flog nach Minsk.")
+    nlp.initialize(lambda: [Example.from_dict(doc, {"entities": ["U-PER", "O", "O", "U-LOC", "O"]})])
+    embed = nlp.get_pipe("tok2vec").model.get_ref("embed")  # each word's own input, before the context
+    before = embed.predict([nlp.make_doc("Merkel flog nach Minsk.")])[0]
+    nlp.vocab.set_vector("Minsk", numpy.zeros(4, dtype="f"))
+    changed = embed.predict([nlp.make_doc("Merkel flog nach Minsk.")])[0]
+    assert not numpy.allclose(before[3], changed[3]) and numpy.allclose(before[:3], changed[:3])  # only Minsk moves
+
+    nlp.vocab.set_vector("Minsk", numpy.array([1.0, 0.0, 0.5, 0.0], dtype="f"))
+    forget_vectors_source(nlp)
+    nlp.to_disk(tmp_path / "trained")
+    import shutil
+
+    shutil.rmtree(tmp_path / "vectors")
+    trained = spacy.load(tmp_path / "trained")
+    assert (trained.vocab.vectors.n_keys, trained.vocab.vectors.shape[1]) == (2, 4)
+    again = trained.get_pipe("tok2vec").model.get_ref("embed").predict([trained.make_doc("Merkel flog nach Minsk.")])[0]
+    assert numpy.allclose(before, again, atol=1e-5)
 
 
 def test_the_training_scorer_selects_on_persons_organisations_and_places_not_misc():

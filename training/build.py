@@ -118,6 +118,8 @@ def main() -> None:
             # on the text of all four corpora, whichever of them the NER trains on
             every = ["train/germeval", *(f"extra/{name}" for name in ("smartdata", "mobie", "europeana"))]
             raw = write_raw_text([corpus / f"{name}.spacy" for name in every], corpus / "raw.jsonl")
+            if _static_vectors(args.config):
+                paths += ["--paths.vectors", str(floret_vectors(raw, args.work / "vectors"))]
             pretrained = args.pretrained
             if pretrained is None:
                 shutil.rmtree(args.work / "pretrain", ignore_errors=True)
@@ -142,7 +144,7 @@ def package(model_dir: Path, out: Path, sources: list[str], corpora: Path) -> No
     import spacy
 
     from entitykit.evaluate import evaluate_ner
-    from entitykit.ner_model import move_cluster_table
+    from entitykit.ner_model import forget_vectors_source, move_cluster_table
 
     nlp = spacy.load(model_dir)
     move_cluster_table(nlp)  # a model trained before the table lived in the tok2vec layer
@@ -168,6 +170,7 @@ def package(model_dir: Path, out: Path, sources: list[str], corpora: Path) -> No
             "note": "GermEval 2014 dev, outer spans, exact match; p/r/f over PER, ORG, LOC",
         }
     }
+    forget_vectors_source(nlp)
     shutil.rmtree(out, ignore_errors=True)
     nlp.to_disk(out)
     drop_training_strings(out)
@@ -187,6 +190,41 @@ def drop_training_strings(pipeline: Path) -> None:
     import srsly
 
     srsly.write_json(pipeline / "vocab" / "strings.json", [])
+
+
+# floret vectors (run g17): skipgram over the raw text of the training corpora, 100 dimensions,
+# 50,000 hashed rows of character 3- to 5-grams, two hashes a n-gram; one thread and seed 0, so
+# a rebuild writes the same vectors
+FLORET = {"model": "skipgram", "mode": "floret", "dim": 100, "bucket": 50_000, "minn": 3, "maxn": 5,
+          "hashCount": 2, "epoch": 10, "minCount": 2, "thread": 1, "seed": 0, "verbose": 0}
+
+
+def floret_vectors(raw: Path, out: Path) -> Path:
+    """Train floret vectors on the JSONL texts of ``raw`` (tokenised as the pipeline does) and
+    turn them into a spaCy vectors pipeline at ``out`` (``spacy init vectors --mode floret``)."""
+    import floret
+    import spacy
+    import srsly
+
+    out.mkdir(parents=True, exist_ok=True)
+    text = out / "raw.txt"
+    tokenizer = spacy.blank("de").tokenizer
+    with text.open("w", encoding="utf8") as lines:
+        for record in srsly.read_jsonl(raw):
+            lines.write(" ".join(token.text for token in tokenizer(record["text"]) if not token.is_space) + "\n")
+    floret.train_unsupervised(str(text), **FLORET).save_floret_vectors(str(out / "vectors.floret"))
+    pipeline = out / "pipeline"
+    subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "de", str(out / "vectors.floret"), str(pipeline),
+                    "--mode", "floret"], check=True)
+    return pipeline
+
+
+def _static_vectors(config: Path) -> bool:
+    """Whether the config's embedding layer reads word vectors (``include_static_vectors``)."""
+    from thinc.api import Config
+
+    embed = Config().from_disk(config, interpolate=False)["components"]["tok2vec"]["model"]["embed"]
+    return bool(embed.get("include_static_vectors"))
 
 
 def _pretrains(config: Path) -> bool:

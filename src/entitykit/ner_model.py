@@ -441,18 +441,27 @@ def add_cluster_table(max_words: int = 300_000) -> Callable:
 
 
 @registry.callbacks("entitykit.load_vectors.v1")
-def load_vectors(path: str) -> Callable:
+def load_vectors(path: str | None) -> Callable:
     """Callback for ``[nlp] after_creation``: load the word vectors of the spaCy pipeline at
     ``path`` (``spacy init vectors``) into the new pipeline, so that ``spacy pretrain``, which
-    runs no ``[initialize]``, sees them too (LexiconEmbed.v2 ``include_static_vectors``)."""
+    runs no ``[initialize]``, sees them too (LexiconEmbed.v2 ``include_static_vectors``).
+    ``None`` loads nothing: a trained pipeline keeps its vectors in its own vocab."""
 
     def after_creation(nlp):
-        from spacy.training.initialize import load_vectors_into_model
+        if path is not None:
+            from spacy.training.initialize import load_vectors_into_model
 
-        load_vectors_into_model(nlp, path)
+            load_vectors_into_model(nlp, path)
         return nlp
 
     return after_creation
+
+
+def forget_vectors_source(nlp) -> None:
+    """Drop the :func:`load_vectors` callback from a trained pipeline's config before saving it:
+    its vectors are in its vocab, and the training files it named are not on a user's machine."""
+    if nlp.config["nlp"].get("after_creation"):
+        nlp.config["nlp"]["after_creation"] = None
 
 
 @registry.callbacks(LEXICON_CALLBACK)
