@@ -193,10 +193,10 @@ def drop_training_strings(pipeline: Path) -> None:
 
 
 # floret vectors (run g17): skipgram over the raw text of the training corpora, 100 dimensions,
-# 50,000 hashed rows of character 3- to 5-grams, two hashes a n-gram; one thread and seed 0, so
+# 50,000 hashed rows of character 3- to 5-grams, two hashes a n-gram; one thread and floret's fixed seed, so
 # a rebuild writes the same vectors
 FLORET = {"model": "skipgram", "mode": "floret", "dim": 100, "bucket": 50_000, "minn": 3, "maxn": 5,
-          "hashCount": 2, "epoch": 10, "minCount": 2, "thread": 1, "seed": 0, "verbose": 0}
+          "hashCount": 2, "epoch": 10, "minCount": 2, "thread": 1, "verbose": 0}
 
 
 def floret_vectors(raw: Path, out: Path) -> Path:
