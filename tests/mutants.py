@@ -908,6 +908,13 @@ MUTANTS = [
         "        pass\n",
         ("tests/test_ner_model.py::test_a_pipeline_with_word_vectors_reads_them_and_loads_without_the_training_files",),
     ),
+    Mutant(
+        120, "resolver: a typo in a genitive is not matched on its stem (Turkenistans)",
+        "src/entitykit/resolver.py",
+        "        if found is None and genitive and not name.acronym:",
+        "        if False:",
+        ("tests/test_resolver.py::test_a_typo_in_a_genitive_is_matched_on_the_stem_with_the_same_rules",),
+    ),
 ]
 
 

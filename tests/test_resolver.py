@@ -377,6 +377,17 @@ def test_one_namesake_alone_takes_the_typo():
     assert result == Resolution("per:namesake-1", "Alexander Wolfowitsch", "PER", 93.6, "fuzzy", "Alexander Wolfowitsch")
 
 
+def test_a_typo_in_a_genitive_is_matched_on_the_stem_with_the_same_rules():
+    resolver = Resolver.from_aliases(())  # the bundled registry
+    # variants-dev: *Turkenistans* (an m missing, and the genitive s): two edits as a whole
+    assert resolver.resolve("Turkenistans", "LOC")[:2] == ("loc:turkmenistan", "Turkmenistan")
+    assert resolver.resolve("Wolfowutschs", "PER").entity_id == "per:alexander-wolfowitsch"
+    # the stem still meets the typo rules: the surname decides, short names are stricter
+    assert resolver.resolve("Wolfowitzs", "PER").entity_id == "per:paul-wolfowitz"
+    assert resolver.resolve("Pinsks", "LOC").entity_id == "loc:pinsk"
+    assert resolver.resolve("Linsks", "LOC").method == "new"  # not Minsk nor Pinsk
+
+
 def test_the_namesake_margin_holds_through_resolve_mentions():
     resolver = namesakes("Alexander Wolfowitsch", "Aleksandr Wolfowatsch")
     results = resolver.resolve_mentions([Mention("Alexander Wolfowutsch", "PER", doc="a"),

@@ -432,7 +432,11 @@ class Resolver:
         # 4. an acronym one slip from a registry acronym; 5. surname only and fuzzy
         if name.acronym:
             return self._match_acronym(name, label, context)
-        return self._match_fuzzy(name, label, context)
+        found = self._match_fuzzy(name, label, context)
+        genitive = genitive_stem(clean)
+        if found is None and genitive and not name.acronym:  # a typo in a genitive: Turkenistans
+            found = self._match_fuzzy(parse_key(normalize(genitive), False), label, context)
+        return found
 
     def _abbreviated(self, clean: str, label: str) -> _Match | None:
         """The one entity (of a label that may match) with a name that ``clean`` writes with
