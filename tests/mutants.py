@@ -869,7 +869,7 @@ MUTANTS = [
     Mutant(
         114, "coref: alternate names cross labels (Minsk (russisch Lukaschenko))",
         "src/entitykit/coref.py",
-        "        for indices in _documents(mentions, (labels,)):\n",
+        "        for indices in _documents(mentions, (label,)):\n",
         "        for indices in _documents(mentions, LABELS):\n",
         ("tests/test_coref.py::test_alternate_names_need_the_cue_right_after_the_name_they_follow",),
     ),

@@ -15,6 +15,7 @@ name it shortens.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -218,8 +219,8 @@ def link_alternate_names(mentions: Sequence[Mention]) -> dict[int, tuple[int, fl
     acronyms; never across documents, never when the document gives one spelling to two names.
     """
     links: dict[int, tuple[int, float]] = {}
-    for labels in LABELS:
-        for indices in _documents(mentions, (labels,)):
+    for label in LABELS:
+        for indices in _documents(mentions, (label,)):
             first = {mentions[index].text: index for index in reversed(indices)}  # each spelling's first mention
             heads: dict[str, set[str]] = defaultdict(set)  # spelling -> the spellings the text names it after
             for index in indices:
@@ -254,6 +255,8 @@ def _named_after(text: str, context: str, spellings: dict[str, int]) -> str | No
     """The spelling (of ``spellings``) the context gives ``text`` as another name of, or None."""
     squeezed = " ".join(context.split())
     for match in re.finditer(re.escape(text), squeezed):
+        if not _word_bounded(squeezed, match.start(), match.end()):
+            continue  # Tallin inside Tallinn
         before = squeezed[: match.start()]
         after = squeezed[match.end() :]
         cue = _LANGUAGE_CUE.search(before)
@@ -285,8 +288,6 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 
 def _latin(text: str) -> bool:
     """Whether the letters of ``text`` are Latin (any accents)."""
-    import unicodedata
-
     letters = [char for char in text if char.isalpha()]
     return bool(letters) and all(unicodedata.name(char, "").startswith("LATIN") for char in letters)
 
