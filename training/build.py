@@ -219,19 +219,20 @@ def floret_vectors(raw: Path, out: Path) -> Path:
     return pipeline
 
 
-def _static_vectors(config: Path) -> bool:
-    """Whether the config's embedding layer reads word vectors (``include_static_vectors``)."""
+def _raw_config(config: Path):
     from thinc.api import Config
 
-    embed = Config().from_disk(config, interpolate=False)["components"]["tok2vec"]["model"]["embed"]
-    return bool(embed.get("include_static_vectors"))
+    return Config().from_disk(config, interpolate=False)
+
+
+def _static_vectors(config: Path) -> bool:
+    """Whether the config's embedding layer reads word vectors (``include_static_vectors``)."""
+    return bool(_raw_config(config)["components"]["tok2vec"]["model"]["embed"].get("include_static_vectors"))
 
 
 def _pretrains(config: Path) -> bool:
     """Whether the config has a (non-empty) ``[pretraining]`` section."""
-    from thinc.api import Config
-
-    return bool(Config().from_disk(config, interpolate=False).get("pretraining"))
+    return bool(_raw_config(config).get("pretraining"))
 
 
 def write_raw_text(files: list[Path], out: Path) -> Path:

@@ -349,11 +349,11 @@ class Resolver:
         if head:
             keys.append((normalize(head), "alias", 95.0))
             surface[normalize(head)] = head  # EU of EU-Staaten
-        stem = genitive_stem(clean)
-        if stem:
-            keys.append((normalize(stem), "alias", 95.0))
-            if label != "PER" and stem.endswith("e") and len(stem) > 5:
-                keys.append((normalize(stem[:-1]), "alias", 95.0))  # des Europarates -> Europarat
+        genitive = genitive_stem(clean)
+        if genitive:
+            keys.append((normalize(genitive), "alias", 95.0))
+            if label != "PER" and genitive.endswith("e") and len(genitive) > 5:
+                keys.append((normalize(genitive[:-1]), "alias", 95.0))  # des Europarates -> Europarat
         if label != "PER":
             # Volkswagen AG, OAO Lukoil, Ölkonzern Rosneft -> the company; Respublika Dagestan -> Dagestan
             for stem in (legal_form_stem(clean), leading_legal_form_stem(clean), republic_stem(clean)):
@@ -433,8 +433,7 @@ class Resolver:
         if name.acronym:
             return self._match_acronym(name, label, context)
         found = self._match_fuzzy(name, label, context)
-        genitive = genitive_stem(clean)
-        if found is None and genitive and not name.acronym:  # a typo in a genitive: Turkenistans
+        if found is None and genitive:  # a typo in a genitive: Turkenistans
             found = self._match_fuzzy(parse_key(normalize(genitive), False), label, context)
         return found
 
@@ -688,13 +687,17 @@ class Resolver:
             index: link for index, link in link_surnames(items, min_typo_length=self.min_typo_length).items()
             if items[index].label == "PER" or results[index].method == "new"  # a surname NER called ORG
         }
-        # an acronym the registry does not know takes the long form its document defines it by
-        acronym_links = {index: link for index, link in link_acronyms(items).items() if results[index].method == "new"}
+
+        def unknown(found: dict[int, tuple[int, float]]) -> dict[int, tuple[int, float]]:
+            return {index: link for index, link in found.items() if results[index].method == "new"}
+
+        # names the registry does not know: an acronym takes the long form its document defines it
+        # by, an organisation's last word the one name it shortens, a name the text gives as
+        # another name of an earlier one (*Tallinn (russisch Tallin)*) that name
+        acronym_links = unknown(link_acronyms(items))
         links.update(acronym_links)
-        # an organisation's last word, unknown to the registry, follows the one name it shortens
-        links.update((index, link) for index, link in link_short_forms(items).items() if results[index].method == "new")
-        # a name the text gives as another name of an earlier one (*Tallinn (russisch Tallin)*)
-        links.update((index, link) for index, link in link_alternate_names(items).items() if results[index].method == "new")
+        links.update(unknown(link_short_forms(items)))
+        links.update(unknown(link_alternate_names(items)))
         for index, (antecedent, score) in links.items():
             target = results[antecedent]
             results[index] = Resolution(
