@@ -915,6 +915,20 @@ MUTANTS = [
         "        if False:\n",
         ("tests/test_resolver.py::test_a_typo_in_a_genitive_is_matched_on_the_stem_with_the_same_rules",),
     ),
+    Mutant(
+        121, "clustering: a transliteration written apart is not one name with the same written together",
+        "src/entitykit/clustering.py",
+        'twins[name.skel if self.label == "PER" else name.skel.replace(" ", "")]',
+        "twins[name.skel]",
+        ("tests/test_clustering.py::test_a_transliteration_written_as_one_word_or_several_is_one_name_but_a_person_is_not",),
+    ),
+    Mutant(
+        122, "clustering: a person's given name and surname written together join the name written apart",
+        "src/entitykit/clustering.py",
+        'twins[name.skel if self.label == "PER" else name.skel.replace(" ", "")]',
+        'twins[name.skel.replace(" ", "")]',
+        ("tests/test_clustering.py::test_a_transliteration_written_as_one_word_or_several_is_one_name_but_a_person_is_not",),
+    ),
 ]
 
 

@@ -288,6 +288,17 @@ def test_one_name_written_as_one_word_or_two_is_one_name():
     assert ids["DeutscheBahn"] == ids["Deutsche Bahn"] and ids["Rheinlandpfalz"] == ids["Rheinland-Pfalz"]
 
 
+def test_a_transliteration_written_as_one_word_or_several_is_one_name_but_a_person_is_not():
+    # the contractor Stroygazmontazh (Стройгазмонтаж) under two German transliterations, one
+    # written apart; a person's given name and surname never run together
+    ids = {text: r.entity_id for (text, _), r in FormClusterer().cluster(
+        [("Stroi Gas Montash", "ORG", 2), ("Strojgasmontash", "ORG", 1), ("Roskosmos", "ORG", 1),
+         ("Ros Kozmos Bank", "ORG", 1), ("Igor Wanow", "PER", 2), ("Igorwanow", "PER", 1)]
+    ).items()}
+    assert ids["Strojgasmontash"] == ids["Stroi Gas Montash"]
+    assert ids["Ros Kozmos Bank"] != ids["Roskosmos"] and ids["Igorwanow"] != ids["Igor Wanow"]
+
+
 def test_two_names_of_one_city_are_one_place_but_a_country_is_not_its_parts():
     ids = {text: r.entity_id for (text, _), r in FormClusterer().cluster(
         [("Tiflis", "LOC", 3), ("Tbilissi", "LOC", 2), ("Jekaterinburg", "LOC", 2), ("Екатеринбург", "LOC", 1),

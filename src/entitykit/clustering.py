@@ -582,13 +582,14 @@ class _LabelClustering:
         # equal skeletons are one group too (transliteration variants): every form of a skeleton
         # joins the group a rule above placed one of them in (Khlynov, a name of Kirow, gathers
         # Chlynow / Хлынов), else the first; none when two of them are kept apart (Alston and
-        # Allston, two towns: a third spelling could be either) or placed in two groups
+        # Allston, two towns: a third spelling could be either) or placed in two groups. Spaces
+        # do not count but in a person's name: Stroi Gas Montash / Strojgasmontash
         by_skeleton: dict[str, str] = {}
         twins: dict[str, list[str]] = defaultdict(list)
         for group_root in sorted(groups):
             name = names[group_root]
             if not name.acronym and not too_short_for_skeleton(name):
-                twins[name.skel].append(group_root)
+                twins[name.skel if self.label == "PER" else name.skel.replace(" ", "")].append(group_root)
         for skel, roots in twins.items():
             placed = list(dict.fromkeys(_chain_end(merged, root) for root in roots if root in merged))
             if len(placed) > 1 or any(
