@@ -876,7 +876,7 @@ MUTANTS = [
     Mutant(
         115, "resolver: alternate names the text gives are not linked",
         "src/entitykit/resolver.py",
-        "        links.update(unknown(link_alternate_names(items)))\n",
+        "        links.update(self._places_lead(items, unknown(link_alternate_names(items))))\n",
         "",
         ("tests/test_coref.py::test_a_name_the_text_gives_in_another_language_or_script_joins_the_name_before_it",),
     ),
@@ -928,6 +928,27 @@ MUTANTS = [
         'twins[name.skel if self.label == "PER" else name.skel.replace(" ", "")]',
         'twins[name.skel.replace(" ", "")]',
         ("tests/test_clustering.py::test_a_transliteration_written_as_one_word_or_several_is_one_name_but_a_person_is_not",),
+    ),
+    Mutant(
+        123, "resolver: a known place given as another name of an unknown one takes the unknown one's id",
+        "src/entitykit/resolver.py",
+        "        if not self.clusterer.gazetteer:\n            return links\n",
+        "        return links\n",
+        ("tests/test_resolver.py::test_a_text_s_other_name_for_a_known_place_makes_the_unknown_name_that_place",),
+    ),
+    Mutant(
+        124, "resolver: two places a text gives one unknown name both join it",
+        "src/entitykit/resolver.py",
+        "                for index in placed:\n                    del led[index]\n",
+        "                pass\n",
+        ("tests/test_resolver.py::test_a_text_s_other_name_for_a_known_place_makes_the_unknown_name_that_place",),
+    ),
+    Mutant(
+        125, "resolver: only the unknown name's first spelling follows the known place",
+        "src/entitykit/resolver.py",
+        "and normalize(mention.text) == key]",
+        "and mention.text == head.text]",
+        ("tests/test_resolver.py::test_a_text_s_other_name_for_a_known_place_makes_the_unknown_name_that_place",),
     ),
 ]
 

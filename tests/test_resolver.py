@@ -572,3 +572,22 @@ def test_an_abbreviation_of_two_registry_names_takes_neither():
 )
 def test_a_registry_name_written_as_one_word_or_two_is_found(with_registry, text, entity_id):
     assert with_registry.resolve(text, "ORG").entity_id == entity_id
+
+
+def test_a_text_s_other_name_for_a_known_place_makes_the_unknown_name_that_place():
+    # a travel page names Transnistria after its Russian name: the Russian name joins the place
+    # the gazetteer knows, in every spelling of its key, not the place the unknown name
+    context = "Pridnestrowje (russisch Приднестро́вье, englisch Transnistria) liegt am Dnister."
+    mentions = [Mention(text, "LOC", doc="a", context=context) for text in ("Pridnestrowje", "Приднестро́вье", "Transnistria")]
+    mentions.append(Mention("Приднестровье", "LOC", doc="a", context="Приднестровье hat eine eigene Währung."))
+    results = Resolver(gazetteer=True).resolve_mentions(mentions)
+    assert [r.entity_id for r in results] == ["wikidata:Q907112"] * 4
+    assert [r.method for r in results] == ["coref", "coref", "new", "coref"]
+    # without the gazetteer the text's link alone joins them, under the first name
+    plain = Resolver().resolve_mentions(mentions)
+    assert {r.entity_id for r in plain} == {"new:loc:pridnestrowje"}
+    # one unknown name given two places: the places keep their own ids
+    context = "Nowa Ruś (polnisch Minsk, russisch Pinsk) am Fluss."
+    results = Resolver(gazetteer=True).resolve_mentions(
+        [Mention(text, "LOC", doc="b", context=context) for text in ("Nowa Ruś", "Minsk", "Pinsk")])
+    assert results[1].entity_id != results[2].entity_id and "new:" not in results[1].entity_id + results[2].entity_id

@@ -60,7 +60,7 @@ from .normalize import (
 )
 from .normalize import leading_legal_form_stem, republic_stem
 
-__all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "compact_key", "UNKNOWN_METHODS", "SHORTEST_COMPACT"]
+__all__ = ["FormTable", "FormClusterer", "deciding_form", "final_resolution", "compact_key", "form_place", "UNKNOWN_METHODS", "SHORTEST_COMPACT"]
 
 # Resolutions that name no registry entity: their ids are final only after clustering.
 UNKNOWN_METHODS: frozenset[Method] = frozenset({"new", "cluster"})
@@ -287,15 +287,10 @@ class FormClusterer:
         return {original: resolutions[form] for original, form in originals.items()}
 
     def _place_of(self, key: str, label: str, table: dict[Form, _Entry]) -> int | None:
-        """The gazetteer place a LOC form names (by itself or its genitive stem), if the gazetteer is on."""
+        """The gazetteer place a LOC form names (:func:`form_place`), if the gazetteer is on."""
         if not self.gazetteer or label != "LOC":
             return None
-        text = _display(key, label, table)
-        for form in (text, genitive_stem(text), compact_key(key)):  # Nord-Mazedonien as Nordmazedonien
-            place = gazetteer_place(form) if form else None
-            if place is not None:
-                return place
-        return None
+        return form_place(_display(key, label, table), key)
 
     def _name(self, table: dict[Form, _Entry], clusters: list[_Cluster]) -> dict[Form, Resolution]:
         out: dict[Form, Resolution] = {}
@@ -784,6 +779,22 @@ def _chain_end(merged: dict[str, str], key: str) -> str:
         seen.add(target)
         target = merged[target]
     return target
+
+
+def form_place(text: str, key: str | None = None) -> int | None:
+    """The gazetteer place a place name names: by itself, its genitive stem or written as one
+    word (*Nord-Mazedonien* as *Nordmazedonien*); ``key``: its normalised key, if known.
+
+    >>> form_place("Nord-Mazedonien") == form_place("Nordmazedonien") == form_place("Nordmazedoniens") is not None
+    True
+    >>> form_place("Transnistria") == form_place("Pridnestrovie") is not None, form_place("Pridnestrowje")
+    (True, None)
+    """
+    for form in (text, genitive_stem(text), compact_key(normalize(text) if key is None else key)):
+        place = gazetteer_place(form) if form else None
+        if place is not None:
+            return place
+    return None
 
 
 def compact_key(key: str) -> str:

@@ -58,8 +58,8 @@ from rapidfuzz.distance import Levenshtein
 
 from .aliases import LABELS, AliasRegistry, build_registry
 from .blocking import AcronymIndex, TokenIndex
-from .clustering import SHORTEST_COMPACT, FormClusterer, FormTable, compact_key, deciding_form, final_resolution
-from .coref import DEFINED, link_acronyms, link_alternate_names, link_short_forms, link_surnames
+from .clustering import SHORTEST_COMPACT, FormClusterer, FormTable, compact_key, deciding_form, final_resolution, form_place
+from .coref import ALTERNATE_NAME, DEFINED, link_acronyms, link_alternate_names, link_short_forms, link_surnames
 from .errors import InputError
 from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place, place_reference
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
@@ -697,7 +697,7 @@ class Resolver:
         acronym_links = unknown(link_acronyms(items))
         links.update(acronym_links)
         links.update(unknown(link_short_forms(items)))
-        links.update(unknown(link_alternate_names(items)))
+        links.update(self._places_lead(items, unknown(link_alternate_names(items))))
         for index, (antecedent, score) in links.items():
             target = results[antecedent]
             results[index] = Resolution(
@@ -721,6 +721,38 @@ class Resolver:
         for doc in dict.fromkeys([*by_doc, *defined]):  # in input order: the table keeps it
             forms.add_document(by_doc.get(doc, ()), context=known.get(doc, ()), definitions=defined.get(doc, ()))
         return Linked(results, forms)
+
+    def _places_lead(self, items: list[Mention], links: dict[int, tuple[int, float]]) -> dict[int, tuple[int, float]]:
+        """Alternate names (:func:`~entitykit.coref.link_alternate_names`) led by the one the
+        gazetteer knows: when a text gives an unknown name a known place's name (*Pridnestrowje
+        (…), Transnistria*), the unknown one and its mentions follow the known place, not the
+        other way round; when it gives one unknown name two places, the places keep their own."""
+        if not self.clusterer.gazetteer:
+            return links
+        groups: dict[int, list[int]] = defaultdict(list)
+        for index, (antecedent, _) in links.items():
+            groups[antecedent].append(index)
+        led = dict(links)
+        for antecedent, members in groups.items():
+            head = items[antecedent]
+            if head.label != "LOC" or form_place(head.text) is not None:
+                continue
+            placed = {index: place for index in members if (place := form_place(items[index].text)) is not None}
+            if len(set(placed.values())) > 1:
+                for index in placed:
+                    del led[index]
+                continue
+            if not placed:
+                continue
+            leader = min(placed)
+            del led[leader]
+            key = normalize(head.text)  # the unknown name in every spelling of its key: Приднестро́вье
+            followers = [index for index, mention in enumerate(items) if mention.doc == head.doc
+                         and mention.label == "LOC" and normalize(mention.text) == key]
+            for index in [*members, *followers]:
+                if index != leader:
+                    led[index] = (leader, ALTERNATE_NAME)
+        return led
 
     def resolve_mentions(self, mentions: Iterable[Mention | tuple]) -> list[Resolution]:
         """Resolve a whole input at once, in input order: :meth:`link`, then cluster the unknown
