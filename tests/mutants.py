@@ -950,6 +950,41 @@ MUTANTS = [
         "and mention.text == head.text]",
         ("tests/test_resolver.py::test_a_text_s_other_name_for_a_known_place_makes_the_unknown_name_that_place",),
     ),
+    Mutant(
+        126, "clustering: a spelling the gazetteer lacks does not find its place by the skeleton",
+        "src/entitykit/clustering.py",
+        "    return gazetteer_twin(parse_key(key).skel)",
+        "    return None",
+        ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
+    ),
+    Mutant(
+        127, "clustering: four-letter names find places by their skeleton (Odes)",
+        "src/entitykit/clustering.py",
+        "SHORTEST_TWIN = 6\n",
+        "SHORTEST_TWIN = 4\n",
+        ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
+    ),
+    Mutant(
+        128, "clustering: a place name written with a hyphen for a space is not found",
+        "src/entitykit/clustering.py",
+        'compact_key(key), key.replace("-", " ")):',
+        "compact_key(key)):",
+        ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
+    ),
+    Mutant(
+        129, "build_knowledge: names with an umlaut give their skeleton a place",
+        "tools/build_knowledge.py",
+        'if place in german or any(umlaut in key for umlaut in ("ae", "oe", "ue")):',
+        "if place in german:",
+        ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
+    ),
+    Mutant(
+        130, "build_knowledge: German towns give their skeleton a place",
+        "tools/build_knowledge.py",
+        'if place in german or any(',
+        'if any(',
+        ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
+    ),
 ]
 
 

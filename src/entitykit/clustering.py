@@ -33,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
-from .knowledge import distinct_known_names, gazetteer_place, legal_form_stem, one_city, place_reference
+from .knowledge import distinct_known_names, gazetteer_place, gazetteer_twin, legal_form_stem, one_city, place_reference
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
@@ -782,19 +782,31 @@ def _chain_end(merged: dict[str, str], key: str) -> str:
 
 
 def form_place(text: str, key: str | None = None) -> int | None:
-    """The gazetteer place a place name names: by itself, its genitive stem or written as one
-    word (*Nord-Mazedonien* as *Nordmazedonien*); ``key``: its normalised key, if known.
+    """The gazetteer place a place name names: by itself, its genitive stem, written as one word
+    (*Nord-Mazedonien* as *Nordmazedonien*) or without hyphens (*GROSSEN-BUSECK*), else as a
+    transliteration of one of its names (:func:`~entitykit.knowledge.gazetteer_twin`: *Vilnja*
+    for *Vilnia*, Vilnius); ``key``: its normalised key, if known.
 
     >>> form_place("Nord-Mazedonien") == form_place("Nordmazedonien") == form_place("Nordmazedoniens") is not None
     True
     >>> form_place("Transnistria") == form_place("Pridnestrovie") is not None, form_place("Pridnestrowje")
     (True, None)
+    >>> form_place("Vilnja") == form_place("Vilnius") is not None, form_place("Rotenbach")
+    (True, None)
     """
-    for form in (text, genitive_stem(text), compact_key(normalize(text) if key is None else key)):
+    key = normalize(text) if key is None else key
+    for form in (text, genitive_stem(text), compact_key(key), key.replace("-", " ")):
         place = gazetteer_place(form) if form else None
         if place is not None:
             return place
-    return None
+    if len(compact_key(key)) < SHORTEST_TWIN:
+        return None
+    return gazetteer_twin(parse_key(key).skel)  # a transliteration of a place's name: Petrowsk-Port
+
+
+# The shortest name (in letters) that finds a place by its transliteration skeleton alone: among
+# 400,000 place names, shorter skeletons meet by chance (Odes, Odess: Odesa).
+SHORTEST_TWIN = 6
 
 
 def compact_key(key: str) -> str:

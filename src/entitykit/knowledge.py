@@ -74,6 +74,7 @@ COMMON_WORD_ZIPF = 3.0
 _SMALL_LIST_FLOOR = 3.0  # wordfreq's "small" lists hold the words of Zipf 3 and more
 
 _PLACES = "places.tsv.gz"
+_PLACE_TWINS = "place_twins.tsv.gz"
 _PERSON_NAMES = "person_names.tsv.gz"
 _LEGAL_FORMS = "legal_forms.tsv.gz"
 _ORG_WORDS = "org_words.txt.gz"
@@ -410,3 +411,25 @@ def distinct_known_names(a: str, b: str, label: str) -> bool:
         return place_a is not None and place_b is not None and place_a != place_b
     names_a, names_b = known_person_names(a), known_person_names(b)
     return bool(names_a) and bool(names_b) and names_a.isdisjoint(names_b)
+
+
+
+def gazetteer_twin(skel: str) -> int | None:
+    """The place whose names of transliteration skeleton ``skel`` (:attr:`entitykit.names.Name.skel`)
+    name it alone, or None: a spelling GeoNames lacks of a name it has (*Petrowsk-Port*,
+    *Petrovsk-Port*: Machatschkala). None for a skeleton another place or an ambiguous name
+    shares, and for the names of German-speaking countries' towns (the twins of German
+    names are other villages: ``tools/build_knowledge.py``, ``place_twins``).
+
+    >>> from entitykit.names import parse
+    >>> gazetteer_twin(parse("Petrowsk-Port").skel) == gazetteer_place("Machatschkala")
+    True
+    >>> gazetteer_twin(parse("Rotenbach").skel), gazetteer_twin(parse("Lukaschenko").skel)
+    (None, None)
+    """
+    lines = _lines(_PLACE_TWINS)
+    prefix = skel + "\t"
+    index = bisect_left(lines, prefix)
+    if skel and index < len(lines) and lines[index].startswith(prefix):
+        return int(lines[index][len(prefix) :])
+    return None
