@@ -332,7 +332,7 @@ MUTANTS = [
     Mutant(
         38, "gazetteer: a place name the registry lacks does not find the registry entity of its place",
         RESOLVER,
-        "entity_id = self._registry_places().get(gazetteer_place(candidate_key))",
+        "entity_id = self._registry_places().get(form_place(candidate_key))",
         "entity_id = None",
         ("tests/test_gazetteer.py::test_a_place_name_the_registry_lacks_finds_the_registry_entity_of_its_place",),
     ),
@@ -984,6 +984,27 @@ MUTANTS = [
         'if place in german or any(',
         'if any(',
         ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
+    ),
+    Mutant(
+        131, "clustering: a slash form whose parts the input lacks names no place",
+        "src/entitykit/clustering.py",
+        '        if place is None and "/" in text:\n',
+        "        if False:\n",
+        ("tests/test_gazetteer.py::test_a_slash_form_names_the_one_place_its_parts_name_when_the_others_are_its_alternates",),
+    ),
+    Mutant(
+        132, "clustering: a slash form names a place whatever its other parts are",
+        "src/entitykit/clustering.py",
+        "            place = follow_alternates(parts, [form_place(part) for part in parts], label, self.min_typo_length)\n",
+        "            place = next((found for part in parts if (found := form_place(part)) is not None), None)\n",
+        ("tests/test_gazetteer.py::test_a_slash_form_names_the_one_place_its_parts_name_when_the_others_are_its_alternates",),
+    ),
+    Mutant(
+        133, "resolver: a transliteration of a place's name does not find the registry entity of that place",
+        "src/entitykit/resolver.py",
+        "                entity_id = self._registry_places().get(form_place(candidate_key))\n",
+        "                entity_id = self._registry_places().get(gazetteer_place(candidate_key))\n",
+        ("tests/test_gazetteer.py::test_a_transliteration_of_a_place_s_name_finds_the_registry_entity_of_that_place",),
     ),
 ]
 

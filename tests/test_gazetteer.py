@@ -185,6 +185,23 @@ def test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_s
     assert all(entity.startswith("new:") for entity in ids.values())
 
 
+def test_a_slash_form_names_the_one_place_its_parts_name_when_the_others_are_its_alternates():
+    # neither part is a form of the input: Вільня/Vilnja is Vilnius (Vilnja by its skeleton,
+    # Вільня its Belarusian spelling); Berlin/Brandenburg names two places, Frankfurt/Main a
+    # city and a river that is no name of it
+    forms = [("Вільня/Vilnja", "LOC", 1), ("Berlin/Brandenburg", "LOC", 1), ("Frankfurt/Main", "LOC", 1)]
+    ids = {text: result.entity_id for (text, _), result in FormClusterer(gazetteer=True).cluster(forms).items()}
+    assert ids == {"Вільня/Vilnja": "geonames:593116", "Berlin/Brandenburg": "new:loc:berlin-brandenburg",
+                   "Frankfurt/Main": "new:loc:frankfurt-main"}
+
+
+def test_a_transliteration_of_a_place_s_name_finds_the_registry_entity_of_that_place():
+    resolver = Resolver.from_aliases()
+    for text in ("Vilnja", "Вільня/Vilnja"):
+        assert resolver.resolve(text, "LOC").entity_id == "loc:vilnius"
+    assert Resolver.from_aliases(gazetteer=False).resolve("Vilnja", "LOC").method == "new"
+
+
 def test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone():
     index = {"petrovsk-port": ["=532096"], "petrowsk-port": ["=532096"],  # one place: kept
              "alston": ["=5"], "allston": ["=6"],  # two places of one skeleton: neither

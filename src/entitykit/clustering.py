@@ -287,10 +287,17 @@ class FormClusterer:
         return {original: resolutions[form] for original, form in originals.items()}
 
     def _place_of(self, key: str, label: str, table: dict[Form, _Entry]) -> int | None:
-        """The gazetteer place a LOC form names (:func:`form_place`), if the gazetteer is on."""
+        """The gazetteer place a LOC form names (:func:`form_place`), if the gazetteer is on; a
+        slash form the one place its parts name, when its other parts are alternates of theirs
+        (:func:`~entitykit.names.follow_alternates`: *Вільня/Vilnja*; not *Berlin/Brandenburg*)."""
         if not self.gazetteer or label != "LOC":
             return None
-        return form_place(_display(key, label, table), key)
+        text = _display(key, label, table)
+        place = form_place(text, key)
+        if place is None and "/" in text:
+            parts = slash_parts(text)
+            place = follow_alternates(parts, [form_place(part) for part in parts], label, self.min_typo_length)
+        return place
 
     def _name(self, table: dict[Form, _Entry], clusters: list[_Cluster]) -> dict[Form, Resolution]:
         out: dict[Form, Resolution] = {}

@@ -286,13 +286,17 @@ def lexicon_embed_v2(
     gazetteer_rows: int,
     upper_case: bool = False,
     include_static_vectors: bool = False,
+    character_width: int = 0,
+    characters: int = 8,
 ) -> Model:
     """:func:`lexicon_embed` plus a table of ``gazetteer_rows`` rows for the gazetteer flags
     (0: none, as version 1); with ``upper_case``, a word in capitals that the cluster table
     lacks takes its capitalised spelling's cluster (models trained before it carry the
     capitals in the table); with ``include_static_vectors``, the pipeline's word vectors (floret
     or a table, ``[initialize] vectors``) projected to ``width`` next to the tables, as spaCy's
-    ``MultiHashEmbed`` does."""
+    ``MultiHashEmbed`` does; with ``character_width`` above 0, an embedding of that width for
+    each of the word's first and last ``characters`` / 2 characters, as spaCy's
+    ``CharacterEmbed`` does (0: none, the shipped structure)."""
     if len(rows) != len(attrs):
         raise ValueError(f"Mismatched lengths: {len(rows)} rows vs {len(attrs)} attrs")
     all_rows = list(rows) + [cluster_rows] * (len(cluster_shifts) + 1) + ([gazetteer_rows] if gazetteer_rows else [])
@@ -301,7 +305,14 @@ def lexicon_embed_v2(
         for index, n_rows in enumerate(all_rows)
     ]
     features = lexicon_features(attrs, cluster_shifts, gazetteer=bool(gazetteer_rows), upper_case=upper_case)
-    mix = with_array(Maxout(width, width * (len(embeddings) + include_static_vectors), nP=3, dropout=0.0, normalize=True))
+    mix_in = width * (len(embeddings) + include_static_vectors) + character_width * characters
+    mix = with_array(Maxout(width, mix_in, nP=3, dropout=0.0, normalize=True))
+    if character_width:  # (a layer of its own, as the vectors': the pipelines without keep their structure)
+        from spacy.ml._character_embed import CharacterEmbed
+
+        tables = chain(features, list2ragged(), with_array(concatenate(*embeddings)))
+        chars = chain(CharacterEmbed(nM=character_width, nC=characters), list2ragged())
+        return chain(concatenate(tables, chars), mix, ragged2list())
     if include_static_vectors:  # (a layer of its own: the pipelines without keep their structure)
         from spacy.ml.staticvectors import StaticVectors
 

@@ -418,10 +418,11 @@ class Resolver:
         if len(owners) == 1:
             (entity_id,) = owners
             return _Match(entity_id, 92.0, "alias", registry[entity_id].name)
-        # 3. a place GeoNames knows under this name, which a registry entity names too
+        # 3. a place GeoNames knows under this name (or a transliteration of one of its names),
+        # which a registry entity names too
         if self.gazetteer and label == "LOC" and not name.acronym:
             for candidate_key, _, _ in keys:
-                entity_id = self._registry_places().get(gazetteer_place(candidate_key))
+                entity_id = self._registry_places().get(form_place(candidate_key))
                 if entity_id is not None:
                     return _Match(entity_id, 90.0, "gazetteer", registry[entity_id].name)
         # 3b. words abbreviated by a dot (Europ. Kommission): the one registry name they abbreviate
