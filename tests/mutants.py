@@ -974,15 +974,15 @@ MUTANTS = [
     Mutant(
         129, "build_knowledge: names with an umlaut give their skeleton a place",
         "tools/build_knowledge.py",
-        'if place in german or any(umlaut in key for umlaut in ("ae", "oe", "ue")):',
-        "if place in german:",
+        'or places & german or any(umlaut in key for umlaut in ("ae", "oe", "ue")):',
+        "or places & german:",
         ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
     ),
     Mutant(
         130, "build_knowledge: German towns give their skeleton a place",
         "tools/build_knowledge.py",
-        'if place in german or any(',
-        'if any(',
+        'or places & german or any(',
+        'or any(',
         ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
     ),
     Mutant(
@@ -1005,6 +1005,20 @@ MUTANTS = [
         "                entity_id = self._registry_places().get(form_place(candidate_key))\n",
         "                entity_id = self._registry_places().get(gazetteer_place(candidate_key))\n",
         ("tests/test_gazetteer.py::test_a_transliteration_of_a_place_s_name_finds_the_registry_entity_of_that_place",),
+    ),
+    Mutant(
+        134, "build_knowledge: a name of several places does not keep its skeleton from a place",
+        "tools/build_knowledge.py",
+        " and weak.get(skel, {place}) <= {place}}",
+        "}",
+        ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
+    ),
+    Mutant(
+        135, "build_knowledge: a weak name of the same place keeps its skeleton from that place",
+        "tools/build_knowledge.py",
+        " and weak.get(skel, {place}) <= {place}}",
+        " and not weak.get(skel)}",
+        ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
     ),
 ]
 

@@ -177,9 +177,9 @@ def test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_s
     # Vilnja their German and Belarusian spellings; GROSSEN-BUSECK is Großen-Buseck with a
     # hyphen; Rotenbach is a village GeoNames lacks, not Röthenbach; Odes is too short to tell
     forms = [("Petrowsk-Port", "LOC", 1), ("Vilnja", "LOC", 1), ("GROSSEN-BUSECK", "LOC", 1),
-             ("Rotenbach", "LOC", 1), ("Odes", "LOC", 1)]
+             ("Rotenbach", "LOC", 1), ("Odes", "LOC", 1), ("Pridnestrowje", "LOC", 1)]
     ids = {text: result.entity_id for (text, _), result in FormClusterer(gazetteer=True).cluster(forms).items()}
-    assert ids == {"Petrowsk-Port": "geonames:532096", "Vilnja": "geonames:593116",
+    assert ids == {"Petrowsk-Port": "geonames:532096", "Vilnja": "geonames:593116", "Pridnestrowje": "wikidata:Q907112",
                    "GROSSEN-BUSECK": "geonames:2916650", "Rotenbach": "new:loc:rotenbach", "Odes": "new:loc:odes"}
     ids = {text: result.entity_id for (text, _), result in FormClusterer().cluster(forms).items()}
     assert all(entity.startswith("new:") for entity in ids.values())
@@ -207,9 +207,11 @@ def test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_tha
              "alston": ["=5"], "allston": ["=6"],  # two places of one skeleton: neither
              "kamenka": [7, 8],  # a name that names no place alone
              "roethenbach": ["=9"],  # an umlaut: German names are not transliterated
-             "tuttlingen": ["=10"]}  # a German town
+             "tuttlingen": ["=10"],  # a German town
+             "pridnestrovie": ["=-907112"], "pridnestrowje": [-907112],  # a weak name of the same place: kept
+             "odessa": ["=11"], "odesa": [11, 12]}  # a name of two places shares the skeleton: neither
     twins = _build_tool().place_twins(index, german={10})
-    assert twins == {"petrovsk port": [532096]}
+    assert twins == {"petrovsk port": [532096], "pridnestrove": [-907112]}
 
 
 def test_only_places_meet_through_the_gazetteer_and_known_places_stay_apart():

@@ -414,20 +414,24 @@ def place_twins(index: dict[str, list[int | str]], german: set[int]) -> dict[str
     of that skeleton names alone, for spellings the place file lacks (*Petrowsk-Port* for
     GeoNames' *Petrovsk-Port*, a name of Machatschkala; *Vilnja* for *Vilnia*, Vilnius).
 
-    A skeleton that any name shares with another place or with a name that names no place alone
-    has none; nor do the names of towns in Germany, Austria, Switzerland and Liechtenstein, or
-    names with an umlaut: German names are not transliterated, and their skeleton twins are
-    other villages (*Rotenbach* is not *Röthenbach*); ``german``: those towns' ids
-    (:func:`german_towns`)."""
-    twins: dict[str, int | None] = {}
+    A skeleton that any name shares with another place, or with a name of several places, has
+    none; a name of that one place that does not name it alone (a weak name: *Приднестровье*,
+    Transnistria's Russian name, next to its strong *Pridnestrovie*) does not stand in the way,
+    nor does it give a skeleton a place by itself. Nor do the names of towns in Germany,
+    Austria, Switzerland and Liechtenstein, or names with an umlaut: German names are not
+    transliterated, and their skeleton twins are other villages (*Rotenbach* is not
+    *Röthenbach*); ``german``: those towns' ids (:func:`german_towns`)."""
+    twins: dict[str, int | None] = {}  # skeleton -> the one place its strong names name, None: none
+    weak: dict[str, set[int]] = {}  # skeleton -> the places its other names name
     for key, ids in index.items():
-        marked = str(ids[0]).startswith("=")
-        place = int(str(ids[0]).lstrip("=")) if marked else None
-        if place in german or any(umlaut in key for umlaut in ("ae", "oe", "ue")):
-            place = None
+        places = {int(str(place).lstrip("=")) for place in ids}
         skel = parse_key(key).skel
+        if not str(ids[0]).startswith("=") or places & german or any(umlaut in key for umlaut in ("ae", "oe", "ue")):
+            weak.setdefault(skel, set()).update(places)
+            continue
+        place = int(str(ids[0])[1:])
         twins[skel] = place if twins.get(skel, place) == place else None
-    return {skel: [place] for skel, place in twins.items() if place is not None}
+    return {skel: [place] for skel, place in twins.items() if place is not None and weak.get(skel, {place}) <= {place}}
 
 
 def render(index: dict[str, list]) -> str:
