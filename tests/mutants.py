@@ -1020,6 +1020,20 @@ MUTANTS = [
         " and not weak.get(skel)}",
         ("tests/test_gazetteer.py::test_the_build_gives_a_skeleton_a_place_only_when_every_name_of_it_names_that_place_alone",),
     ),
+    Mutant(
+        136, "clustering: a German region name in -ien does not find its -ia form's region",
+        "src/entitykit/clustering.py",
+        '        if form and len(form) >= SHORTEST_TWIN and form.endswith("ien") and not known_places(form):\n',
+        "        if False:\n",
+        ("tests/test_gazetteer.py::test_a_german_region_name_in_ien_finds_the_region_its_ia_form_names_never_a_town",),
+    ),
+    Mutant(
+        137, "clustering: a name in -ien finds the town its -ia form names",
+        "src/entitykit/clustering.py",
+        "            if place is not None and is_region(place):\n",
+        "            if place is not None:\n",
+        ("tests/test_gazetteer.py::test_a_german_region_name_in_ien_finds_the_region_its_ia_form_names_never_a_town",),
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from entitykit.clustering import FormClusterer
+from entitykit.clustering import FormClusterer, form_place
 from entitykit.knowledge import gazetteer_place, iso_code_number, main_place, place_reference
 from entitykit.resolver import Resolver
 
@@ -183,6 +183,17 @@ def test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_s
                    "GROSSEN-BUSECK": "geonames:2916650", "Rotenbach": "new:loc:rotenbach", "Odes": "new:loc:odes"}
     ids = {text: result.entity_id for (text, _), result in FormClusterer().cluster(forms).items()}
     assert all(entity.startswith("new:") for entity in ids.values())
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Transnistrien", "wikidata:Q907112"), ("Transnistriens", "wikidata:Q907112"),  # and its genitive
+    ("Katalonien", "iso:ES-CT"), ("Karelien", "wikidata:Q1914"), ("Thessalien", "iso:GR-E"),
+    # -ia names a town, not a region: Linia, Istria and Germania are towns, not these
+    ("Linien", None), ("Istrien", None), ("Germanien", None),
+])
+def test_a_german_region_name_in_ien_finds_the_region_its_ia_form_names_never_a_town(text, place):
+    found = form_place(text)
+    assert (None if found is None else place_reference(found)) == place
 
 
 def test_a_slash_form_names_the_one_place_its_parts_name_when_the_others_are_its_alternates():

@@ -33,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS
 from .blocking import AcronymIndex, TokenIndex
 from .errors import InputError
-from .knowledge import distinct_known_names, gazetteer_place, gazetteer_twin, legal_form_stem, one_city, place_reference
+from .knowledge import distinct_known_names, gazetteer_place, gazetteer_twin, is_region, known_places, legal_form_stem, one_city, place_reference
 from .mentions import Method, Resolution, check_mention, new_entity_id
 from .names import (
     Name,
@@ -790,7 +790,8 @@ def _chain_end(merged: dict[str, str], key: str) -> str:
 
 def form_place(text: str, key: str | None = None) -> int | None:
     """The gazetteer place a place name names: by itself, its genitive stem, written as one word
-    (*Nord-Mazedonien* as *Nordmazedonien*) or without hyphens (*GROSSEN-BUSECK*), else as a
+    (*Nord-Mazedonien* as *Nordmazedonien*) or without hyphens (*GROSSEN-BUSECK*); a German
+    region name in *-ien* by the region its *-ia* form names (*Transnistrien*), else as a
     transliteration of one of its names (:func:`~entitykit.knowledge.gazetteer_twin`: *Vilnja*
     for *Vilnia*, Vilnius); ``key``: its normalised key, if known.
 
@@ -802,10 +803,16 @@ def form_place(text: str, key: str | None = None) -> int | None:
     (True, None)
     """
     key = normalize(text) if key is None else key
-    for form in (text, genitive_stem(text), compact_key(key), key.replace("-", " ")):
+    stem = genitive_stem(text)
+    for form in (text, stem, compact_key(key), key.replace("-", " ")):
         place = gazetteer_place(form) if form else None
         if place is not None:
             return place
+    for form in (key, normalize(stem) if stem else None):  # Transnistrien(s): Transnistria
+        if form and len(form) >= SHORTEST_TWIN and form.endswith("ien") and not known_places(form):
+            place = gazetteer_place(form[:-3] + "ia")
+            if place is not None and is_region(place):
+                return place
     if len(compact_key(key)) < SHORTEST_TWIN:
         return None
     return gazetteer_twin(parse_key(key).skel)  # a transliteration of a place's name: Petrowsk-Port

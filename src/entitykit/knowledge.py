@@ -269,6 +269,15 @@ def _regions() -> frozenset[int]:
     return frozenset(map(int, _lines(_REGIONS)))
 
 
+def is_region(place: int) -> bool:
+    """Is ``place`` (a place id) a country or region rather than a city?
+
+    >>> is_region(gazetteer_place("Katalonia")), is_region(gazetteer_place("Barcelona"))
+    (True, False)
+    """
+    return place in _regions()
+
+
 def one_city(form: str) -> int | None:
     """The city ``form`` names when it names one known place and that place is a city (not a
     country or region, whose looser names include their parts: *England*, *Mallorca*), else None.
