@@ -953,7 +953,7 @@ MUTANTS = [
     Mutant(
         126, "clustering: a spelling the gazetteer lacks does not find its place by the skeleton",
         "src/entitykit/clustering.py",
-        "    return gazetteer_twin(parse_key(key).skel)",
+        "    return gazetteer_twin(skel) if len(compact_key(skel)) >= SHORTEST_TWIN else None",
         "    return None",
         ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
     ),
@@ -1033,6 +1033,13 @@ MUTANTS = [
         "            if place is not None and is_region(place):\n",
         "            if place is not None:\n",
         ("tests/test_gazetteer.py::test_a_german_region_name_in_ien_finds_the_region_its_ia_form_names_never_a_town",),
+    ),
+    Mutant(
+        138, "clustering: a long name with a short skeleton finds a place by it (Niaaraja: Nyala)",
+        "src/entitykit/clustering.py",
+        "if len(compact_key(skel)) >= SHORTEST_TWIN else None",
+        "if len(compact_key(key)) >= SHORTEST_TWIN else None",
+        ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
     ),
 ]
 

@@ -813,13 +813,12 @@ def form_place(text: str, key: str | None = None) -> int | None:
             place = gazetteer_place(form[:-3] + "ia")
             if place is not None and is_region(place):
                 return place
-    if len(compact_key(key)) < SHORTEST_TWIN:
-        return None
-    return gazetteer_twin(parse_key(key).skel)  # a transliteration of a place's name: Petrowsk-Port
+    skel = parse_key(key).skel  # a transliteration of a place's name: Petrowsk-Port
+    return gazetteer_twin(skel) if len(compact_key(skel)) >= SHORTEST_TWIN else None
 
 
-# The shortest name (in letters) that finds a place by its transliteration skeleton alone: among
-# 400,000 place names, shorter skeletons meet by chance (Odes, Odess: Odesa).
+# The shortest skeleton (in letters) that finds a place alone: among 400,000 place names, shorter
+# skeletons meet by chance (Odes, Odess: Odesa; Niaaraja, whose skeleton niara is Nyara's: Nyala).
 SHORTEST_TWIN = 6
 
 
