@@ -1041,6 +1041,13 @@ MUTANTS = [
         "if len(compact_key(key)) >= SHORTEST_TWIN else None",
         ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
     ),
+    Mutant(
+        139, "ner_model: LexiconEmbed.v2 ignores character_width",
+        "src/entitykit/ner_model.py",
+        "    if character_width:  # (a layer of its own",
+        "    if False:  # (a layer of its own",
+        ("tests/test_ner_model.py::test_a_pipeline_with_character_embeddings_reads_the_characters_and_keeps_them_when_saved",),
+    ),
 ]
 
 

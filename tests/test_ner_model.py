@@ -422,6 +422,38 @@ def test_a_pipeline_with_word_vectors_reads_them_and_loads_without_the_training_
     assert numpy.allclose(before, again, atol=1e-5)
 
 
+def test_a_pipeline_with_character_embeddings_reads_the_characters_and_keeps_them_when_saved(
+    tmp_path, monkeypatch, small_knowledge
+):
+    """Run g21's config (LexiconEmbed.v2 with character_width): the first and last characters of
+    each word come in next to the tables, and the saved pipeline gives the same vectors; the
+    shipped config has no such layer."""
+    from pathlib import Path
+
+    import numpy
+    from spacy.training import Example
+    from spacy.util import load_config, load_model_from_config
+
+    import entitykit.ner_model as ner_model
+
+    monkeypatch.setattr(ner_model, "_german_clusters", lambda: {"der": 11, "Merkel": 40, "Minsk": 962})
+    training = Path(__file__).resolve().parents[1] / "training"
+    config = load_config(training / "experiments" / "g21.cfg", interpolate=True)
+    config["initialize"]["after_init"]["max_words"] = 3
+    nlp = load_model_from_config(config, auto_fill=True)
+    doc = nlp.make_doc("Merkel flog nach Minsk.")
+    nlp.initialize(lambda: [Example.from_dict(doc, {"entities": ["U-PER", "O", "O", "U-LOC", "O"]})])
+    embed = nlp.get_pipe("tok2vec").model.get_ref("embed")
+    assert "charembed" in [layer.name for layer in embed.walk()]
+    before = embed.predict([nlp.make_doc("Merkel flog nach Minsk.")])[0]
+    assert before.shape == (5, 128)
+    nlp.to_disk(tmp_path / "trained")
+    again = spacy.load(tmp_path / "trained").get_pipe("tok2vec").model.get_ref("embed")
+    assert numpy.allclose(before, again.predict([nlp.make_doc("Merkel flog nach Minsk.")])[0], atol=1e-5)
+    shipped = load_model_from_config(load_config(training / "config.cfg", interpolate=True), auto_fill=True)
+    assert "charembed" not in [layer.name for layer in shipped.get_pipe("tok2vec").model.walk()]
+
+
 def test_the_training_scorer_selects_on_persons_organisations_and_places_not_misc():
     """A checkpoint is kept for its PER/ORG/LOC (``ents_core_f``), what entitykit uses; spaCy's
     ``ents_f`` also counts MISC. The config found by spaCy's registry is the shipped training one."""
