@@ -1048,6 +1048,13 @@ MUTANTS = [
         "    if False:  # (a layer of its own",
         ("tests/test_ner_model.py::test_a_pipeline_with_character_embeddings_reads_the_characters_and_keeps_them_when_saved",),
     ),
+    Mutant(
+        140, "clustering: a name the place file holds but keeps from naming a place alone finds it as its own twin (Germania)",
+        "src/entitykit/clustering.py",
+        "    if known_places(key):  # the place file holds this name",
+        "    if False:  # the place file holds this name",
+        ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
+    ),
 ]
 
 

@@ -797,8 +797,8 @@ def form_place(text: str, key: str | None = None) -> int | None:
 
     >>> form_place("Nord-Mazedonien") == form_place("Nordmazedonien") == form_place("Nordmazedoniens") is not None
     True
-    >>> form_place("Transnistria") == form_place("Pridnestrovie") == form_place("Pridnestrowje") is not None
-    True
+    >>> form_place("Transnistria") == form_place("Pridnestrovie") is not None, form_place("Germania")
+    (True, None)
     >>> form_place("Vilnja") == form_place("Vilnius") is not None, form_place("Rotenbach")
     (True, None)
     """
@@ -813,7 +813,9 @@ def form_place(text: str, key: str | None = None) -> int | None:
             place = gazetteer_place(form[:-3] + "ia")
             if place is not None and is_region(place):
                 return place
-    skel = parse_key(key).skel  # a transliteration of a place's name: Petrowsk-Port
+    if known_places(key):  # the place file holds this name and did not let it name a place alone: Germania
+        return None
+    skel = parse_key(key).skel  # a transliteration of a place's name the place file lacks: Petrowsk-Port
     return gazetteer_twin(skel) if len(compact_key(skel)) >= SHORTEST_TWIN else None
 
 
