@@ -808,7 +808,7 @@ def form_place(text: str, key: str | None = None) -> int | None:
         place = gazetteer_place(form) if form else None
         if place is not None:
             return place
-    for form in (key, normalize(stem) if stem else None):  # Transnistrien(s): Transnistria
+    for form in (key, normalize(stem) if stem else None):  # Transnistrien(s): Transnistria; six letters, as twins
         if form and len(form) >= SHORTEST_TWIN and form.endswith("ien") and not known_places(form):
             place = gazetteer_place(form[:-3] + "ia")
             if place is not None and is_region(place):

@@ -103,15 +103,20 @@ def _lines(filename: str) -> list[str]:
 @lru_cache(maxsize=1 << 16)
 def _ids(filename: str, form: str) -> tuple[int, ...]:
     """The ids on the line of ``form``'s key, in the file's order (empty if none)."""
-    key = normalize(form)
+    value = _value(filename, normalize(form))
+    return tuple(int(place.lstrip("=")) for place in value.split(",")) if value else ()
+
+
+def _value(filename: str, key: str) -> str | None:
+    """What follows the tab on the line of ``key`` in a name file, or None."""
     if not key:
-        return ()
+        return None
     lines = _lines(filename)
     prefix = key + "\t"  # a tab sorts before every character of a key, so the line of `key` comes first
     index = bisect_left(lines, prefix)
     if index < len(lines) and lines[index].startswith(prefix):
-        return tuple(int(place.lstrip("=")) for place in lines[index][len(prefix) :].split(","))
-    return ()
+        return lines[index][len(prefix) :]
+    return None
 
 
 _ISO_OFFSET = 10**12  # ids of ISO 3166-2 subdivisions: -(offset + iso_code_number(code))
@@ -163,15 +168,8 @@ def gazetteer_place(form: str) -> int | None:
     >>> gazetteer_place("Essen") is not None, gazetteer_place("Hof"), gazetteer_place("UB")  # a city, a word, a code
     (True, None, None)
     """
-    key = normalize(form)
-    if not key:
-        return None
-    lines = _lines(_PLACES)
-    prefix = key + "\t="
-    index = bisect_left(lines, key + "\t")
-    if index < len(lines) and lines[index].startswith(prefix):
-        return int(lines[index][len(prefix) :].split(",", 1)[0])
-    return None
+    value = _value(_PLACES, normalize(form))
+    return int(value[1:].split(",", 1)[0]) if value and value.startswith("=") else None
 
 
 def legal_form_stem(text: str) -> str | None:
@@ -436,9 +434,5 @@ def gazetteer_twin(skel: str) -> int | None:
     >>> gazetteer_twin(parse("Rotenbach").skel), gazetteer_twin(parse("Lukaschenko").skel)
     (None, None)
     """
-    lines = _lines(_PLACE_TWINS)
-    prefix = skel + "\t"
-    index = bisect_left(lines, prefix)
-    if skel and index < len(lines) and lines[index].startswith(prefix):
-        return int(lines[index][len(prefix) :])
-    return None
+    value = _value(_PLACE_TWINS, skel)
+    return int(value) if value else None
