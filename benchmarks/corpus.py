@@ -64,13 +64,16 @@ def texts(path: Path):
 
 
 def bare_pipe(corpus: Path, model: str | None, batch_size: int) -> float:
-    """Seconds for load + ``nlp.pipe`` over the corpus texts, docs discarded."""
+    """Seconds for load + ``nlp.pipe`` over the corpus texts, docs discarded; with one BLAS
+    thread, as ``run_corpus`` takes one core per process."""
     import entitykit
+    from entitykit.workers import one_blas_thread
 
     started = time.perf_counter()
     nlp = entitykit.load(model)
-    for _ in nlp.pipe(texts(corpus), batch_size=batch_size):
-        pass
+    with one_blas_thread():
+        for _ in nlp.pipe(texts(corpus), batch_size=batch_size):
+            pass
     return time.perf_counter() - started
 
 

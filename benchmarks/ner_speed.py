@@ -1,14 +1,16 @@
 """Words per second of entitykit's NER pipeline next to bare spaCy tokenisation, in one run.
 
     python benchmarks/ner_speed.py [--model PATH_OR_NAME] [--corpus ../shared/corpora/germeval2014/NER-de-dev.tsv]
-                                   [--compare PATH_OR_NAME]
+                                   [--compare PATH_OR_NAME] [--blis]
 
 Single process. The text is GermEval 2014 dev (2,200 sentences, 41,653 words), one sentence per
 text, run through ``nlp.pipe`` as raw strings, so tokenisation is included. Words are counted by
 the blank German tokenizer. Prints words/s of: the tokenizer alone (``spacy.blank("de")``), the
 NER pipeline, and the full ``entitykit.load()`` pipeline with the resolver; and the ratios.
 ``--compare`` times another NER pipeline (an earlier model) in the same run, so that a busy
-machine slows both alike.
+machine slows both alike. ``--blis`` times the same NER pipeline with thinc's default matrix
+products (BLIS) beside entitykit's (numpy's BLAS, :func:`entitykit.models.multiply_with_numpy`)
+and checks that both find the same entities.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="pipeline name or path (default: entitykit's choice)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--compare", default=None, help="another NER pipeline to time in the same run")
+    parser.add_argument("--blis", action="store_true", help="also time the NER pipeline with BLIS matrix products")
     args = parser.parse_args()
 
     texts = [" ".join(sentence.words) for sentence in read_germeval(args.corpus)]
@@ -68,6 +71,23 @@ def main() -> None:
         ner_again = words_per_second(ner, texts, words)  # after, so that drifting load hits both
         print(f"--compare {args.compare}: {other_wps:12,.0f} words/s; the NER pipeline again: "
               f"{ner_again:,.0f} ({(ner_wps + ner_again) / 2 / other_wps:.3f} x the compared one)")
+    if args.blis:
+        from thinc.api import NumpyOps
+
+        blis = load_pipeline(args.model)
+        blis_ops = NumpyOps(use_blis=True)
+        for _name, component in blis.components:
+            for layer in component.model.walk() if hasattr(getattr(component, "model", None), "walk") else ():
+                layer.ops = blis_ops
+        list(blis.pipe(texts[:200]))
+        blis_wps = words_per_second(blis, texts, words)
+        ner_again = words_per_second(ner, texts, words)
+        same = all(
+            [(e.start, e.end, e.label_) for e in a.ents] == [(e.start, e.end, e.label_) for e in b.ents]
+            for a, b in zip(ner.pipe(texts, batch_size=256), blis.pipe(texts, batch_size=256))
+        )
+        print(f"NER pipeline, BLIS products : {blis_wps:12,.0f} words/s; numpy's again: {ner_again:,.0f} "
+              f"({(ner_wps + ner_again) / 2 / blis_wps:.3f} x BLIS); the same entities: {same}")
 
 
 if __name__ == "__main__":

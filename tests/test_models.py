@@ -11,6 +11,8 @@ from spacy.tokens import Span
 from entitykit.errors import EntitykitError, ModelNotFoundError
 from entitykit.models import BUNDLED_MODEL, bundled_model_path, load_pipeline, resolve_model
 
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "belta-2023-01-10-ovks.txt"
+
 
 def test_unknown_model_name_says_what_was_tried_and_how_to_install():
     with pytest.raises(ModelNotFoundError) as info:
@@ -117,6 +119,29 @@ def test_bundled_model_scores_what_it_scored_on_the_first_germeval_dev_sentences
     assert (scores.documents, scores.words) == (sentences, words)
     assert (scores.p, scores.r, scores.f) == (
         pytest.approx(p, abs=0.005), pytest.approx(r, abs=0.005), pytest.approx(f, abs=0.005))
+
+
+def test_numpy_multiplies_the_matrices_and_finds_what_blis_finds():
+    """load_pipeline hands every layer numpy's BLAS (multiply_with_numpy: twice the words per
+    second of thinc's BLIS on the project's machine, benchmarks/ner_speed.py --blis); the
+    reference article's entities stay those BLIS finds."""
+    from thinc.api import NumpyOps
+
+    if not (bundled_model_path() / "config.cfg").is_file():
+        pytest.skip("bundled model not built yet")
+    fast = load_pipeline(bundled_model_path())
+    layers = [layer for _name, pipe in fast.components if hasattr(pipe, "model") for layer in pipe.model.walk()]
+    assert len(layers) > 20
+    assert {(type(layer.ops).__name__, layer.ops.use_blis) for layer in layers} == {("NumpyOps", False)}
+    blis = load_pipeline(bundled_model_path())
+    blis_ops = NumpyOps(use_blis=True)
+    for _name, pipe in blis.components:
+        for layer in pipe.model.walk() if hasattr(pipe, "model") else ():
+            layer.ops = blis_ops
+    text = EXAMPLE.read_text(encoding="utf-8")
+    found = [(e.text, e.label_) for e in fast(text).ents]
+    assert ("Alexander Lukaschenko", "PER") in found
+    assert found == [(e.text, e.label_) for e in blis(text).ents]
 
 
 # --- issue 11: the way out of a broken pipeline, only what NER needs, one sentence source ----

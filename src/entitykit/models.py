@@ -193,12 +193,31 @@ def load_pipeline(model: str | Path | ModelChoice | None = None, *, exclude: lis
         from .sentences import FACTORY  # registers the factory
 
         nlp.add_pipe(FACTORY, name="sentencizer", first=True)
+    multiply_with_numpy(nlp)
     name = f"{nlp.meta.get('lang', 'de')}_{nlp.meta.get('name', '?')}"
     nlp.meta["entitykit"] = {"model": name, "source": source, "location": str(target), "excluded": left_out}
     logger.info("entitykit: using %s pipeline %s (%s)", source, name, target)
     if left_out:
         logger.info("entitykit: left out %s (not needed for NER; load(..., exclude=[]) keeps them)", ", ".join(left_out))
     return nlp
+
+
+def multiply_with_numpy(nlp) -> None:
+    """Let numpy's BLAS do the matrix products of ``nlp``'s networks instead of BLIS, thinc's
+    default on the CPU: the same products (the same entities on all of GermEval dev), about
+    twice the words per second where BLIS lacks kernels for the processor (AVX-512 ones;
+    ``benchmarks/ner_speed.py --ops blis`` times the two side by side). Layers on another
+    backend (a GPU, Apple's) are left alone."""
+    from thinc.api import NumpyOps
+
+    numpy_ops = NumpyOps(use_blis=False)
+    for _name, component in nlp.components:
+        model = getattr(component, "model", None)
+        if not hasattr(model, "walk"):
+            continue
+        for layer in model.walk():
+            if type(layer.ops) is NumpyOps and layer.ops.use_blis:
+                layer.ops = numpy_ops
 
 
 def describe(model: str | Path | None = None, *, nlp: Any = None) -> dict[str, str]:

@@ -468,6 +468,21 @@ def load_vectors(path: str | None) -> Callable:
     return after_creation
 
 
+@registry.callbacks("entitykit.numpy_matmul.v1")
+def numpy_matmul() -> Callable:
+    """Callback for ``[nlp] after_pipeline_creation``: numpy's BLAS multiplies the matrices
+    (:func:`entitykit.models.multiply_with_numpy`), in training as at run time: on the
+    project's machine ``spacy train`` and ``spacy pretrain`` take about half the time."""
+
+    def after_pipeline_creation(nlp):
+        from entitykit.models import multiply_with_numpy
+
+        multiply_with_numpy(nlp)
+        return nlp
+
+    return after_pipeline_creation
+
+
 def forget_vectors_source(nlp) -> None:
     """Drop the :func:`load_vectors` callback from a trained pipeline's config before saving it:
     its vectors are in its vocab, and the training files it named are not on a user's machine."""

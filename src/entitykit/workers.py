@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+from contextlib import contextmanager
 from collections.abc import Iterator
 
 # Documents piped per spaCy memory zone: the strings and lexemes of new words that a zone adds
@@ -31,12 +32,26 @@ def pipe_in_zones(nlp, texts: Iterator[str], *, batch_size: int, n_process: int)
     chunk_size = batch_size * max(1, ZONE_DOCS // batch_size)
     if n_process > 1:
         freeze_msgpack_codecs()
-    while True:
-        chunk = list(itertools.islice(texts, chunk_size))
-        if not chunk:
-            return
-        with nlp.memory_zone():
-            yield from nlp.pipe(chunk, batch_size=batch_size, n_process=n_process)
+    with one_blas_thread():
+        while True:
+            chunk = list(itertools.islice(texts, chunk_size))
+            if not chunk:
+                return
+            with nlp.memory_zone():
+                yield from nlp.pipe(chunk, batch_size=batch_size, n_process=n_process)
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """One BLAS thread in this process and in the worker processes forked meanwhile (they
+    inherit the limit): a run takes one core per process and more cores with more processes.
+    numpy's BLAS, which multiplies the pipeline's matrices
+    (:func:`entitykit.models.multiply_with_numpy`), would otherwise start a thread per core in
+    every process, and several processes would wait on each other's threads."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def freeze_msgpack_codecs() -> None:
