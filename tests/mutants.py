@@ -1055,6 +1055,55 @@ MUTANTS = [
         "    if False:  # the place file holds this name",
         ("tests/test_gazetteer.py::test_a_spelling_the_gazetteer_lacks_finds_its_place_by_the_transliteration_skeleton",),
     ),
+    Mutant(
+        141, "resolver: a mention the text names as a river resolves as any place (Fluss Wjatka is Kirov)",
+        RESOLVER,
+        "        for index in rivers:\n            results[index] = river(items[index].text)\n",
+        "",
+        ("tests/test_resolver.py::test_a_river_is_never_the_town_or_registry_place_of_its_name",),
+    ),
+    Mutant(
+        142, "resolver: a river named in its document as a town's alternate follows the town (Memel)",
+        RESOLVER,
+        "            if index in rivers:\n                continue  # what the text calls a river stays one\n",
+        "",
+        ("tests/test_resolver.py::test_a_river_stays_a_river_when_its_name_is_a_town_s_alternate_in_the_document",),
+    ),
+    Mutant(
+        143, "clustering: a river's form is counted under its own text, so it clusters with the town",
+        CLUSTERING,
+        "        if decided.method == \"new\" and decided.matched:",
+        "        if False:",
+        ("tests/test_resolver.py::test_a_river_is_never_the_town_or_registry_place_of_its_name",),
+    ),
+    Mutant(
+        144, "coref: the second river of a confluence or the water a river flows into is no river",
+        COREF,
+        "    r\"(?:\\s+[^\\s()]+(?:\\s+\\([^()]*\\))?\\s+(?:und|in\\s+die|in\\s+den|in\\s+das))?)\\s+$\"",
+        "    r\")\\s+$\"",
+        ("tests/test_coref.py::test_a_place_the_text_names_as_a_river_is_a_river",),
+    ),
+    Mutant(
+        145, "normalize: a lone lead byte is always the most frequent letter (Ð’Ñтка is Встка)",
+        "src/entitykit/normalize.py",
+        "    if best[0] > 0:\n        return best[2]\n",
+        "",
+        ("tests/test_normalize.py::test_a_lost_byte_is_the_letter_that_makes_a_word",),
+    ),
+    Mutant(
+        146, "models: the pipeline multiplies with BLIS (half the words per second on AVX-512 machines)",
+        "src/entitykit/models.py",
+        "    multiply_with_numpy(nlp)\n    name = ",
+        "    name = ",
+        ("tests/test_models.py::test_numpy_multiplies_the_matrices_and_finds_what_blis_finds",),
+    ),
+    Mutant(
+        147, "workers: a run leaves BLAS a thread per core in every process",
+        "src/entitykit/workers.py",
+        "    with threadpool_limits(limits=1, user_api=\"blas\"):",
+        "    with threadpool_limits(limits=None, user_api=\"blas\"):",
+        ("tests/test_workers.py::test_a_run_takes_one_blas_thread_per_process_and_gives_the_threads_back",),
+    ),
 ]
 
 

@@ -182,3 +182,39 @@ def test_alternate_names_need_the_cue_right_after_the_name_they_follow():
     mentions[4] = Mention("Львів", "LOC", doc="c", context="das Gebiet Lwiw (Львів) im Westen")
     mentions[5] = Mention("Lwiw", "LOC", doc="c", context="das Gebiet Lwiw (Львів) im Westen")
     assert link_alternate_names(mentions) == {4: (5, 90.0)}
+
+
+# --- rivers: a place the text names as a river ------------------------------------------------
+
+from entitykit.coref import river_mentions  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "is_river"),
+    [  # real sentences from German web pages (variants-dev)
+        ("Wjatka", "Das Hotel liegt am Fluss Wjatka, 896 km von Moskau entfernt.", True),
+        ("Iset", "Yekaterinburg Jekaterinburg Die Stadt am Fluss Iset", True),
+        ("Bug", "Chernytskyi führt zum Fluss, dem Bug, der nur ein paar Kilometer weiter", True),
+        ("Danė", "Im Stadtgebiet von Klaipėda mündet das Flüsschen Danė ins Haff", True),
+        ("Vilnia", "Sie liegt an der Mündung der Vilnia in die Neris", True),
+        ("Neris", "Sie liegt an der Mündung der Vilnia in die Neris", True),  # what the Vilnia flows into
+        ("Vilnia", "dieser Ort am Zusammenfluß von Vilnia und Neris besiedelt.", True),
+        ("Neris", "dieser Ort am Zusammenfluß von Vilnia und Neris besiedelt.", True),  # the second river
+        ("Neris", "Die Stadt liegt am Zusammenfluss von Memel (litauisch: Nemunas) und Neris.", True),
+        ("Kurische Haff", "liegt an der Mündung der Dange in das Kurische Haff gegenüber", True),
+        ("Wolga", "am linken Ufer der Wolga", True),
+        # the town on the river, the river's name far from the cue, no cue at all
+        ("Lwiw", "Lwiw liegt am Fluss Poltwa (Полтва), etwa 80 km östlich", False),
+        ("Kauen", "deutsch Kauen, Stadt in Litauen, an der Mündung der Neris", False),
+        ("Bug", "Poltwa fließt dem Bug und damit über die Weichsel der Ostsee zu", False),
+        ("Berlin", "der Einfluss von Berlin auf die Region", False),
+        ("Kiew", "am Ufer von Kiew", False),
+        ("Moskau", "Die Flussschifffahrt in Moskau", False),
+    ],
+)
+def test_a_place_the_text_names_as_a_river_is_a_river(text, context, is_river):
+    assert river_mentions([Mention(text, "LOC", doc="a", context=context)]) == ({0} if is_river else set())
+
+
+def test_only_places_are_rivers():
+    assert river_mentions([Mention("Wjatka", "ORG", doc="a", context="am Fluss Wjatka")]) == set()

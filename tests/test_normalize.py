@@ -268,11 +268,17 @@ def test_mojibake_is_repaired_before_matching(broken, repaired, meets):
     assert display_form(broken) == display_form(repaired)  # the canonical name shows it repaired too
 
 
-def test_a_lost_byte_is_guessed_only_where_one_letter_is_far_more_likely():
-    # Ð’Ñтка is Вятка: В is whole again, but the lost byte of я reads as с, the frequent one
-    assert repair_mojibake("Ð’Ñтка") == "Встка"
-    # a lone Ð may be А or Н: left as it is
+def test_a_lost_byte_is_the_letter_that_makes_a_word():
+    # Ð’Ñтка is Вятка (Kirov's old name): В is whole again, and the lost byte of я reads as я,
+    # as Вятка is a Russian word and Встка (с, the frequent letter) and Вэтка are not
+    assert repair_mojibake("Ð’Ñтка") == "Вятка"
+    assert normalize("Ð’Ñтка") == normalize("Wjatka")
+    # a Ukrainian word counts too: Ñ before ь in Ñьогодні is с (сьогодні, "today")
+    assert repair_mojibake("Ñьогодні") == "сьогодні"
+    # no reading is a word: a lone Ñ is с, the most frequent of its letters; a lone Ð (А or Н,
+    # about equally frequent) is left as it is
     assert repair_mojibake("ÐœÐ¾Ñква Ð") == "Москва Ð"
+    assert repair_mojibake("КÑкш") == "Кскш"
 
 
 @pytest.mark.parametrize(

@@ -591,3 +591,37 @@ def test_a_text_s_other_name_for_a_known_place_makes_the_unknown_name_that_place
     results = Resolver(gazetteer=True).resolve_mentions(
         [Mention(text, "LOC", doc="b", context=context) for text in ("Nowa Ruś", "Minsk", "Pinsk")])
     assert results[1].entity_id != results[2].entity_id and "new:" not in results[1].entity_id + results[2].entity_id
+
+
+# --- rivers: never the town of their name -----------------------------------------------------
+
+
+def test_a_river_is_never_the_town_or_registry_place_of_its_name():
+    """*Wjatka* is Kirov's old name and a river; *Moskwa* a registry name of Moscow and its river.
+    The mentions the text names as the river are one entity, *Fluss Wjatka*, across documents;
+    the others stay the towns."""
+    mentions = [
+        Mention("Wjatka", "LOC", doc="a", context="Das Hotel liegt am Fluss Wjatka, 896 km von Moskau entfernt."),
+        Mention("Wjatka", "LOC", doc="b", context="und am schiffbaren Fluss Wjatka (Nebenfluss der Kama"),
+        Mention("Wjatka", "LOC", doc="c", context="Kirow hieß bis 1934 Wjatka."),
+        Mention("Moskwa", "LOC", doc="d", context="ein Spaziergang am Ufer der Moskwa"),
+        Mention("Moskwa", "LOC", doc="e", context="die Hauptstadt Moskwa"),
+    ]
+    found = [(r.entity_id, r.canonical) for r in Resolver.from_aliases(()).resolve_mentions(mentions)]
+    assert found[0] == found[1] == ("new:loc:fluss-wjatka", "Fluss Wjatka")
+    assert found[2][0] == "geonames:548408"  # Kirov
+    assert found[3] == ("new:loc:fluss-moskwa", "Fluss Moskwa")
+    assert found[4][0] == "loc:moskau"
+
+
+def test_a_river_stays_a_river_when_its_name_is_a_town_s_alternate_in_the_document():
+    """*Klaipėda (deutsch Memel)* makes the document's *Memel* Klaipėda, but not the one the text
+    names as a river: *Mündung der Neris in die Memel*."""
+    context = "Klaipėda (deutsch Memel) ist die Hafenstadt Litauens."
+    mentions = [
+        Mention("Klaipėda", "LOC", doc="a", context=context),
+        Mention("Memel", "LOC", doc="a", context=context),
+        Mention("Memel", "LOC", doc="a", context="Kaunas liegt an der Mündung der Neris in die Memel."),
+    ]
+    found = [r.entity_id for r in Resolver.from_aliases((), default_aliases=False).resolve_mentions(mentions)]
+    assert found[1] == found[0] != found[2] == "new:loc:fluss-memel"

@@ -200,6 +200,8 @@ def deciding_form(text: str, decided: _Decided, registry: Container[str]) -> tup
             return None
         return decided.matched or decided.canonical, False
     if decided.method is None or decided.method in UNKNOWN_METHODS or not decided.entity_id:
+        if decided.method == "new" and decided.matched:  # read as another form: a river's *Fluss Wjatka*
+            return decided.matched, True
         return (text, True) if normalize(text) else None
     return None
 

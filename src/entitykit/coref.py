@@ -34,7 +34,8 @@ from .names import (
 )
 from .normalize import display_form, genitive_stem, normalize
 
-__all__ = ["link_surnames", "link_acronyms", "link_short_forms", "link_alternate_names", "LEGAL_FORM_ACRONYMS", "DEFINED"]
+__all__ = ["link_surnames", "link_acronyms", "link_short_forms", "link_alternate_names", "river_mentions",
+           "LEGAL_FORM_ACRONYMS", "DEFINED"]
 
 # The score of an acronym the text defines in brackets (*Europäische Zentralbank (EZB)*): the one
 # kind of link the corpus learns from (entitykit.clustering: FormTable definitions).
@@ -238,6 +239,43 @@ def link_alternate_names(mentions: Sequence[Mention]) -> dict[int, tuple[int, fl
                 if text != mentions[index].text:
                     links[index] = (first[text], ALTERNATE_NAME)
     return links
+
+
+def river_mentions(mentions: Sequence[Mention]) -> set[int]:
+    """The place mentions their context names as a river: *am Fluss Wjatka*, *zum Fluss, dem
+    Bug*, *an der Mündung der Vilnia*, *am Ufer der Moskwa*, *am Zusammenfluss von Vilnia und
+    Neris*, *die Mündung der Neris in die Memel*. Many rivers share a name with a town on them
+    or with another spelling of a town (*Wjatka*, Kirov's old name; *Vilnia*, a name of Vilnius
+    in GeoNames; *Moskwa*); the place file holds towns and regions, never rivers, so such a
+    mention names none of them. Only the mention the cue stands before: a town may share the
+    document with its river (*Wjatka an der Wjatka*).
+
+    >>> river_mentions([Mention("Vilnia", "LOC", context="Sie liegt an der Mündung der Vilnia in die Neris"),
+    ...                 Mention("Neris", "LOC", context="Sie liegt an der Mündung der Vilnia in die Neris"),
+    ...                 Mention("Vilnius", "LOC", context="Vilnius liegt an der Neris")])
+    {0, 1}
+    """
+    found = set()
+    for index, mention in enumerate(mentions):
+        if mention.label != "LOC" or not mention.context:
+            continue
+        squeezed = " ".join(mention.context.split())
+        for match in re.finditer(re.escape(mention.text), squeezed):
+            if _word_bounded(squeezed, match.start(), match.end()) and _RIVER_CUE.search(squeezed[: match.start()]):
+                found.add(index)
+                break
+    return found
+
+
+# Words that name the next name as a river (river_mentions): a river noun, maybe with an article
+# after a comma (*zum Fluss, dem Bug*); a river's mouth, bank or confluence with its article; the
+# second river of a confluence or the water a river flows into after the first one's name.
+_RIVER_CUE = re.compile(
+    r"(?:\b(?:Neben|Grenz)?(?:[Ff]luss|[Ff]luß)(?:es|e)?(?:\s*,\s*(?:dem|der|den|des|die))?"
+    r"|\bFlü(?:ss|ß)chens?"
+    r"|\b(?:(?:Mündung|Ufer)\s+(?:der|des)|Zusammenfl(?:uss|uß)\s+(?:von|der|des))"
+    r"(?:\s+[^\s()]+(?:\s+\([^()]*\))?\s+(?:und|in\s+die|in\s+den|in\s+das))?)\s+$"
+)
 
 
 # The score of a name a text gives as another name of an earlier one (link_alternate_names).

@@ -86,13 +86,16 @@ _CYRILLIC_PIECES = re.compile(f"([\u00d0\u00d1])([{_CONTINUATION}]?)")
 _WORD_WITH_CYRILLIC = re.compile("\\S*[\u0400-\u04ff]\\S*")
 
 
+# Windows-1252 has no character for the bytes 0x81, 0x8d, 0x8f, 0x90 and 0x9d, so the second
+# byte of с, э, я (after Ñ) and of А, Н (after Ð) is often lost: the letters a lone lead byte
+# may stand for, the first the guess when no reading is a known word
+_LOST_SECOND_BYTE = {"Ñ": "сэя", "Ð": "АН"}
+
+
 def _join_cyrillic_piece(match: re.Match) -> str:
     lead, piece = match.groups()
     if not piece:
-        # Windows-1252 has no character for the bytes 0x81, 0x8d, 0x8f, 0x90 and 0x9d, so the
-        # second byte of с, э, я (after Ñ) and of А, Н (after Ð) is often lost; с is by far the
-        # most frequent of the three, while А and Н are about equally frequent: no guess
-        return "с" if lead == "Ñ" else lead
+        return match.group(0)  # a lone lead byte: _read_lone_leads chooses its letter
     try:
         return (lead.encode("latin-1") + piece.encode("cp1252")).decode("utf-8")
     except UnicodeError:  # a C1 control or  -¿: their byte is their code point
@@ -102,19 +105,48 @@ def _join_cyrillic_piece(match: re.Match) -> str:
             return match.group(0)
 
 
+def _read_lone_leads(word: str) -> str:
+    """A Cyrillic word with lead bytes whose second byte is lost, read as the Russian or
+    Ukrainian word it most likely was (wordfreq): *ВильнюÑ* is *Вильнюс*, *ВÑтка* is *Вятка*.
+    When no reading is a known word, a lone Ñ is с (by far the most frequent of its letters)
+    and a lone Ð stays (А and Н are about equally frequent)."""
+    import itertools
+
+    from wordfreq import zipf_frequency
+
+    leads = [i for i, char in enumerate(word) if char in _LOST_SECOND_BYTE]
+    if not leads or len(leads) > 3:
+        return word.replace("Ñ", "с")
+
+    def reading(letters: tuple[str, ...]) -> str:
+        chars = list(word)
+        for index, letter in zip(leads, letters):
+            chars[index] = letter
+        return "".join(chars)
+
+    readings = [reading(letters) for letters in itertools.product(*(_LOST_SECOND_BYTE[word[i]] for i in leads))]
+    scored = [(max(zipf_frequency(text.lower(), language) for language in ("ru", "uk")), -rank, text)
+              for rank, text in enumerate(readings)]
+    best = max(scored)
+    if best[0] > 0:
+        return best[2]
+    return word.replace("Ñ", "с")
+
+
 def repair_mojibake(text: str) -> str:
     """UTF-8 text that was read as Latin-1 or Windows-1252, repaired: *RÄ«ga* is *Rīga*.
 
     The repair is ``ftfy.fix_encoding`` (only called when the text shows such signs). A Cyrillic
     word that a page decoded in part (*Ð’Ñтка*, *ВильнюÑ*) is mended letter by letter; a
-    lone *Ñ*, whose second byte Windows-1252 lost, is taken for *с*, the most frequent of the
-    letters it may stand for (с, э, я), so *ВильнюÑ* is *Вильнюс* but *Ð’Ñтка* (Вятка)
-    becomes *Встка*. German, Spanish or Icelandic letters (*Ärger*, *Peña*, *Ðakovo*) are no signs.
+    lone *Ñ* or *Ð*, whose second byte Windows-1252 lost, is the letter (с, э, я; А, Н) that
+    makes a Russian or Ukrainian word (wordfreq's lists), else с and nothing: *ВильнюÑ* is
+    *Вильнюс*, *Ð’Ñтка* is *Вятка*. German, Spanish or Icelandic letters (*Ärger*, *Peña*,
+    *Ðakovo*) are no signs.
 
     >>> repair_mojibake("RÄ«ga"), repair_mojibake("MÃ¼ller"), repair_mojibake("ВильнюÑ")
     ('Rīga', 'Müller', 'Вильнюс')
-    >>> repair_mojibake("ÐœÐ¾ÑÐºÐ²Ð°"), repair_mojibake("Ð’Ñтка")
-    ('Москва', 'Встка')
+    >>> repair_mojibake("ÐœÐ¾ÑÐºÐ²Ð°"), repair_mojibake("Ð’Ñтка"), repair_mojibake("ПетровÑкое")
+    ('Москва', 'Вятка', 'Петровское')
     >>> repair_mojibake("Ärger in Peña"), repair_mojibake("Müller")
     ('Ärger in Peña', 'Müller')
     """
@@ -126,7 +158,9 @@ def repair_mojibake(text: str) -> str:
 
     text = ftfy.fix_encoding(text)
     if "Ð" in text or "Ñ" in text:
-        text = _WORD_WITH_CYRILLIC.sub(lambda word: _CYRILLIC_PIECES.sub(_join_cyrillic_piece, word.group(0)), text)
+        text = _WORD_WITH_CYRILLIC.sub(
+            lambda word: _read_lone_leads(_CYRILLIC_PIECES.sub(_join_cyrillic_piece, word.group(0))), text
+        )
     return text
 
 

@@ -59,7 +59,15 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import LABELS, AliasRegistry, build_registry
 from .blocking import AcronymIndex, TokenIndex
 from .clustering import SHORTEST_COMPACT, FormClusterer, FormTable, compact_key, deciding_form, final_resolution, form_place
-from .coref import ALTERNATE_NAME, DEFINED, link_acronyms, link_alternate_names, link_short_forms, link_surnames
+from .coref import (
+    ALTERNATE_NAME,
+    DEFINED,
+    link_acronyms,
+    link_alternate_names,
+    link_short_forms,
+    link_surnames,
+    river_mentions,
+)
 from .errors import InputError
 from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place, place_reference
 from .mentions import METHODS, Candidate, Mention, Method, Resolution, check_mention, new_entity_id
@@ -684,6 +692,9 @@ class Resolver:
         for index, label in _label_votes(items, results).items():
             items[index] = items[index]._replace(label=label)
             results[index] = self._resolve_one(items[index])
+        rivers = river_mentions(items)
+        for index in rivers:
+            results[index] = river(items[index].text)
         links = {
             index: link for index, link in link_surnames(items, min_typo_length=self.min_typo_length).items()
             if items[index].label == "PER" or results[index].method == "new"  # a surname NER called ORG
@@ -700,6 +711,8 @@ class Resolver:
         links.update(unknown(link_short_forms(items)))
         links.update(self._places_lead(items, unknown(link_alternate_names(items))))
         for index, (antecedent, score) in links.items():
+            if index in rivers:
+                continue  # what the text calls a river stays one
             target = results[antecedent]
             results[index] = Resolution(
                 target.entity_id, target.canonical, target.label, score, "coref", items[antecedent].text
@@ -783,6 +796,19 @@ class Resolver:
         ('new:loc:minsk', 'new:loc:pinsk')
         """
         return self.clusterer.cluster(forms)
+
+
+def river(text: str) -> Resolution:
+    """A place mention its context names as a river (:func:`~entitykit.coref.river_mentions`):
+    never a registry or gazetteer place, but the unknown form *Fluss …*, clustered with the
+    other mentions of that river and apart from the town of its name (``matched`` gives the
+    form, :func:`~entitykit.clustering.deciding_form`).
+
+    >>> river("Wjatka")
+    Resolution(entity_id='new:loc:fluss-wjatka', canonical='Fluss Wjatka', label='LOC', score=100.0, method='new', matched='Fluss Wjatka')
+    """
+    canonical = display_form(f"Fluss {text}")
+    return Resolution(new_entity_id(canonical, "LOC"), canonical, "LOC", 100.0, "new", canonical)
 
 
 def _label_votes(items: Sequence[Mention], results: Sequence[Resolution]) -> dict[int, str]:
