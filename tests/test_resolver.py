@@ -604,7 +604,7 @@ def test_a_river_is_never_the_town_or_registry_place_of_its_name():
         Mention("Wjatka", "LOC", doc="a", context="Das Hotel liegt am Fluss Wjatka, 896 km von Moskau entfernt."),
         Mention("Wjatka", "LOC", doc="b", context="und am schiffbaren Fluss Wjatka (Nebenfluss der Kama"),
         Mention("Wjatka", "LOC", doc="c", context="Kirow hieß bis 1934 Wjatka."),
-        Mention("Moskwa", "LOC", doc="d", context="ein Spaziergang am Ufer der Moskwa"),
+        Mention("Moskwa", "LOC", doc="d", context="eine Schifffahrt auf dem Fluss Moskwa"),
         Mention("Moskwa", "LOC", doc="e", context="die Hauptstadt Moskwa"),
     ]
     found = [(r.entity_id, r.canonical) for r in Resolver.from_aliases(()).resolve_mentions(mentions)]
@@ -616,12 +616,12 @@ def test_a_river_is_never_the_town_or_registry_place_of_its_name():
 
 def test_a_river_stays_a_river_when_its_name_is_a_town_s_alternate_in_the_document():
     """*Klaipėda (deutsch Memel)* makes the document's *Memel* Klaipėda, but not the one the text
-    names as a river: *Mündung der Neris in die Memel*."""
+    names as a river: *am Zusammenfluss von Memel (litauisch: Nemunas) und Neris*."""
     context = "Klaipėda (deutsch Memel) ist die Hafenstadt Litauens."
     mentions = [
         Mention("Klaipėda", "LOC", doc="a", context=context),
         Mention("Memel", "LOC", doc="a", context=context),
-        Mention("Memel", "LOC", doc="a", context="Kaunas liegt an der Mündung der Neris in die Memel."),
+        Mention("Memel", "LOC", doc="a", context="Die Stadt liegt am Zusammenfluss von Memel (litauisch: Nemunas) und Neris."),
     ]
     found = [r.entity_id for r in Resolver.from_aliases((), default_aliases=False).resolve_mentions(mentions)]
     assert found[1] == found[0] != found[2] == "new:loc:fluss-memel"

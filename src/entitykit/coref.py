@@ -243,15 +243,16 @@ def link_alternate_names(mentions: Sequence[Mention]) -> dict[int, tuple[int, fl
 
 def river_mentions(mentions: Sequence[Mention]) -> set[int]:
     """The place mentions their context names as a river: *am Fluss Wjatka*, *zum Fluss, dem
-    Bug*, *an der Mündung der Vilnia*, *am Ufer der Moskwa*, *am Zusammenfluss von Vilnia und
-    Neris*, *die Mündung der Neris in die Memel*. Many rivers share a name with a town on them
-    or with another spelling of a town (*Wjatka*, Kirov's old name; *Vilnia*, a name of Vilnius
-    in GeoNames; *Moskwa*); the place file holds towns and regions, never rivers, so such a
-    mention names none of them. Only the mention the cue stands before: a town may share the
-    document with its river (*Wjatka an der Wjatka*).
+    Bug*, *das Flüsschen Danė*, *an der Mündung der Vilnia*, *am Zusammenfluss von Vilnia und
+    Neris*. Many rivers share a name with a town on them or with another spelling of a town
+    (*Wjatka*, Kirov's old name; *Vilnia*, a name of Vilnius in GeoNames; *Moskwa*); the place
+    file holds towns and regions, never rivers, so such a mention names none of them. Only the
+    mention the cue stands before: a town may share the document with its river (*Wjatka an der
+    Wjatka*). Not the water a river flows into or a bank's (*in die Ostsee*, *am Ufer des
+    Bodensees*): a sea or a lake is no river.
 
     >>> river_mentions([Mention("Vilnia", "LOC", context="Sie liegt an der Mündung der Vilnia in die Neris"),
-    ...                 Mention("Neris", "LOC", context="Sie liegt an der Mündung der Vilnia in die Neris"),
+    ...                 Mention("Neris", "LOC", context="am Zusammenfluss von Vilnia und Neris"),
     ...                 Mention("Vilnius", "LOC", context="Vilnius liegt an der Neris")])
     {0, 1}
     """
@@ -268,13 +269,13 @@ def river_mentions(mentions: Sequence[Mention]) -> set[int]:
 
 
 # Words that name the next name as a river (river_mentions): a river noun, maybe with an article
-# after a comma (*zum Fluss, dem Bug*); a river's mouth, bank or confluence with its article; the
-# second river of a confluence or the water a river flows into after the first one's name.
+# after a comma (*zum Fluss, dem Bug*); a river's mouth with its article; a confluence, whose
+# second river follows the first one's name and *und*.
 _RIVER_CUE = re.compile(
     r"(?:\b(?:Neben|Grenz)?(?:[Ff]luss|[Ff]luß)(?:es|e)?(?:\s*,\s*(?:dem|der|den|des|die))?"
     r"|\bFlü(?:ss|ß)chens?"
-    r"|\b(?:(?:Mündung|Ufer)\s+(?:der|des)|Zusammenfl(?:uss|uß)\s+(?:von|der|des))"
-    r"(?:\s+[^\s()]+(?:\s+\([^()]*\))?\s+(?:und|in\s+die|in\s+den|in\s+das))?)\s+$"
+    r"|\bMündung\s+(?:der|des)"
+    r"|\bZusammenfl(?:uss|uß)\s+(?:von|der|des)(?:\s+[^\s()]+(?:\s+\([^()]*\))?\s+und)?)\s+$"
 )
 
 
