@@ -72,13 +72,10 @@ def main() -> None:
         print(f"--compare {args.compare}: {other_wps:12,.0f} words/s; the NER pipeline again: "
               f"{ner_again:,.0f} ({(ner_wps + ner_again) / 2 / other_wps:.3f} x the compared one)")
     if args.blis:
-        from thinc.api import NumpyOps
+        from entitykit.models import multiply_with_blis
 
         blis = load_pipeline(args.model)
-        blis_ops = NumpyOps(use_blis=True)
-        for _name, component in blis.components:
-            for layer in component.model.walk() if hasattr(getattr(component, "model", None), "walk") else ():
-                layer.ops = blis_ops
+        multiply_with_blis(blis)
         list(blis.pipe(texts[:200]))
         blis_wps = words_per_second(blis, texts, words)
         ner_again = words_per_second(ner, texts, words)

@@ -125,7 +125,7 @@ def test_numpy_multiplies_the_matrices_and_finds_what_blis_finds():
     """load_pipeline hands every layer numpy's BLAS (multiply_with_numpy: twice the words per
     second of thinc's BLIS on the project's machine, benchmarks/ner_speed.py --blis); the
     reference article's entities stay those BLIS finds."""
-    from thinc.api import NumpyOps
+    from entitykit.models import multiply_with_blis
 
     if not (bundled_model_path() / "config.cfg").is_file():
         pytest.skip("bundled model not built yet")
@@ -134,10 +134,8 @@ def test_numpy_multiplies_the_matrices_and_finds_what_blis_finds():
     assert len(layers) > 20
     assert {(type(layer.ops).__name__, layer.ops.use_blis) for layer in layers} == {("NumpyOps", False)}
     blis = load_pipeline(bundled_model_path())
-    blis_ops = NumpyOps(use_blis=True)
-    for _name, pipe in blis.components:
-        for layer in pipe.model.walk() if hasattr(pipe, "model") else ():
-            layer.ops = blis_ops
+    multiply_with_blis(blis)
+    assert {layer.ops.use_blis for _name, pipe in blis.components if hasattr(pipe, "model") for layer in pipe.model.walk()} == {True}
     text = EXAMPLE.read_text(encoding="utf-8")
     found = [(e.text, e.label_) for e in fast(text).ents]
     assert ("Alexander Lukaschenko", "PER") in found

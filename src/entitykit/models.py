@@ -206,18 +206,27 @@ def multiply_with_numpy(nlp) -> None:
     """Let numpy's BLAS do the matrix products of ``nlp``'s networks instead of BLIS, thinc's
     default on the CPU: the same products (the same entities on all of GermEval dev), about
     twice the words per second where BLIS lacks kernels for the processor (AVX-512 ones;
-    ``benchmarks/ner_speed.py --ops blis`` times the two side by side). Layers on another
+    ``benchmarks/ner_speed.py --blis`` times the two side by side). Layers on another
     backend (a GPU, Apple's) are left alone."""
+    _numpy_ops(nlp, use_blis=False)
+
+
+def multiply_with_blis(nlp) -> None:
+    """Undo :func:`multiply_with_numpy`: thinc's BLIS does the products again (a baseline)."""
+    _numpy_ops(nlp, use_blis=True)
+
+
+def _numpy_ops(nlp, *, use_blis: bool) -> None:
     from thinc.api import NumpyOps
 
-    numpy_ops = NumpyOps(use_blis=False)
+    ops = NumpyOps(use_blis=use_blis)
     for _name, component in nlp.components:
         model = getattr(component, "model", None)
         if not hasattr(model, "walk"):
             continue
         for layer in model.walk():
-            if type(layer.ops) is NumpyOps and layer.ops.use_blis:
-                layer.ops = numpy_ops
+            if type(layer.ops) is NumpyOps:
+                layer.ops = ops
 
 
 def describe(model: str | Path | None = None, *, nlp: Any = None) -> dict[str, str]:
