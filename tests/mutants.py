@@ -1104,6 +1104,13 @@ MUTANTS = [
         "    with threadpool_limits(limits=None, user_api=\"blas\"):",
         ("tests/test_workers.py::test_a_run_takes_one_blas_thread_per_process_and_gives_the_threads_back",),
     ),
+    Mutant(
+        148, "normalize: a web address keeps its domain (vk.com is not VK)",
+        "src/entitykit/normalize.py",
+        "        text = _DOTS.sub(\"\", web_address_name(text))",
+        "        text = _DOTS.sub(\"\", text)",
+        ("tests/test_normalize.py::test_a_web_address_names_the_body_it_belongs_to",),
+    ),
 ]
 
 

@@ -478,3 +478,23 @@ def test_serbian_and_macedonian_cyrillic_meet_their_latin_spelling(cyrillic, lat
 
     assert transliterate_de(cyrillic) == latin
     assert normalize(cyrillic) == normalize(latin)
+
+
+@pytest.mark.parametrize(
+    ("address", "name"),
+    [
+        ("vk.com", "VK"),  # Pawel Durow's network, written as its address (variants-dev)
+        ("Spiegel.de", "Spiegel"),
+        ("www.tagesschau.de", "Tagesschau"),
+        ("T-Online.de", "T-Online"),
+        ("Amazon.co.uk", "Amazon"),
+        ("Yandex.ru", "Yandex"),
+    ],
+)
+def test_a_web_address_names_the_body_it_belongs_to(address, name):
+    assert normalize(address) == normalize(name)
+
+
+@pytest.mark.parametrize("text", ["O.V.K.S.", "Co.KG", "Bild.de-Reporter", "St. Gallen", "vk.com/durov"])
+def test_only_a_whole_web_address_loses_its_domain(text):
+    assert normalize(text) == normalize(text.replace(".", ""))

@@ -812,6 +812,26 @@ def normalize(text: str) -> str:
     return key
 
 
+# A web address as a name: *vk.com*, *Spiegel.de*, *www.tagesschau.de* (a name, its country's or a
+# generic top-level domain, nothing after it)
+_WEB_ADDRESS = re.compile(
+    r"(?:www\.)?([^\W_][\w-]*)\.(?:com|net|org|info|io|eu|de|at|ch|li|lu|ru|by|ua|kz|pl|lt|lv|ee|cz|sk"
+    r"|hu|ro|bg|rs|ge|am|az|md|fr|it|es|nl|be|dk|se|no|fi|uk|co\.uk|us|tv|fm)",
+    re.IGNORECASE,
+)
+
+
+def web_address_name(text: str) -> str:
+    """The name a web address stands for, which names the body it belongs to: *vk.com* is *vk*,
+    *Spiegel.de* is *Spiegel*, *www.tagesschau.de* is *tagesschau*; any other text as it is.
+
+    >>> web_address_name("vk.com"), web_address_name("www.Spiegel.de"), web_address_name("O.V.K.S.")
+    ('vk', 'Spiegel', 'O.V.K.S.')
+    """
+    found = _WEB_ADDRESS.fullmatch(text)
+    return found.group(1) if found else text
+
+
 _SIMPLE_KEY = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
 _PLAIN_TEXT = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
@@ -824,7 +844,8 @@ def _normalize_once(text: str) -> str:
     elif text[:6].casefold() == "saint ":
         text = "Sankt " + text[6:]
     text = strip_apostrophe_genitive(strip_titles(text))
-    text = _DOTS.sub("", text) if "." in text else text
+    if "." in text:
+        text = _DOTS.sub("", web_address_name(text))
     text = transliterate_de(text)
     text = strip_diacritics(fold_umlauts(fold_case(text)))
     if "." in text or "'" in text:
