@@ -472,7 +472,7 @@ def load_vectors(path: str | None) -> Callable:
 def numpy_matmul() -> Callable:
     """Callback for ``[nlp] after_pipeline_creation``: numpy's BLAS multiplies the matrices
     (:func:`entitykit.models.multiply_with_numpy`), in training as at run time: on the
-    project's machine ``spacy train`` and ``spacy pretrain`` take about half the time."""
+    project's machine an update step takes about half the time (benchmarks/RESULTS.md)."""
 
     def after_pipeline_creation(nlp):
         from entitykit.models import multiply_with_numpy

@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -110,8 +111,6 @@ def _read_lone_leads(word: str) -> str:
     Ukrainian word it most likely was (wordfreq): *ВильнюÑ* is *Вильнюс*, *ВÑтка* is *Вятка*.
     When no reading is a known word, a lone Ñ is с (by far the most frequent of its letters)
     and a lone Ð stays (А and Н are about equally frequent)."""
-    import itertools
-
     from wordfreq import zipf_frequency
 
     leads = [i for i, char in enumerate(word) if char in _LOST_SECOND_BYTE]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 # Documents piped per spaCy memory zone: the strings and lexemes of new words that a zone adds
 # to the vocab are freed when it closes, so a long run's memory does not grow with its corpus.
