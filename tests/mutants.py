@@ -1074,7 +1074,8 @@ MUTANTS = [
         CLUSTERING,
         "        if decided.method == \"new\" and decided.matched:",
         "        if False:",
-        ("tests/test_resolver.py::test_a_river_is_never_the_town_or_registry_place_of_its_name",),
+        ("tests/test_resolver.py::test_a_river_is_never_the_town_or_registry_place_of_its_name",
+         "tests/test_corpus.py::test_a_river_stays_apart_from_the_town_of_its_name_across_a_run"),
     ),
     Mutant(
         144, "coref: the second river of a confluence is no river",

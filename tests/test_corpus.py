@@ -20,7 +20,7 @@ from entitykit.corpus import extract, run_corpus
 from entitykit.runstate import WORK_DIR
 from entitykit.errors import CorpusFormatError, InputError
 
-from conftest import bad_corpus  # noqa: E402  (shared with test_run_cli)
+from conftest import bad_corpus, save_name_rules  # noqa: E402  (shared with test_run_cli)
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 ALIASES = CORPUS / "aliases.jsonl"
@@ -242,3 +242,20 @@ def test_a_long_document_is_run_in_pieces_with_offsets_into_the_whole(tmp_path, 
         if m["doc_id"] == "long":
             assert long_text[m["start_char"]:m["end_char"]] == m["text"]
     assert [m["text"] for m in mentions if m["doc_id"] == "long"] == ["Lukaschenko", "Minsk", "Wolfowitsch", "Moskau"]
+
+
+def test_a_river_stays_apart_from_the_town_of_its_name_across_a_run(tmp_path):
+    """The run decides each mention by its form; a river's form is *Fluss Wjatka* (the sentence
+    names it a river), so the rivers of two texts are one entity and Kirov's old name stays Kirov."""
+    model = save_name_rules(tmp_path, [("Wjatka", "LOC")])
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n" for doc_id, text in [
+        ("a", "Das Hotel liegt am Fluss Wjatka, 896 km von Moskau entfernt."),
+        ("b", "Die Kreuzfahrt führt auf dem Fluss Wjatka bis zur Kama."),
+        ("c", "Kirow hieß bis 1934 Wjatka."),
+    ]), encoding="utf-8")
+    run_corpus([corpus], tmp_path / "out", nlp=entitykit.load(model), progress=False)
+    found = [(m["doc_id"], m["entity_id"], m["canonical"]) for m in read_jsonl(tmp_path / "out" / "mentions.jsonl")
+             if m["text"] == "Wjatka"]
+    assert found == [("a", "new:loc:fluss-wjatka", "Fluss Wjatka"), ("b", "new:loc:fluss-wjatka", "Fluss Wjatka"),
+                     ("c", "geonames:548408", "Wjatka")]
