@@ -1087,7 +1087,7 @@ MUTANTS = [
     Mutant(
         145, "normalize: a lone lead byte is always the most frequent letter (Ð’Ñтка is Встка)",
         "src/entitykit/normalize.py",
-        "    if best[0] > 0:\n        return best[2]\n",
+        "        if frequency(likeliest) > 0:\n            return likeliest\n",
         "",
         ("tests/test_normalize.py::test_a_lost_byte_is_the_letter_that_makes_a_word",),
     ),
