@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from entitykit.coref import link_alternate_names, link_short_forms, link_surnames
+from entitykit.coref import link_alternate_names, link_short_forms, link_surnames, sibling_names
 from entitykit.resolver import Mention, Resolver
 
 
@@ -100,6 +100,108 @@ def test_a_bracket_may_go_on_after_the_acronym_it_defines():
     context = "Der Internationale Währungsfonds (IWF; englisch: International Monetary Fund, IMF) ist eine Sonderorganisation"
     mentions = doc(("Internationale Währungsfonds", "ORG", context), ("IWF", "ORG", context))
     assert link_acronyms(mentions) == {1: (0, 90.0)}
+
+
+@pytest.mark.parametrize(
+    "long_form, acronym, context",
+    [  # real sentences (variants-dev, GermEval)
+        ("Pridnestrowische Moldauische Republik", "PMR",
+         "Der vollständige offizielle Name der Region lautet Pridnestrowische Moldauische Republik, kurz PMR (russisch …)"),
+        ("Organisation des Vertrags über kollektive Sicherheit", "OVKS",
+         "die Organisation des Vertrags über kollektive Sicherheit (kurz: OVKS) tagt"),
+        ("Deutsche Gesellschaft für Krisenmanagement", "DGfKM", "der Deutsche Gesellschaft für Krisenmanagement, abgekürzt DGfKM"),
+    ],
+)
+def test_kurz_defines_an_acronym_as_a_bracket_does(long_form, acronym, context):
+    mentions = doc((long_form, "ORG", context), (acronym, "ORG", context))
+    assert link_acronyms(mentions) == {1: (0, 90.0)}
+
+
+def test_a_bracketed_acronym_of_the_name_in_another_language_links_lower():
+    fortschritt = "seit 2012 als Präsident der Serbischen Fortschrittspartei (SNS) fungiert."
+    srs = "1993 trat er der Serbischen Radikalen Partei (SRS) bei"
+    pis = 'gründen die Brüder Kaczynski die "Partei für Recht und Gerechtigkeit" (PiS).'
+    mentions = doc(("Serbischen Fortschrittspartei", "ORG", fortschritt), ("SNS", "ORG", fortschritt),
+                   ("Serbischen Radikalen Partei", "ORG", srs), ("SRS", "ORG", srs),
+                   ("Partei für Recht und Gerechtigkeit", "ORG", pis), ("PiS", "ORG", pis))
+    assert link_acronyms(mentions) == {1: (0, 80.0), 3: (2, 80.0), 5: (4, 80.0)}
+
+
+@pytest.mark.parametrize(
+    "mentions",
+    [
+        # a dateline: the agency in brackets is no acronym of the place
+        [("Minsk", "LOC", "MINSK (AFP) – Belarus hat"), ("AFP", "ORG", "Minsk (AFP) – Belarus hat")],
+        # two bracketed names, neither spelt: which?
+        [("Fortschrittspartei", "ORG", "Fortschrittspartei (SNS) und Radikale Partei (SNS)"),
+         ("Radikale Partei", "ORG", "Fortschrittspartei (SNS) und Radikale Partei (SNS)"),
+         ("SNS", "ORG", "Fortschrittspartei (SNS) und Radikale Partei (SNS)")],
+        # not bracketed, nor given with kurz: nothing said
+        [("Serbische Fortschrittspartei", "ORG", "die Serbische Fortschrittspartei und die SNS"),
+         ("SNS", "ORG", "die Serbische Fortschrittspartei und die SNS")],
+    ],
+)
+def test_an_unspelt_acronym_links_only_to_the_one_bracketed_name_of_its_label(mentions):
+    assert link_acronyms(doc(*mentions)) == {}
+
+
+@pytest.mark.parametrize(
+    "long_form, short, context",
+    [  # real sentences from German web pages (variants-dev)
+        ("Pridnestrowische Moldawische Republik", "Pridnestrowien",
+         "amtlich Transnistrische Moldauische Republik bzw. oder selten Pridnestrowische Moldawische Republik, kurz Pridnestrowien"),
+        ("Cisnistrische Moldauische Republik", "Cisnistrien",
+         "aus Eigensicht als Cisnistrische Moldauische Republik bezeichnet, kurz Cisnistrien"),
+        ("Stroy Gaz Montazh", "SGM Group",
+         "die Unternehmensgruppe „Stroy Gaz Montazh“ (Bau, Gas, Montage), kurz „SGM Group“."),
+    ],
+)
+def test_kurz_gives_a_short_name_of_the_name_before_it(long_form, short, context):
+    mentions = doc((long_form, "LOC", context), (short, "LOC", context))
+    assert link_alternate_names(mentions) == {1: (0, 90.0)}
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "Er war in Minsk und kurz in Moskau",  # kurz as an adverb
+        "Minsk. Kurz Moskau",  # a sentence ended
+    ],
+)
+def test_kurz_as_an_adverb_links_nothing(context):
+    mentions = doc(("Minsk", "LOC", context), ("Moskau", "LOC", context))
+    assert link_alternate_names(mentions) == {}
+
+
+def test_auf_jiddisch_names_like_jiddisch():
+    context = "Auf Polnisch heißt sie Wilno, auf Weißrussisch Вільня/Wilnja, auf Jiddisch Wilne, auf Russisch schließlich"
+    mentions = doc(("Вільня/Wilnja", "LOC", context), ("Wilne", "LOC", context))
+    assert link_alternate_names(mentions) == {1: (0, 90.0)}
+
+
+@pytest.mark.parametrize(
+    "text, context, full_name",
+    [  # real sentences (variants-dev, GermEval 2014)
+        ("Arkadi", "Die Brüder Arkadi und Boris Rotenberg, geboren 1951 und 1957", "Arkadi Rotenberg"),
+        ("Michael", "die Brüder Michael und Wolfgang Herz sowie", "Michael Herz"),
+        ("Roland", "als er die Eheleute Roland und Monika Linhart vorstellte", "Roland Linhart"),
+        ("Merz", "Merz und Markus Söder einigten sich", None),  # no siblings: two persons
+        ("Johann", "die Brüder Johann, Ernst und Hubert", None),  # a list: no surname at all
+        ("Lucia", "Sofonisbas Schwestern Lucia, Europa und Anna Maria wurden Malerinnen", None),
+        ("Lucia", "die Schwestern Lucia und Anna Maria Anguissola", None),  # Maria or Anguissola?
+    ],
+)
+def test_a_given_name_before_a_siblings_full_name_shares_the_surname(text, context, full_name):
+    found = sibling_names([Mention(text, "PER", doc="d", context=context)])
+    assert found.get(0) == full_name
+
+
+def test_the_sibling_is_the_person_of_that_full_name():
+    mentions = [Mention("Arkadi", "PER", doc="a", context="Die Brüder Arkadi und Boris Rotenberg, geboren 1951"),
+                Mention("Arkadi Rotenberg", "PER", doc="b", context="Der Oligarch Arkadi Rotenberg baut"),
+                Mention("Arkadi", "PER", doc="c", context="Arkadi kam spät")]
+    ids = [result.entity_id for result in Resolver().resolve_mentions(mentions)]
+    assert ids[0] == ids[1] == "new:per:arkadi-rotenberg" != ids[2]
 
 
 def test_a_surname_the_ner_tagged_loc_joins_the_one_person_of_its_document():

@@ -123,6 +123,49 @@ def test_the_build_drops_continents_foreign_country_names_and_towns_own_names(ke
     _check_mark(key, ids, population, kept, **facts)
 
 
+@pytest.mark.parametrize(
+    "names, reference",
+    [
+        # ISO 3166-2 MD-SN (pycountry's names) is rigour's md-pmr: one id, not two
+        (("Transnistria", "Autonome territoriale Einheit Transnistrien", "Придністров’я", "Naddniestrze",
+          # rigour's weak names of three words and more: the territory's official names
+          "Republica Moldovenească Nistreană", "Приднестровская Молдавская Республика"), "wikidata:Q907112"),
+        (("Krim", "Автономная Республика Крым", "Avtonomna Respublika Krym"), "wikidata:Q15925436"),  # UA-43
+        (("Brčko-Distrikt", "Округ Брчко"), "wikidata:Q194483"),  # BA-BRC
+    ],
+)
+def test_a_region_two_lists_know_under_two_codes_has_one_id(names, reference):
+    assert {name: place_reference(gazetteer_place(name)) for name in names} == dict.fromkeys(names, reference)
+
+
+def test_the_build_joins_a_subdivision_to_the_one_territory_that_shares_a_name():
+    records = [
+        {"code": "md-pmr", "name": "Transnistria", "full_name": "Pridnestrovian Moldavian Republic",
+         "names_strong": ["Pridnestrovie"], "names_weak": ["Stînga Nistrului"]},
+        {"code": "pk-km", "name": "Kashmir", "names_weak": ["Gilgit-Baltistan", "Azad Jammu and Kashmir"]},
+        {"code": "ua-dpr", "name": "Donetsk (Occupied Ukraine)", "names_weak": ["DPR"]},
+        {"code": "ru-da", "name": "Dagestan"},
+    ]
+    subdivisions = {"MD-SN": ["Stînga Nistrului"], "PK-GB": ["Gilgit-Baltistan"], "PK-JK": ["Azad Jammu and Kashmir"],
+                    "UA-14": ["Donetska oblast"], "RU-DA": ["Dagestan"], "MD-CU": ["Chişinău"]}
+    # Kashmir shares names with two subdivisions: neither is it; Donetsk oblast is not the DPR;
+    # Dagestan is rigour's under its own ISO code already
+    assert _build_tool().joined_subdivisions(records, subdivisions) == {"md-sn": "md-pmr"}
+
+
+@pytest.mark.parametrize(
+    "territory, place_id, names",
+    [
+        ({"is_country": False}, -907112, {"republica moldoveneasca nistreana"}),  # a territory's official name
+        ({"is_country": True}, -907112, set()),  # a country's weak names are other languages' (Germania)
+        ({"is_country": False}, 2635167, set()),  # GeoNames' United Kingdom: rigour names it by its counties
+    ],
+)
+def test_only_long_weak_names_of_a_territory_that_is_no_country_name_it_alone(territory, place_id, names):
+    weak = ["Republica Moldovenească Nistreană", "Шериф", "Stînga Nistrului"]
+    assert _build_tool().official_names(territory, place_id, weak) == names
+
+
 # --- resolving and clustering -----------------------------------------------------------------
 
 

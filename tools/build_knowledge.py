@@ -128,8 +128,35 @@ def territories(rigour_wheel: Path) -> list[dict]:
 
 
 def territory_ids(records: list[dict], country_ids: dict[str, int]) -> dict[str, int]:
-    """rigour territory code -> place id: the country's GeoNames id, else minus the Wikidata number."""
-    return {record["code"]: country_ids.get(record["code"]) or -_wikidata_number(record["qid"]) for record in records}
+    """rigour territory code -> place id: the country's GeoNames id, else minus the Wikidata number;
+    and the code of each ISO 3166-2 subdivision that is one of rigour's territories under another
+    code (:func:`joined_subdivisions`) -> that territory's id."""
+    ids = {record["code"]: country_ids.get(record["code"]) or -_wikidata_number(record["qid"]) for record in records}
+    ids.update({code: ids[territory] for code, territory in joined_subdivisions(records, subdivision_names()).items()})
+    return ids
+
+
+def joined_subdivisions(records: list[dict], subdivisions: dict[str, list[str]]) -> dict[str, str]:
+    """ISO 3166-2 code (lower case) -> the code of the rigour territory it is, where rigour lists
+    it under a code of its own: one territory of the same country and one subdivision that share a
+    name, each sharing one with no other (*MD-SN*, pycountry's *Stînga Nistrului*, is rigour's
+    *md-pmr*, Transnistria; *UA-43* is *ua-cri*, Crimea). One place, one id. Rigour's Kashmir shares
+    names with two Pakistani subdivisions and is joined to neither."""
+    own = {code.lower() for code in subdivisions}
+    pairs: set[tuple[str, str]] = set()
+    for record in records:
+        code = record["code"]
+        if "-" not in code or code in own:
+            continue
+        names = [record["name"], record.get("full_name") or "", *record.get("names_strong", ()), *record.get("names_weak", ())]
+        keys = {normalize(name) for name in names if name} - {""}
+        for subdivision, subdivision_names_ in subdivisions.items():
+            if subdivision.split("-")[0].lower() == code.split("-")[0] and keys & {normalize(name) for name in subdivision_names_}:
+                pairs.add((subdivision.lower(), code))
+    subdivision_count = {code: sum(1 for other, _ in pairs if other == code) for code, _ in pairs}
+    territory_count = {code: sum(1 for _, other in pairs if other == code) for _, code in pairs}
+    return {subdivision: territory for subdivision, territory in sorted(pairs)
+            if subdivision_count[subdivision] == 1 and territory_count[territory] == 1}
 
 
 def regions(rigour_wheel: Path) -> list[int]:
@@ -209,6 +236,7 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
         cities = big_city_keys.get(code.split("-")[0], set())
         weak = [name for name in territory.get("names_weak", ()) if (key := normalize(name)) not in cities and key not in strong]
         _add(index, weak, place_id)
+        strong.update(official_names(territory, place_id, weak))
     ordered = {key: sorted(ids, key=lambda place: (-population.get(place, -1), place)) for key, ids in index.items()}
     world = world_regions()
     return {
@@ -217,6 +245,22 @@ def places(rigour_wheel: Path) -> dict[str, list[int]]:
                              countries=frozenset(country_ids.values()).intersection(ids))
         for key, ids in ordered.items()
     }
+
+
+# A weak rigour name of a territory that is no country with this many words or more is its official
+# name in another language and names it alone (official_names); shorter ones are parts, people, companies.
+OFFICIAL_NAME_WORDS = 3
+
+
+def official_names(territory: dict, place_id: int, weak: list[str]) -> set[str]:
+    """The keys of a rigour territory's weak names that name it alone all the same: those of
+    three words or more of a territory that is no country, nor one GeoNames lists (rigour gives
+    the United Kingdom its counties as names): its official name in another language,
+    Transnistria's *Republica Moldovenească Nistreană* or *Приднестровская Молдавская
+    Республика*, where the shorter weak names are parts, people and firms (*Шериф*)."""
+    if place_id > 0 or territory["is_country"]:
+        return set()
+    return {key for name in weak if len((key := normalize(name)).split()) >= OFFICIAL_NAME_WORDS}
 
 
 def world_regions() -> set[str]:

@@ -34,12 +34,15 @@ from .names import (
 )
 from .normalize import display_form, genitive_stem, normalize
 
-__all__ = ["link_surnames", "link_acronyms", "link_short_forms", "link_alternate_names", "river_mentions",
+__all__ = ["link_surnames", "link_acronyms", "link_short_forms", "link_alternate_names", "river_mentions", "sibling_names",
            "LEGAL_FORM_ACRONYMS", "DEFINED"]
 
 # The score of an acronym the text defines in brackets (*Europäische Zentralbank (EZB)*): the one
 # kind of link the corpus learns from (entitykit.clustering: FormTable definitions).
 DEFINED = 90.0
+# The score of an acronym in another language the text brackets after a name whose letters it does
+# not spell (*Serbische Fortschrittspartei (SNS)*, Srpska napredna stranka): the document's own.
+BRACKETED = 80.0
 
 # Acronyms of legal forms and titles: they follow names (*Apogenix AG*), they never name one.
 # A short list on purpose: rigour's table of legal forms (knowledge.legal_form_stem) also holds
@@ -212,9 +215,11 @@ def link_alternate_names(mentions: Sequence[Mention]) -> dict[int, tuple[int, fl
 
     * a language names it: *Tallinn (deutsch auch Reval, russisch Tallin, vor 1918 russisch
       Rewel)*, *Transnistrien (russisch Приднестровье, ukrainisch Придністров'я)*: the name after
-      *russisch*, *polnisch*, *deutsch* … belongs to the nearest name of the same label before
+      *russisch*, *polnisch*, *deutsch*, *auf Jiddisch* … belongs to the nearest name of the same label before
       it, inside the bracket or comma list that name opens;
-    * a bracket writes it in another script: *Petrowskoje (ПетровÑкое)*, *МахIачхъала (MaħaÄqala)*.
+    * a bracket writes it in another script: *Petrowskoje (ПетровÑкое)*, *МахIачхъала (MaħaÄqala)*;
+    * *kurz* or *abgekürzt* gives it as the short form: *Pridnestrowische Moldawische Republik,
+      kurz Pridnestrowien*; *„Stroy Gaz Montazh“ (Bau, Gas, Montage), kurz „SGM Group“*.
 
     Every mention of that spelling in the document follows (the text said what it means), as for
     acronyms; never across documents, never when the document gives one spelling to two names.
@@ -239,6 +244,44 @@ def link_alternate_names(mentions: Sequence[Mention]) -> dict[int, tuple[int, fl
                 if text != mentions[index].text:
                     links[index] = (first[text], ALTERNATE_NAME)
     return links
+
+
+def sibling_names(mentions: Sequence[Mention]) -> dict[int, str]:
+    """Given names a text lists before a sibling's full name -> the full name they stand for:
+    *die Brüder Arkadi und Boris Rotenberg* names Arkadi Rotenberg, *die Geschwister Hans und
+    Sophie Scholl* Hans Scholl. Only after a word for siblings or a couple (*Brüder*,
+    *Geschwister*, *Zwillinge*, *Ehepaar*, :data:`_SIBLINGS`): without it, *Merz und Markus Söder*
+    are two surnames, not Merz Söder. One-word person mentions only, two names only, and the
+    second of two words: in *Schwestern Lucia, Europa und Anna Maria* or *Lucia und Anna Maria
+    Anguissola*, which word is a surname the text does not say.
+
+    >>> sibling_names([Mention("Arkadi", "PER", context="Die Brüder Arkadi und Boris Rotenberg, geboren 1951"),
+    ...                Mention("Merz", "PER", context="Merz und Markus Söder"),
+    ...                Mention("Lucia", "PER", context="Ihre Schwestern Lucia, Europa und Anna Maria wurden Malerinnen")])
+    {0: 'Arkadi Rotenberg'}
+    """
+    found = {}
+    for index, mention in enumerate(mentions):
+        if mention.label != "PER" or not mention.context or " " in mention.text.strip():
+            continue
+        squeezed = " ".join(mention.context.split())
+        for match in re.finditer(re.escape(mention.text), squeezed):
+            if not _word_bounded(squeezed, match.start(), match.end()) or not _SIBLINGS.search(squeezed[: match.start()]):
+                continue
+            rest = _SIBLING_REST.match(squeezed[match.end() :])
+            if rest is not None:
+                found[index] = f"{mention.text} {rest['surname']}"
+                break
+    return found
+
+
+# Plural words for siblings and couples, right before the first given name.
+_SIBLINGS = re.compile(
+    r"\b(?:Brüdern?|Zwillingsbrüdern?|Geschwistern?|Schwestern|Zwillingsschwestern|Zwillingen?|"
+    r"Eheleuten?|Ehepaars?|Ehepaares)\s+$"
+)
+# What follows the first given name: *und*, the second one and the surname, then no capitalised word.
+_SIBLING_REST = re.compile(r"^\s+und\s+[A-ZÄÖÜ][\w'-]+\s+(?P<surname>[A-ZÄÖÜ][\w'-]*[\w'])(?![\w-])(?!\s+[A-ZÄÖÜ])")
 
 
 def river_mentions(mentions: Sequence[Mention]) -> set[int]:
@@ -281,8 +324,11 @@ _RIVER_CUE = re.compile(
 
 # The score of a name a text gives as another name of an earlier one (link_alternate_names).
 ALTERNATE_NAME = 90.0
-# A language naming the next word (*russisch*, *polnisch*, *deutsch*), a qualifier after it.
-_LANGUAGE_CUE = re.compile(r"(?:\b[a-zäöü]{2,}isch|\b[a-zäöü]*deutsch)(?:\s+(?:auch|amtlich|offiziell|früher|heute|veraltet))?\s*:?\s*$")
+# A language naming the next word (*russisch*, *polnisch*, *deutsch*, *auf Jiddisch*), a qualifier after it.
+_LANGUAGE_CUE = re.compile(
+    r"(?:\b[a-zäöü]{2,}isch|\b[a-zäöü]*deutsch|\bauf [A-ZÄÖÜ][a-zäöü]*(?:isch|deutsch))"
+    r"(?:\s+(?:auch|amtlich|offiziell|früher|heute|veraltet))?\s*:?\s*$"
+)
 # What may stand between a name and the language cue of its alternate: a bracket or comma opened
 # after the name (a pronunciation in square brackets first), words but no closing bracket or
 # sentence end, at most this many characters.
@@ -314,6 +360,10 @@ def _named_after(text: str, context: str, spellings: dict[str, int]) -> str | No
                 gap = squeezed[best[0] : gap_end]
                 if len(gap) <= _LONGEST_GAP and _OPENING.match(gap) and ")" not in gap.split("]")[-1] and ". " not in gap:
                     return best[1]
+        if _SHORT_CUE.search(before):  # a short form: *Pridnestrowische Moldawische Republik, kurz Pridnestrowien*
+            for spelling in spellings:
+                if spelling != text and _shortened(spelling, text, squeezed[: match.end()]):
+                    return spelling
         if before.endswith(" (") and after.startswith(")"):  # a bracketed spelling in another script
             for spelling in spellings:
                 if spelling != text and before[:-2].endswith(spelling) and _latin(spelling) != _latin(text):
@@ -343,9 +393,12 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
     Returns ``{mention index: (antecedent index, score 0-100)}``. Initials are no evidence on
     their own across documents (*US* is not the *UN-Sicherheitsrat*); inside one document:
 
-    * a definition in the mention's context, *Europäische Zentralbank (EZB)* or *EZB
-      (Europäische Zentralbank)*, when the letters spell the long form (each letter in order,
-      the first at the start of the first word, every word giving one) — score 90;
+    * a definition in the mention's context, *Europäische Zentralbank (EZB)*, *EZB
+      (Europäische Zentralbank)* or *Europäische Zentralbank, kurz EZB*, when the letters spell
+      the long form (each letter in order, the first at the start of the first word, every word
+      giving one) — score 90; when no bracketed name spells it, the one bracketed name of the
+      acronym's own label: an acronym of the name in another language (*Serbische
+      Fortschrittspartei (SNS)*, Srpska napredna stranka; *Nordatlantikpakt (NATO)*) — score 80;
     * an acronym of :data:`~entitykit.names.SHORTEST_ACRONYM_SLIP` or more letters and the one
       long form of the document whose initials it is — score 95;
     * an acronym one slip from the one such acronym of the document (*OVKAS* / *OVKS*) — 85.
@@ -396,12 +449,16 @@ def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, 
     """The one long form that defines an acronym mention, with the score, or None."""
     letters = name.letters
     if mention.context:
-        defined = {
-            long_name.key: index for index, other, long_name in long_forms
-            if _spells(letters, long_name) and _bracketed(mention.text, other.text, mention.context)
-        }
+        bracketed = [(index, other, long_name) for index, other, long_name in long_forms
+                     if _bracketed(mention.text, other.text, mention.context)]
+        defined = {long_name.key: index for index, _, long_name in bracketed if _spells(letters, long_name)}
         if len(defined) == 1:
             return next(iter(defined.values())), DEFINED
+        # an acronym of the name in another language: only of a name of its own label, never a
+        # dateline's agency (*Minsk (AFP)*)
+        foreign = {long_name.key: index for index, other, long_name in bracketed if other.label == mention.label}
+        if not defined and len(foreign) == 1:
+            return next(iter(foreign.values())), BRACKETED
     if len(letters) < SHORTEST_ACRONYM_SLIP:
         return None
     matching = {long_name.key: index for index, _, long_name in long_forms if initials(long_name) == letters}
@@ -412,9 +469,45 @@ def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, 
 
 def _bracketed(acronym: str, long_form: str, context: str) -> bool:
     """Whether the context writes *long form (ACRONYM)* or *ACRONYM (long form)*; the bracket
-    may go on after the acronym (*Internationaler Währungsfonds (IWF; englisch: …)*)."""
+    may go on after the acronym (*Internationaler Währungsfonds (IWF; englisch: …)*), a quote
+    may close the long form (*"Partei für Recht und Gerechtigkeit" (PiS)*), and *kurz* may
+    stand for the bracket (*Pridnestrowische Moldauische Republik, kurz PMR*, :func:`_shortened`)."""
     squeezed = " ".join(context.split())
-    return any(f"{long_form} ({acronym}{end}" in squeezed for end in ")];,") or f"{acronym} ({long_form}" in squeezed
+    return (any(f"{long_form}{quote} ({acronym}{end}" in squeezed for quote in ("", *_CLOSING_QUOTES) for end in ")];,")
+            or f"{acronym} ({long_form}" in squeezed or _shortened(long_form, acronym, squeezed))
+
+
+_CLOSING_QUOTES = ("\"", "“", "”", "‘", "’", "«", "»")
+# What stands between a name and the short form a text gives it with *kurz* or *abgekürzt*: a
+# closing quote, a bracketed note and one lower-case word (*bezeichnet*, *genannt*), then a comma
+# or an opening bracket, the word, an opening quote (*„Stroy Gaz Montazh“ (Bau, Gas, Montage),
+# kurz „SGM Group“*).
+_SHORT_FOR = re.compile(r"^[\"“”‘’«»]?(?: \([^()]*\))?(?: [a-zäöüß]+)?(?:, | \()(?:kurz|abgekürzt):? [„“\"‚‘»«]?$")
+
+
+_SHORT_CUE = re.compile(r"\b(?:kurz|abgekürzt):? [„“\"‚‘»«]?$")
+
+
+def _shortened(long_form: str, short: str, squeezed: str) -> bool:
+    """Whether the text gives ``short`` as the short form of ``long_form`` with *kurz* or
+    *abgekürzt*: *Pridnestrowische Moldawische Republik, kurz Pridnestrowien*,
+    *Cisnistrische Moldauische Republik bezeichnet, kurz Cisnistrien* (``squeezed``: the
+    context with single spaces).
+
+    >>> _shortened("Organisation des Vertrags über kollektive Sicherheit", "OVKS",
+    ...            "die Organisation des Vertrags über kollektive Sicherheit, kurz OVKS, tagt")
+    True
+    >>> _shortened("Minsk", "Moskau", "von Minsk, kurz vor Moskau")
+    False
+    """
+    for match in re.finditer(re.escape(short), squeezed):
+        end = match.end()
+        if not _word_bounded(squeezed, match.start(), end) or squeezed[end : end + 1] == "-":
+            continue
+        start = squeezed.rfind(long_form, 0, match.start())
+        if start >= 0 and _SHORT_FOR.match(squeezed[start + len(long_form) : match.start()]):
+            return True
+    return False
 
 
 def _spells(letters: str, long_name: Name) -> bool:

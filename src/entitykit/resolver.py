@@ -67,6 +67,7 @@ from .coref import (
     link_short_forms,
     link_surnames,
     river_mentions,
+    sibling_names,
 )
 from .errors import InputError
 from .knowledge import gazetteer_place, is_english_word, legal_form_stem, main_place, place_reference
@@ -695,6 +696,10 @@ class Resolver:
         rivers = river_mentions(items)
         for index in rivers:
             results[index] = river(items[index].text)
+        for index, full_name in sibling_names(items).items():  # die Brüder Arkadi und Boris Rotenberg
+            if results[index].method == "new":
+                found = self.resolve(full_name, "PER")
+                results[index] = found._replace(matched=full_name) if found.method == "new" else found
         links = {
             index: link for index, link in link_surnames(items, min_typo_length=self.min_typo_length).items()
             if items[index].label == "PER" or results[index].method == "new"  # a surname NER called ORG
