@@ -165,6 +165,7 @@ def test_kurz_gives_a_short_name_of_the_name_before_it(long_form, short, context
     "context",
     [
         "Er war in Minsk und kurz in Moskau",  # kurz as an adverb
+        "Sie besuchte Minsk und kurz Moskau",  # an adverb right before a name: no comma, no bracket
         "Minsk. Kurz Moskau",  # a sentence ended
     ],
 )
