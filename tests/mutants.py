@@ -1141,10 +1141,10 @@ MUTANTS = [
         ('tests/test_coref.py::test_kurz_defines_an_acronym_as_a_bracket_does',),
     ),
     Mutant(
-        153, "coref: an unspelt bracketed acronym takes a name of another label (a dateline's agency)",
+        153, "coref: an unspelt bracketed acronym of a place takes the place (New Mexico (USA))",
         COREF,
-        '        foreign = {long_name.key: index for index, other, long_name in bracketed if other.label == mention.label}',
-        '        foreign = {long_name.key: index for index, other, long_name in bracketed}',
+        '                   if other.label == mention.label == "ORG"}',
+        '                   if other.label == mention.label}',
         ('tests/test_coref.py::test_an_unspelt_acronym_links_only_to_the_one_bracketed_name_of_its_label',),
     ),
     Mutant(

@@ -132,6 +132,9 @@ def test_a_bracketed_acronym_of_the_name_in_another_language_links_lower():
     [
         # a dateline: the agency in brackets is no acronym of the place
         [("Minsk", "LOC", "MINSK (AFP) – Belarus hat"), ("AFP", "ORG", "Minsk (AFP) – Belarus hat")],
+        # a place's country in brackets (GermEval) is no acronym of the place
+        [("New Mexico", "LOC", "Holloman Air Force Base in New Mexico (USA) durch die Bundesluftwaffe"),
+         ("USA", "LOC", "Holloman Air Force Base in New Mexico (USA) durch die Bundesluftwaffe")],
         # two bracketed names, neither spelt: which?
         [("Fortschrittspartei", "ORG", "Fortschrittspartei (SNS) und Radikale Partei (SNS)"),
          ("Radikale Partei", "ORG", "Fortschrittspartei (SNS) und Radikale Partei (SNS)"),

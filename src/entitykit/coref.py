@@ -396,8 +396,8 @@ def link_acronyms(mentions: Sequence[Mention]) -> dict[int, tuple[int, float]]:
     * a definition in the mention's context, *Europäische Zentralbank (EZB)*, *EZB
       (Europäische Zentralbank)* or *Europäische Zentralbank, kurz EZB*, when the letters spell
       the long form (each letter in order, the first at the start of the first word, every word
-      giving one) — score 90; when no bracketed name spells it, the one bracketed name of the
-      acronym's own label: an acronym of the name in another language (*Serbische
+      giving one) — score 90; when no bracketed name spells it, the one bracketed organisation
+      before an organisation's acronym: its acronym in another language (*Serbische
       Fortschrittspartei (SNS)*, Srpska napredna stranka; *Nordatlantikpakt (NATO)*) — score 80;
     * an acronym of :data:`~entitykit.names.SHORTEST_ACRONYM_SLIP` or more letters and the one
       long form of the document whose initials it is — score 95;
@@ -454,9 +454,10 @@ def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, 
         defined = {long_name.key: index for index, _, long_name in bracketed if _spells(letters, long_name)}
         if len(defined) == 1:
             return next(iter(defined.values())), DEFINED
-        # an acronym of the name in another language: only of a name of its own label, never a
-        # dateline's agency (*Minsk (AFP)*)
-        foreign = {long_name.key: index for index, other, long_name in bracketed if other.label == mention.label}
+        # an acronym of the name in another language: only of an organisation's name, never a
+        # dateline's agency (*Minsk (AFP)*) nor the country after a place (*New Mexico (USA)*)
+        foreign = {long_name.key: index for index, other, long_name in bracketed
+                   if other.label == mention.label == "ORG"}
         if not defined and len(foreign) == 1:
             return next(iter(foreign.values())), BRACKETED
     if len(letters) < SHORTEST_ACRONYM_SLIP:
