@@ -449,8 +449,9 @@ def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, 
     """The one long form that defines an acronym mention, with the score, or None."""
     letters = name.letters
     if mention.context:
+        squeezed = " ".join(mention.context.split())
         bracketed = [(index, other, long_name) for index, other, long_name in long_forms
-                     if _bracketed(mention.text, other.text, mention.context)]
+                     if other.text in squeezed and _bracketed(mention.text, other.text, squeezed)]
         defined = {long_name.key: index for index, _, long_name in bracketed if _spells(letters, long_name)}
         if len(defined) == 1:
             return next(iter(defined.values())), DEFINED
@@ -468,12 +469,12 @@ def _defined(mention: Mention, name: Name, long_forms: list[tuple[int, Mention, 
     return None
 
 
-def _bracketed(acronym: str, long_form: str, context: str) -> bool:
+def _bracketed(acronym: str, long_form: str, squeezed: str) -> bool:
     """Whether the context writes *long form (ACRONYM)* or *ACRONYM (long form)*; the bracket
     may go on after the acronym (*Internationaler Währungsfonds (IWF; englisch: …)*), a quote
     may close the long form (*"Partei für Recht und Gerechtigkeit" (PiS)*), and *kurz* may
-    stand for the bracket (*Pridnestrowische Moldauische Republik, kurz PMR*, :func:`_shortened`)."""
-    squeezed = " ".join(context.split())
+    stand for the bracket (*Pridnestrowische Moldauische Republik, kurz PMR*, :func:`_shortened`);
+    ``squeezed``: the context with single spaces."""
     return (any(f"{long_form}{quote} ({acronym}{end}" in squeezed for quote in ("", *_CLOSING_QUOTES) for end in ")];,")
             or f"{acronym} ({long_form}" in squeezed or _shortened(long_form, acronym, squeezed))
 
