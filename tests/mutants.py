@@ -1196,6 +1196,20 @@ MUTANTS = [
         '                pass',
         ('tests/test_coref.py::test_the_sibling_is_the_person_of_that_full_name',),
     ),
+    Mutant(
+        161, 'normalize: the plain-ASCII fast path keeps a hyphenated title (Vize-Premier Lawrow)',
+        'src/entitykit/normalize.py',
+        '        if " " not in key or not (first in ("st", "saint") or _is_title(first)):  # Vize-Premier too',
+        '        if " " not in key or not (first in ("st", "saint") or first in TITLES):',
+        ('tests/test_normalize.py::test_a_hyphenated_title_goes_in_any_script_but_not_an_abbreviation_after_a_hyphen',),
+    ),
+    Mutant(
+        162, 'normalize: an abbreviation closing a hyphenated word is a title (Cazzago-Ex Polo)',
+        'src/entitykit/normalize.py',
+        '        return (last in TITLES and len(last) > _SHORTEST_TITLE_WORD) or last.endswith(TITLE_ENDINGS)',
+        '        return last in TITLES or last.endswith(TITLE_ENDINGS)',
+        ('tests/test_normalize.py::test_a_hyphenated_title_goes_in_any_script_but_not_an_abbreviation_after_a_hyphen',),
+    ),
 ]
 
 

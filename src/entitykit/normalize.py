@@ -514,12 +514,16 @@ def _fold_word(word: str) -> str:
     return strip_diacritics(fold_umlauts(word.casefold())).rstrip(".")
 
 
+# Titles of three letters and fewer (*Dr*, *Ex*, *Ing*, *Mag*) are abbreviations: they stand alone
+# in front of a name, never as the last part of a hyphenated word.
+_SHORTEST_TITLE_WORD = 3
+
+
 def _is_title(word: str) -> bool:
     folded = _fold_word(word)
-    if "-" in folded:  # Ex-Präsident, Weltbank-Präsident, Vize-Premier
-        folded = folded.rsplit("-", 1)[-1]
-        if folded in TITLES or folded.endswith(TITLE_ENDINGS):
-            return True
+    if "-" in folded:  # Ex-Präsident, Weltbank-Präsident, Vize-Premier; not the places Cazzago-Ex Polo, Dung-ing Si
+        last = folded.rsplit("-", 1)[-1]
+        return (last in TITLES and len(last) > _SHORTEST_TITLE_WORD) or last.endswith(TITLE_ENDINGS)
     if not folded.isalpha():
         return False
     return folded in TITLES or (len(folded) > 8 and folded.endswith(TITLE_ENDINGS))
@@ -797,9 +801,7 @@ def normalize(text: str) -> str:
         # the common case (plain Latin words) in one step; same result as the full path
         key = text.lower()
         first = key.split(" ", 1)[0]
-        if " " not in key or not (
-            first in TITLES or first in ("st", "saint") or (len(first) > 8 and first.endswith(TITLE_ENDINGS))
-        ):
+        if " " not in key or not (first in ("st", "saint") or _is_title(first)):  # Vize-Premier too
             return key
     key = _normalize_once(text)
     if _SIMPLE_KEY.fullmatch(key) and (" " not in key or not _is_title(key.split(" ", 1)[0])) and not (
