@@ -37,6 +37,7 @@ import sys
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,17 +143,17 @@ def joined_subdivisions(records: list[dict], subdivisions: dict[str, list[str]])
     name, each sharing one with no other (*MD-SN*, pycountry's *Stînga Nistrului*, is rigour's
     *md-pmr*, Transnistria; *UA-43* is *ua-cri*, Crimea). One place, one id. Rigour's Kashmir shares
     names with two Pakistani subdivisions and is joined to neither."""
-    own = {code.lower() for code in subdivisions}
+    keys_of = {code.lower(): {normalize(name) for name in names} for code, names in subdivisions.items()}
     pairs: set[tuple[str, str]] = set()
     for record in records:
         code = record["code"]
-        if "-" not in code or code in own:
+        if "-" not in code or code in keys_of:
             continue
         names = [record["name"], record.get("full_name") or "", *record.get("names_strong", ()), *record.get("names_weak", ())]
         keys = {normalize(name) for name in names if name} - {""}
-        for subdivision, subdivision_names_ in subdivisions.items():
-            if subdivision.split("-")[0].lower() == code.split("-")[0] and keys & {normalize(name) for name in subdivision_names_}:
-                pairs.add((subdivision.lower(), code))
+        country = code.split("-")[0]
+        pairs.update((subdivision, code) for subdivision, theirs in keys_of.items()
+                     if subdivision.split("-")[0] == country and keys & theirs)
     subdivision_count = {code: sum(1 for other, _ in pairs if other == code) for code, _ in pairs}
     territory_count = {code: sum(1 for _, other in pairs if other == code) for _, code in pairs}
     return {subdivision: territory for subdivision, territory in sorted(pairs)
@@ -375,6 +376,7 @@ def country_names() -> dict[str, list[str]]:
     return names
 
 
+@cache
 def subdivision_names() -> dict[str, list[str]]:
     """ISO 3166-2 code of a first-level subdivision (a German Land, a Russian oblast, a Polish
     voivodeship) -> its names: pycountry's (the local one, romanised) and their translations in
