@@ -520,7 +520,11 @@ _SHORTEST_TITLE_WORD = 3
 
 
 def _is_title(word: str) -> bool:
-    folded = _fold_word(word)
+    return _is_folded_title(_fold_word(word))
+
+
+def _is_folded_title(folded: str) -> bool:
+    """:func:`_is_title` of a word already folded (a plain ASCII word in small letters is)."""
     if "-" in folded:  # Ex-Präsident, Weltbank-Präsident, Vize-Premier; not the places Cazzago-Ex Polo, Dung-ing Si
         last = folded.rsplit("-", 1)[-1]
         return (last in TITLES and len(last) > _SHORTEST_TITLE_WORD) or last.endswith(TITLE_ENDINGS)
@@ -801,7 +805,7 @@ def normalize(text: str) -> str:
         # the common case (plain Latin words) in one step; same result as the full path
         key = text.lower()
         first = key.split(" ", 1)[0]
-        if " " not in key or not (first in ("st", "saint") or _is_title(first)):  # Vize-Premier too
+        if " " not in key or not (first in ("st", "saint") or _is_folded_title(first)):  # Vize-Premier too
             return key
     key = _normalize_once(text)
     if _SIMPLE_KEY.fullmatch(key) and (" " not in key or not _is_title(key.split(" ", 1)[0])) and not (
