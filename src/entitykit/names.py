@@ -209,9 +209,10 @@ def too_short_for_skeleton(name: Name) -> bool:
     return len(name.tokens) == 1 and len(name.key) < SHORTEST_TRANSLITERATION
 
 
-def content_positions(tokens: Sequence[str]) -> list[int]:
+@lru_cache(maxsize=1 << 16)
+def content_positions(tokens: tuple[str, ...]) -> tuple[int, ...]:
     """Positions of the tokens that are not function words."""
-    return [index for index, token in enumerate(tokens) if token not in FUNCTION_WORDS]
+    return tuple(index for index, token in enumerate(tokens) if token not in FUNCTION_WORDS)
 
 
 def initials(name: Name) -> str | None:
@@ -602,6 +603,8 @@ def gendered_surnames(a: str, b: str) -> bool:
     >>> gendered_surnames("kaczynski", "kaczynska"), gendered_surnames("iwanow", "iwanowski"), gendered_surnames("putin", "putin")
     (True, False, False)
     """
+    if a[:3] != b[:3]:
+        return False  # the stem they share has three letters at least
     for masculine, feminine in _GENDERED_SURNAME_ENDINGS:
         for male, female in ((a, b), (b, a)):
             if male.endswith(masculine) and female.endswith(feminine):
