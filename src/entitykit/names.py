@@ -209,10 +209,9 @@ def too_short_for_skeleton(name: Name) -> bool:
     return len(name.tokens) == 1 and len(name.key) < SHORTEST_TRANSLITERATION
 
 
-@lru_cache(maxsize=1 << 16)
-def content_positions(tokens: tuple[str, ...]) -> tuple[int, ...]:
+def content_positions(tokens: Sequence[str]) -> list[int]:
     """Positions of the tokens that are not function words."""
-    return tuple(index for index, token in enumerate(tokens) if token not in FUNCTION_WORDS)
+    return [index for index, token in enumerate(tokens) if token not in FUNCTION_WORDS]
 
 
 def initials(name: Name) -> str | None:
