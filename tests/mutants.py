@@ -1164,8 +1164,8 @@ MUTANTS = [
     Mutant(
         156, 'coref: kurz as an adverb links (no comma or bracket needed)',
         COREF,
-        '(?: [a-zäöüß]+)?(?:, | \\()(?:kurz|abgekürzt)',
-        '(?: [a-zäöüß]+)?(?:, | \\(| |\\. )(?:[Kk]urz|abgekürzt)',
+        '(?: [a-zäöüß]+)?(?:, | \\()" + _KURZ)',
+        '(?: [a-zäöüß]+)?(?:, | \\(| )" + _KURZ)',
         ('tests/test_coref.py::test_kurz_as_an_adverb_links_nothing',),
     ),
     Mutant(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .aliases import LABELS
 from .mentions import Mention
@@ -265,8 +265,8 @@ def sibling_names(mentions: Sequence[Mention]) -> dict[int, str]:
         if mention.label != "PER" or not mention.context or " " in mention.text.strip():
             continue
         squeezed = " ".join(mention.context.split())
-        for match in re.finditer(re.escape(mention.text), squeezed):
-            if not _word_bounded(squeezed, match.start(), match.end()) or not _SIBLINGS.search(squeezed[: match.start()]):
+        for match in _whole_words(mention.text, squeezed):
+            if not _SIBLINGS.search(squeezed[: match.start()]):
                 continue
             rest = _SIBLING_REST.match(squeezed[match.end() :])
             if rest is not None:
@@ -304,8 +304,8 @@ def river_mentions(mentions: Sequence[Mention]) -> set[int]:
         if mention.label != "LOC" or not mention.context:
             continue
         squeezed = " ".join(mention.context.split())
-        for match in re.finditer(re.escape(mention.text), squeezed):
-            if _word_bounded(squeezed, match.start(), match.end()) and _RIVER_CUE.search(squeezed[: match.start()]):
+        for match in _whole_words(mention.text, squeezed):
+            if _RIVER_CUE.search(squeezed[: match.start()]):
                 found.add(index)
                 break
     return found
@@ -339,9 +339,7 @@ _LONGEST_GAP = 60
 def _named_after(text: str, context: str, spellings: dict[str, int]) -> str | None:
     """The spelling (of ``spellings``) the context gives ``text`` as another name of, or None."""
     squeezed = " ".join(context.split())
-    for match in re.finditer(re.escape(text), squeezed):
-        if not _word_bounded(squeezed, match.start(), match.end()):
-            continue  # Tallin inside Tallinn
+    for match in _whole_words(text, squeezed):  # not Tallin inside Tallinn
         before = squeezed[: match.start()]
         after = squeezed[match.end() :]
         cue = _LANGUAGE_CUE.search(before)
@@ -373,6 +371,11 @@ def _named_after(text: str, context: str, spellings: dict[str, int]) -> str | No
 
 def _word_bounded(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+
+
+def _whole_words(text: str, squeezed: str) -> Iterator[re.Match]:
+    """Where ``text`` stands in ``squeezed`` as whole words (not *Tallin* inside *Tallinn*)."""
+    return (match for match in re.finditer(re.escape(text), squeezed) if _word_bounded(squeezed, match.start(), match.end()))
 
 
 def _latin(text: str) -> bool:
@@ -480,14 +483,13 @@ def _bracketed(acronym: str, long_form: str, squeezed: str) -> bool:
 
 
 _CLOSING_QUOTES = ("\"", "“", "”", "‘", "’", "«", "»")
+# *kurz* or *abgekürzt* right before a short form, an opening quote between them
+_KURZ = r"(?:kurz|abgekürzt):? [„“\"‚‘»«]?$"
+_SHORT_CUE = re.compile(r"\b" + _KURZ)
 # What stands between a name and the short form a text gives it with *kurz* or *abgekürzt*: a
 # closing quote, a bracketed note and one lower-case word (*bezeichnet*, *genannt*), then a comma
-# or an opening bracket, the word, an opening quote (*„Stroy Gaz Montazh“ (Bau, Gas, Montage),
-# kurz „SGM Group“*).
-_SHORT_FOR = re.compile(r"^[\"“”‘’«»]?(?: \([^()]*\))?(?: [a-zäöüß]+)?(?:, | \()(?:kurz|abgekürzt):? [„“\"‚‘»«]?$")
-
-
-_SHORT_CUE = re.compile(r"\b(?:kurz|abgekürzt):? [„“\"‚‘»«]?$")
+# or an opening bracket and the cue (*„Stroy Gaz Montazh“ (Bau, Gas, Montage), kurz „SGM Group“*).
+_SHORT_FOR = re.compile(f"^[{''.join(_CLOSING_QUOTES)}]?" + r"(?: \([^()]*\))?(?: [a-zäöüß]+)?(?:, | \()" + _KURZ)
 
 
 def _shortened(long_form: str, short: str, squeezed: str) -> bool:
@@ -502,9 +504,8 @@ def _shortened(long_form: str, short: str, squeezed: str) -> bool:
     >>> _shortened("Minsk", "Moskau", "von Minsk, kurz vor Moskau")
     False
     """
-    for match in re.finditer(re.escape(short), squeezed):
-        end = match.end()
-        if not _word_bounded(squeezed, match.start(), end) or squeezed[end : end + 1] == "-":
+    for match in _whole_words(short, squeezed):
+        if squeezed[match.end() : match.end() + 1] == "-":
             continue
         start = squeezed.rfind(long_form, 0, match.start())
         if start >= 0 and _SHORT_FOR.match(squeezed[start + len(long_form) : match.start()]):
