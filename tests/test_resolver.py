@@ -209,7 +209,7 @@ def test_ambiguous_alias_uses_context_then_admits_doubt():
 def test_exact_hits_never_pay_for_fuzzy_scoring(resolver, monkeypatch):
     fresh = Resolver(resolver.registry)
     asked = []
-    monkeypatch.setattr(fresh, "_scored_candidates", lambda *args: asked.append(args[0].key) or [])
+    monkeypatch.setattr(fresh, "_scored_candidates", lambda *args, **kwargs: asked.append(args[0].key) or [])
     methods = [fresh.resolve(text, label).method for text, label in
                [("Alexander Lukaschenko", "PER"), ("Лукашенко", "PER"), ("OVKS-Generalsekretär", "ORG")]]
     assert methods == ["exact", "translit", "alias"] and asked == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
+from itertools import chain
 from typing import Generic, TypeVar
 
 from .names import SHORTEST_ACRONYM_SLIP, acronym_slip
@@ -79,24 +80,30 @@ class TokenIndex:
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
         self.postings: list[list[int]] = []
+        # a word's one-deletion variants -> the words (ids); each word is also under its own
+        # form, so that one look-up per variant of a query finds a word one letter shorter too
         self.deletions: dict[str, int | list[int]] = {}
         self.affixes: dict[str, list[int]] = {}
+        self._similar: dict[tuple[str, bool], frozenset[int]] = {}  # similar() of words looked up since the last add
 
     def _token_id(self, token: str) -> int:
         token_id = self.vocab.get(token)
         if token_id is None:
             token_id = self.vocab[token] = len(self.postings)
             self.postings.append([])
-            if len(token) >= self.MIN_DELETE:
-                index = self.deletions
-                for variant in set(deletions(token)):
-                    found = index.get(variant)
-                    if found is None:
-                        index[variant] = token_id
-                    elif isinstance(found, int):
-                        index[variant] = [found, token_id]
-                    else:
-                        found.append(token_id)
+            self._similar.clear()
+            index = self.deletions
+            keys = set(deletions(token)) if len(token) >= self.MIN_DELETE else set()
+            if len(token) >= self.MIN_DELETE - 1:
+                keys.add(token)  # a deletion of a query one letter longer
+            for key in keys:
+                found = index.get(key)
+                if found is None:
+                    index[key] = token_id
+                elif isinstance(found, int):
+                    index[key] = [found, token_id]
+                else:
+                    found.append(token_id)
             if len(token) >= self.MIN_AFFIX:
                 self.affixes.setdefault(token[:3] + token[-3:], []).append(token_id)
         return token_id
@@ -107,31 +114,33 @@ class TokenIndex:
             if token and token not in FUNCTION_WORDS:
                 self.postings[self._token_id(token)].append(form_id)
 
-    def similar(self, token: str, *, fuzzy: bool = True) -> set[int]:
+    def similar(self, token: str, *, fuzzy: bool = True) -> frozenset[int]:
         """Ids of indexed words equal to ``token`` or (``fuzzy``) within about one edit of it."""
+        cached = self._similar.get((token, fuzzy))
+        if cached is not None:
+            return cached
         found: set[int] = set()
-        vocab, index = self.vocab, self.deletions
-        exact = vocab.get(token)
+        exact = self.vocab.get(token)
         if exact is not None:
             found.add(exact)
-        if not fuzzy or len(token) < self.MIN_DELETE:
-            return found
-        variants = deletions(token)
-        for key in (token, *variants):
-            hit = index.get(key)
-            if hit is None:
-                continue
-            if isinstance(hit, int):
-                found.add(hit)
-            else:
-                found.update(hit)
-        for variant in variants:
-            hit_id = vocab.get(variant)
-            if hit_id is not None:
-                found.add(hit_id)
-        if len(token) >= self.MIN_AFFIX - 2:
-            found.update(self.affixes.get(token[:3] + token[-3:], ()))
-        return found
+        if fuzzy and len(token) >= self.MIN_DELETE:
+            index = self.deletions
+            # the token as a deletion of a word (a letter more), its deletions as deletions of a
+            # word (a letter changed) or as a word (a letter less)
+            for key in (token, *deletions(token)):
+                hit = index.get(key)
+                if hit is None:
+                    continue
+                if isinstance(hit, int):
+                    found.add(hit)
+                else:
+                    found.update(hit)
+            if len(token) >= self.MIN_AFFIX - 2:
+                found.update(self.affixes.get(token[:3] + token[-3:], ()))
+        if len(self._similar) >= 100_000:
+            self._similar.clear()
+        result = self._similar[(token, fuzzy)] = frozenset(found)
+        return result
 
     def candidates(
         self, skels: Sequence[str], *, only: int | None = None, limit: int = 3000, fuzzy: Sequence[bool] = ()
@@ -157,9 +166,7 @@ class TokenIndex:
                 best, best_size = token_ids, size
         if not best or best_size > limit:
             return set()  # nothing near, or only words so common that they tell nothing apart
-        forms: set[int] = set()
-        for token_id in best:
-            forms.update(postings[token_id])
+        forms = set(chain.from_iterable(map(postings.__getitem__, best)))
         return forms if len(forms) <= limit else set()
 
 

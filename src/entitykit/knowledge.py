@@ -369,7 +369,10 @@ def is_common_word(form: str, threshold: float = COMMON_WORD_ZIPF) -> bool:
     if not word or not word.isalpha():
         return False
     wordlist = "small" if threshold >= _SMALL_LIST_FLOOR else "large"
-    return _wordfreq().zipf_frequency(word, "de", wordlist=wordlist) >= threshold
+    wordfreq = _wordfreq()
+    if threshold > 0 and word.isascii() and word.islower() and word not in wordfreq.get_frequency_dict("de", wordlist):
+        return False  # wordfreq reads a plain word as itself: one its list lacks is unseen (Zipf 0)
+    return wordfreq.zipf_frequency(word, "de", wordlist=wordlist) >= threshold
 
 
 # A word at least this frequent in English is a function word or a common one (who 6.3, and 7.5);
@@ -414,10 +417,16 @@ def distinct_known_names(a: str, b: str, label: str) -> bool:
     if label not in ("LOC", "PER") or normalize(a) == normalize(b):
         return False
     if label == "LOC":
-        place_a, place_b = main_place(a), main_place(b)
-        return place_a is not None and place_b is not None and place_a != place_b
-    names_a, names_b = known_person_names(a), known_person_names(b)
-    return bool(names_a) and bool(names_b) and names_a.isdisjoint(names_b)
+        place_a = main_place(a)
+        if place_a is None:
+            return False
+        place_b = main_place(b)
+        return place_b is not None and place_a != place_b
+    names_a = known_person_names(a)
+    if not names_a:
+        return False
+    names_b = known_person_names(b)
+    return bool(names_b) and names_a.isdisjoint(names_b)
 
 
 

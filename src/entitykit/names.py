@@ -42,7 +42,7 @@ from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acrony
 __all__ = [
     "Name", "Verdict", "compare_names", "compare", "known_apart", "alternate_reason", "follow_alternates",
     "parse", "parse_key", "parse_person", "person_key", "is_patronymic", "patronymic", "given_names_agree", "one_known_name",
-    "initials", "acronym_slip", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS", "abbreviates",
+    "initials", "acronym_slip", "one_word_apart", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS", "abbreviates",
 ]
 
 # One-word names shorter than this (in letters of the key) never merge by transliteration alone.
@@ -411,6 +411,26 @@ def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
     return verdict
 
 
+def one_word_apart(a: Name, b: Name, min_typo_length: int = 7) -> bool:
+    """Whether :func:`compare` must refuse two one-word names of a place or organisation, found
+    without running it: not one skeleton, and the first letters of the skeletons differ, the
+    shorter word is too short for a typo, or the skeletons are more than two edits apart (the
+    resolver's quick test before it compares a candidate). False for anything else.
+
+    >>> one_word_apart(parse("Kistalgrad"), parse("Kismograd")), one_word_apart(parse("Kismograd"), parse("Kismogradd"))
+    (True, False)
+    >>> one_word_apart(parse("Minsk"), parse("Pinsk")), one_word_apart(parse("Minsk"), parse("Minsk Oblast"))
+    (True, False)
+    """
+    if len(a.tokens) != 1 or len(b.tokens) != 1 or a.acronym or b.acronym or same_skeleton(a, b):
+        return False
+    return (
+        a.skel[:1] != b.skel[:1]
+        or min(len(a.tokens[0]), len(b.tokens[0])) < min_typo_length
+        or Levenshtein.distance(a.skel, b.skel, score_cutoff=3) > 2
+    )
+
+
 # Verdicts where the words agree (inflected, reordered): no spelling of one is read as the other
 _SAME_WORDS = frozenset({"same words, other case endings", "same words in another order"})
 
@@ -436,18 +456,20 @@ def known_apart(a: Name, b: Name, label: str) -> str | None:
         pairs = list(zip(a.tokens, b.tokens))
     else:
         return None
+    # the knowledge is asked of the second word first: the resolver passes a registry spelling
+    # there, looked up before, and a word unknown to it settles the question
     for x, y in pairs:
         if x == y or inflection_stem(x) == inflection_stem(y):
             continue
-        if label != "PER" and knowledge.distinct_known_names(x, y, "LOC"):
+        if label != "PER" and knowledge.distinct_known_names(y, x, "LOC"):
             return f"'{x}' and '{y}' are two known places"
         if label == "LOC" and (twin := _unknown_twin_of_a_german_place(x, y)):
             return twin
         if label == "PER" and min(len(a.tokens), len(b.tokens)) > 1 and gendered_surnames(x, y):
             continue  # Wikidata keeps Kaczyński and Kaczyńska apart as names; one given name joins them
-        if label == "PER" and token_skeleton(x) != token_skeleton(y) and knowledge.distinct_known_names(x, y, "PER"):
+        if label == "PER" and token_skeleton(x) != token_skeleton(y) and knowledge.distinct_known_names(y, x, "PER"):
             return f"'{x}' and '{y}' are two known surnames"
-        if knowledge.is_common_word(x) and knowledge.is_common_word(y):
+        if knowledge.is_common_word(y) and knowledge.is_common_word(x):
             return f"'{x}' and '{y}' are both common words or names"
     return None
 
@@ -581,6 +603,8 @@ def _compare(a: Name, b: Name, label: str, min_typo_length: int) -> Verdict:
 
 def _regnal_numbers(name: Name) -> tuple[str, ...]:
     """The Roman numbers of a name after its first word (*Katharina II.*, *Wilhelm I.*)."""
+    if _REGNAL_NUMBERS.isdisjoint(name.tokens):
+        return ()
     return tuple(token for token in name.tokens[1:] if token in _REGNAL_NUMBERS)
 
 

@@ -870,7 +870,7 @@ _SKELETON_RULES = {
     "z": "s", "ss": "s", "w": "v", "x": "ks", "q": "k", "y": "i", "j": "i", "ae": "a",
     "oe": "o", "ue": "u", "ff": "f",
 }
-_SKELETON_PATTERN = re.compile("|".join(sorted(_SKELETON_RULES, key=len, reverse=True)))
+_SKELETON_PATTERN = re.compile("(" + "|".join(sorted(_SKELETON_RULES, key=len, reverse=True)) + ")")
 _REPEATS = re.compile(r"(.)\1+")
 # after a consonant: je/ie (German) = e (English): Medwedjew/Medvedev, Umjerow/Umerov;
 # jo/io (ё) = e: Mogiljow/Mogilev, Fjodor/Fedor
@@ -886,11 +886,14 @@ _GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeou])|(?<![^\s])i(?=e)")
 
 
 def _skeleton_once(key: str) -> str:
-    key = _SKELETON_PATTERN.sub(lambda m: _SKELETON_RULES[m.group(0)], key)
+    parts = _SKELETON_PATTERN.split(key)  # text, rule, text, rule, ..., text
+    if len(parts) > 1:
+        parts[1::2] = [_SKELETON_RULES[rule] for rule in parts[1::2]]
+        key = "".join(parts)
     key = _GLIDE.sub("", _FINAL_U.sub("v", _VOWEL_H.sub("ʧ", key)))
     if "i" in key:
         key = _SOFT_VOWEL.sub("", key.replace("io", "ie")) if "io" in key or "ie" in key else key
-    return _REPEATS.sub(r"\1", key)
+    return _REPEATS.sub(r"\1", key) if _REPEATS.search(key) else key
 
 
 def _skeleton_of_key(key: str) -> str:

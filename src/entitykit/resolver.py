@@ -81,6 +81,7 @@ from .names import (
     Verdict,
     compare,
     follow_alternates,
+    one_word_apart,
     parse,
     parse_key,
     person_key,
@@ -240,6 +241,7 @@ class Resolver:
         self._index = _RegistryIndex(self.registry)
         self._places: dict[int, str] | None = None  # place id -> registry entity, built on first use
         self._cache: dict[tuple[str, str], Resolution] = {}
+        self._acronym_spellings: dict[str, bool] = {}  # registry spelling -> written as an acronym
 
     @classmethod
     def from_aliases(
@@ -384,9 +386,9 @@ class Resolver:
                 continue
             entity_id, penalty = picked
             spelling = registry.spelling(entity_id, candidate_key)
-            if penalty and is_acronym(display_form(spelling)) != is_acronym(clean):
+            if penalty and self._written_as_acronym(spelling) != is_acronym(clean):
                 continue  # the island Guam is not the organisation GUAM
-            if not is_acronym(surface.get(candidate_key, clean)) and is_acronym(display_form(spelling)) and (
+            if not is_acronym(surface.get(candidate_key, clean)) and self._written_as_acronym(spelling) and (
                 len(candidate_key) <= SHORT_ACRONYM or is_english_word(clean)
             ):
                 continue  # an acronym in small letters that is a word: "das Who's who" is not the WHO
@@ -463,6 +465,14 @@ class Resolver:
         ((entity_id, key),) = found.items()
         return _Match(entity_id, 90.0, "alias", self.registry.spelling(entity_id, key))
 
+    def _written_as_acronym(self, spelling: str) -> bool:
+        """Whether a registry spelling is an acronym (:func:`~entitykit.normalize.is_acronym` of
+        its display form), remembered per spelling."""
+        found = self._acronym_spellings.get(spelling)
+        if found is None:
+            found = self._acronym_spellings[spelling] = is_acronym(display_form(spelling))
+        return found
+
     @staticmethod
     def _relabels(ids: tuple[str, ...], clean: str) -> bool:
         """Whether a mention whose key is a name of ``ids`` only under other labels takes that
@@ -523,8 +533,9 @@ class Resolver:
         entity = self.registry[entity_id]
         return next((alias for alias in entity.names if is_acronym(alias)), entity.name)
 
-    def _scored_candidates(self, name: Name, label: str) -> list[tuple[int, Verdict]]:
-        """(form id, verdict) for the forms the token index proposes, best first."""
+    def _scored_candidates(self, name: Name, label: str, *, refused: bool = True) -> list[tuple[int, Verdict]]:
+        """(form id, verdict) for the forms the token index proposes, best first; ``refused=False``
+        leaves out forms a quick test shows :func:`~entitykit.names.compare` would refuse."""
         if not name.tokens or name.acronym:
             return []
         index = self._index
@@ -537,22 +548,35 @@ class Resolver:
         # a cheap C-level pre-filter (persons: on the surname) before the rule checks; generous,
         # so that the rules, not the ratios, decide
         if label == "PER":
-            last = index.last_skels
             # a full name is decided by full names of the registry (see _person_ok)
             weak = index.weak_forms if len(name.tokens) >= 2 else ()
-            choices = {form_id: last[form_id] for form_id in form_ids if form_id not in weak}
+            ids = [form_id for form_id in form_ids if form_id not in weak]
+            last = index.last_skels
             # the surname rule allows at most two edits on the skeleton
-            pre = process.extract(name.skels[-1], choices, scorer=Levenshtein.distance, limit=100, score_cutoff=2)
+            pre = process.extract(name.skels[-1], list(map(last.__getitem__, ids)), scorer=Levenshtein.distance,
+                                  limit=None, score_cutoff=2)
+            limit = 100
         else:
-            choices = {form_id: forms[form_id] for form_id in form_ids}
-            pre = process.extract(name.key, choices, scorer=fuzz.ratio, limit=30, score_cutoff=60)
+            ids = list(form_ids)
+            pre = process.extract(name.key, list(map(forms.__getitem__, ids)), scorer=fuzz.ratio, limit=None,
+                                  score_cutoff=60)
+            pre = [(choice, -score, position) for choice, score, position in pre]
+            limit = 30
+        # closest first, then in registry order (a name before its aliases): which forms are
+        # compared, and which of them settles an entity, never depends on the order of a set
+        pre.sort(key=lambda item: (item[1], ids[item[2]]))
         out = []
         settled: set[tuple[str, ...]] = set()  # entities already matched as well as possible
-        for _, _, form_id in pre:
+        quick = not refused and label != "PER" and len(name.tokens) == 1
+        for _, _, position in pre[:limit]:
+            form_id = ids[position]
             owners = index.owners[form_id]
             if owners in settled:
                 continue
-            verdict = compare(name, parse_key(forms[form_id], False), label, self.min_typo_length)
+            form = parse_key(forms[form_id], False)
+            if quick and one_word_apart(name, form, self.min_typo_length):
+                continue
+            verdict = compare(name, form, label, self.min_typo_length)
             if verdict.ok and verdict.score >= 95:
                 settled.add(owners)
             out.append((form_id, verdict))
@@ -561,7 +585,7 @@ class Resolver:
 
     def _match_fuzzy(self, name: Name, label: str, context: str | None) -> _Match | None:
         by_entity: dict[str, tuple[float, str]] = {}
-        for form_id, verdict in self._scored_candidates(name, label):
+        for form_id, verdict in self._scored_candidates(name, label, refused=False):
             if not verdict.ok:
                 continue
             form = self._index.forms[form_id]
