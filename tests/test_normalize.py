@@ -422,6 +422,14 @@ def test_plain_latin_fast_path_gives_the_same_key(text):
     assert normalize(text) == normalize(text + "\u200b")
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+){0,3}", fullmatch=True) | st.sampled_from(
+    ["Herr Mueller", "Praesident Putin", "Vize-Premier Lawrow", "Dr Who", "Nur-Sultan", "Minister", "Ex-Praesident X"]
+))
+def test_plain_latin_fast_path_gives_the_same_display_form(text):
+    assert display_form(text) == display_form(text + "\u200b")
+
+
 # --- which romanisation is the German one (issue 10, item 5) --------------------------------
 
 

@@ -22,6 +22,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from itertools import chain
 from typing import Generic, TypeVar
 
+from rapidfuzz.distance import Levenshtein
+
 from .names import SHORTEST_ACRONYM_SLIP, acronym_slip
 from .normalize import FUNCTION_WORDS
 
@@ -79,7 +81,9 @@ class TokenIndex:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
+        self.words: list[str] = []  # token id -> word
         self.postings: list[list[int]] = []
+        self.inner: set[int] = set()  # words that stand before another word of some form
         # a word's one-deletion variants -> the words (ids); each word is also under its own
         # form, so that one look-up per variant of a query finds a word one letter shorter too
         self.deletions: dict[str, int | list[int]] = {}
@@ -90,6 +94,7 @@ class TokenIndex:
         token_id = self.vocab.get(token)
         if token_id is None:
             token_id = self.vocab[token] = len(self.postings)
+            self.words.append(token)
             self.postings.append([])
             self._similar.clear()
             index = self.deletions
@@ -108,11 +113,18 @@ class TokenIndex:
                 self.affixes.setdefault(token[:3] + token[-3:], []).append(token_id)
         return token_id
 
-    def add(self, form_id: int, skels: Iterable[str]) -> None:
+    def add(self, form_id: int, skels: Sequence[str]) -> None:
         """Index form ``form_id`` under the skeletons of its words (function words left out)."""
-        for token in set(skels):
+        last = len(skels) - 1
+        added: set[int] = set()
+        for position, token in enumerate(skels):
             if token and token not in FUNCTION_WORDS:
-                self.postings[self._token_id(token)].append(form_id)
+                token_id = self._token_id(token)
+                if position < last:
+                    self.inner.add(token_id)
+                if token_id not in added:
+                    added.add(token_id)
+                    self.postings[token_id].append(form_id)
 
     def similar(self, token: str, *, fuzzy: bool = True) -> frozenset[int]:
         """Ids of indexed words equal to ``token`` or (``fuzzy``) within about one edit of it."""
@@ -143,12 +155,22 @@ class TokenIndex:
         return result
 
     def candidates(
-        self, skels: Sequence[str], *, only: int | None = None, limit: int = 3000, fuzzy: Sequence[bool] = ()
+        self,
+        skels: Sequence[str],
+        *,
+        only: int | None = None,
+        limit: int = 3000,
+        fuzzy: Sequence[bool] = (),
+        last_within: int | None = None,
     ) -> set[int]:
         """Forms sharing a (nearly) equal word with the query: the rarest word's neighbours.
 
         ``only`` restricts the search to one word (the surname of a person); ``fuzzy[i]`` false
-        means word i is too short for typos and only matches exactly.
+        means word i is too short for typos and only matches exactly. ``last_within`` (with
+        ``only``) leaves out forms whose last word is more than that many edits from the
+        query's word, where the index knows it without looking at the form: a word that never
+        stands before another word is the last word of every form it is in. Forms found through
+        other words are all returned; the caller checks their last words.
         """
         positions = [only] if only is not None else [
             index for index, token in enumerate(skels) if token and token not in FUNCTION_WORDS
@@ -166,8 +188,16 @@ class TokenIndex:
                 best, best_size = token_ids, size
         if not best or best_size > limit:
             return set()  # nothing near, or only words so common that they tell nothing apart
-        forms = set(chain.from_iterable(map(postings.__getitem__, best)))
-        return forms if len(forms) <= limit else set()
+        if sum(len(postings[token_id]) for token_id in best) > limit:
+            if len(set(chain.from_iterable(map(postings.__getitem__, best)))) > limit:
+                return set()
+        if last_within is not None and only is not None:
+            word, words, inner = skels[only], self.words, self.inner
+            best = [
+                token_id for token_id in best
+                if token_id in inner or Levenshtein.distance(word, words[token_id], score_cutoff=last_within) <= last_within
+            ]
+        return set(chain.from_iterable(map(postings.__getitem__, best)))
 
 
 class AcronymIndex(Generic[Owner]):

@@ -260,7 +260,10 @@ class FormClusterer:
                 text, label, count = row
             except (TypeError, ValueError):
                 raise InputError(f"form {number}: expected (text, label, count), got {row!r}") from None
-            check_mention(text, label, f"form {number}: ")
+            try:
+                check_mention(text, label)
+            except InputError as error:
+                raise InputError(f"form {number}: {error}") from None
             if not isinstance(count, int) or count < 1:
                 raise InputError(f"form {number}: count must be a positive integer, got {count!r}")
             clean = display_form(text)

@@ -37,12 +37,13 @@ from typing import NamedTuple, TypeVar
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from . import knowledge
 from .normalize import FUNCTION_WORDS, _skeleton_of_key, display_form, is_acronym, normalize
 
 __all__ = [
     "Name", "Verdict", "compare_names", "compare", "known_apart", "alternate_reason", "follow_alternates",
     "parse", "parse_key", "parse_person", "person_key", "is_patronymic", "patronymic", "given_names_agree", "one_known_name",
-    "initials", "acronym_slip", "one_word_apart", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS", "abbreviates",
+    "initials", "acronym_slip", "words_apart", "PlaceHead", "place_head", "head_key", "HEAD_NOUNS", "abbreviates",
 ]
 
 # One-word names shorter than this (in letters of the key) never merge by transliteration alone.
@@ -340,8 +341,6 @@ def one_known_name(a: str, b: str) -> bool:
     >>> one_known_name("igor", "ihor"), one_known_name("german", "hermann"), one_known_name("alexander", "alexandra")
     (True, True, False)
     """
-    from . import knowledge
-
     if a == b:
         return True
     names_a = knowledge.known_person_names(a)
@@ -411,24 +410,61 @@ def compare(a: Name, b: Name, label: str, min_typo_length: int = 7) -> Verdict:
     return verdict
 
 
-def one_word_apart(a: Name, b: Name, min_typo_length: int = 7) -> bool:
-    """Whether :func:`compare` must refuse two one-word names of a place or organisation, found
-    without running it: not one skeleton, and the first letters of the skeletons differ, the
-    shorter word is too short for a typo, or the skeletons are more than two edits apart (the
-    resolver's quick test before it compares a candidate). False for anything else.
+def words_apart(a: Name, b: Name, min_typo_length: int = 7) -> bool:
+    """Whether :func:`compare` must refuse two names of places or organisations, found without
+    running all of it: their numbers of words differ, or two words that stand in the same place
+    cannot be one word misspelt (their skeletons differ in the first letter or in more than
+    the edits a typo may make, or one is too short for a typo). The resolver's quick test
+    before it compares a candidate; False whenever :func:`compare` might accept them.
 
-    >>> one_word_apart(parse("Kistalgrad"), parse("Kismograd")), one_word_apart(parse("Kismograd"), parse("Kismogradd"))
+    >>> words_apart(parse("Kistalgrad"), parse("Kismograd")), words_apart(parse("Kismograd"), parse("Kismogradd"))
     (True, False)
-    >>> one_word_apart(parse("Minsk"), parse("Pinsk")), one_word_apart(parse("Minsk"), parse("Minsk Oblast"))
-    (True, False)
+    >>> words_apart(parse("Eurasische Entwicklungsbank"), parse("Nationale Entwicklungsbank"))
+    True
+    >>> words_apart(parse("Eurasischen Entwicklungsbank"), parse("Eurasische Entwicklungsbank"))
+    False
     """
-    if len(a.tokens) != 1 or len(b.tokens) != 1 or a.acronym or b.acronym or same_skeleton(a, b):
+    if a.acronym or b.acronym or same_skeleton(a, b):
         return False
-    return (
-        a.skel[:1] != b.skel[:1]
-        or min(len(a.tokens[0]), len(b.tokens[0])) < min_typo_length
-        or Levenshtein.distance(a.skel, b.skel, score_cutoff=3) > 2
+    pairs = _word_pairs(a, b)
+    if isinstance(pairs, Verdict):
+        return not pairs.ok
+    return any(
+        _no_typo(a.tokens[index_a], b.tokens[index_b], a.skels[index_a], b.skels[index_b], min_typo_length)
+        for index_a, index_b in pairs
     )
+
+
+def _no_typo(token_a: str, token_b: str, skel_a: str, skel_b: str, min_length: int) -> bool:
+    """The refusals of :func:`typo_reason` that need no more than a length and one distance."""
+    if token_a == token_b or skel_a == skel_b:
+        return False
+    shorter, longer = (len(token_a), len(token_b)) if len(token_a) <= len(token_b) else (len(token_b), len(token_a))
+    allowed = 2 if shorter >= 8 and longer >= 10 else 1
+    return (
+        shorter < min_length
+        or skel_a[:1] != skel_b[:1]
+        or Levenshtein.distance(skel_a, skel_b, score_cutoff=allowed) > allowed
+    )
+
+
+def _word_pairs(a: Name, b: Name) -> Verdict | list[tuple[int, int]]:
+    """How two names of a place or organisation compare word by word: a verdict when their
+    words settle it (different numbers of words, the same words with other endings or in another
+    order), else the positions of the words to compare as spellings of one word."""
+    content_a, content_b = content_positions(a.tokens), content_positions(b.tokens)
+    if len(content_a) != len(content_b) or not content_a:
+        return Verdict(False, fuzz.ratio(a.key, b.key), "different number of words")
+    if len(content_a) == 1:
+        return [(content_a[0], content_b[0])]
+    stems_a = [inflection_stem(a.tokens[index]) for index in content_a]
+    stems_b = [inflection_stem(b.tokens[index]) for index in content_b]
+    if stems_a == stems_b:
+        return Verdict(True, 95.0, "same words, other case endings")
+    if sorted(stems_a) == sorted(stems_b):
+        return Verdict(True, 90.0, "same words in another order")
+    return [(index_a, index_b) for index_a, index_b, stem_a, stem_b in zip(content_a, content_b, stems_a, stems_b)
+            if stem_a != stem_b]
 
 
 # Verdicts where the words agree (inflected, reordered): no spelling of one is read as the other
@@ -448,8 +484,6 @@ def known_apart(a: Name, b: Name, label: str) -> str | None:
     >>> known_apart(parse("Lukaschenko"), parse("Lukashenko"), "PER") is None
     True
     """
-    from . import knowledge
-
     if label == "PER":
         pairs = [(a.tokens[-1], b.tokens[-1])] if a.tokens and b.tokens else []
     elif len(a.tokens) == len(b.tokens):
@@ -480,8 +514,6 @@ def _unknown_twin_of_a_german_place(x: str, y: str) -> str | None:
     (*Röthenbach*, in GeoNames, and *Rotenbach*, a village it does not list). German names are
     not transliterated; an umlaut written plain alone (*Tubingen*) is still the known place,
     and a transliteration of a place abroad (*Zarizyn* / *Zaryzin*) is left to the skeleton."""
-    from . import knowledge
-
     if token_skeleton(x) != token_skeleton(y) or _plain_umlauts(x) == _plain_umlauts(y):
         return None
     place_x, place_y = knowledge.main_place(x), knowledge.main_place(y)
@@ -521,8 +553,6 @@ def alternate_reason(part: str, other: str, label: str, min_typo_length: int = 7
     if verdict.ok:
         return verdict.reason
     if label == "LOC":
-        from . import knowledge
-
         place = knowledge.main_place(part)
         if place is not None and place == knowledge.main_place(other):
             return "one place in GeoNames"
@@ -575,27 +605,18 @@ def _compare(a: Name, b: Name, label: str, min_typo_length: int) -> Verdict:
         return Verdict(True, 95.0, "same skeleton (transliteration variant)")
     if label == "PER":
         return _compare_persons(a, b, min_typo_length)
-    content_a, content_b = content_positions(a.tokens), content_positions(b.tokens)
-    if len(content_a) != len(content_b) or not content_a:
-        return Verdict(False, fuzz.ratio(a.key, b.key), "different number of words")
-    if len(content_a) > 1:
-        stems_a = [inflection_stem(a.tokens[index]) for index in content_a]
-        stems_b = [inflection_stem(b.tokens[index]) for index in content_b]
-        if stems_a == stems_b:
-            return Verdict(True, 95.0, "same words, other case endings")
-        if sorted(stems_a) == sorted(stems_b):
-            return Verdict(True, 90.0, "same words in another order")
+    pairs = _word_pairs(a, b)
+    if isinstance(pairs, Verdict):
+        return pairs
     typos: list[tuple[str, str]] = []
-    for index_a, index_b in zip(content_a, content_b):
+    for index_a, index_b in pairs:
         token_a, token_b = a.tokens[index_a], b.tokens[index_b]
-        if len(content_a) > 1 and inflection_stem(token_a) == inflection_stem(token_b):
-            continue
         reason = typo_reason(token_a, token_b, a.skels[index_a], b.skels[index_b], min_typo_length)
         if reason:
             return Verdict(False, fuzz.ratio(a.key, b.key), reason)
         if a.skels[index_a] != b.skels[index_b]:
             typos.append((token_a, token_b))
-    if len(typos) > max(1, len(content_a) // 3):
+    if len(typos) > max(1, len(content_positions(a.tokens)) // 3):
         return Verdict(False, fuzz.ratio(a.key, b.key), f"{len(typos)} words misspelt")
     score = max(fuzz.ratio(a.key, b.key), fuzz.ratio(a.skel, b.skel))
     return Verdict(True, score, "spelling variant", tuple(typos))
@@ -617,6 +638,9 @@ _GENDERED_SURNAME_ENDINGS = (
 )
 
 
+_FEMININE_LAST = tuple(sorted({feminine[-1] for _, feminine in _GENDERED_SURNAME_ENDINGS}))  # the last letters of feminine forms
+
+
 def gendered_surnames(a: str, b: str) -> bool:
     """Whether two surnames are the masculine and feminine form of one family name
     (*Nawalny* / *Nawalnaja*, *Kaczyński* / *Kaczyńska*, *Iwanow* / *Iwanowa*).
@@ -626,8 +650,8 @@ def gendered_surnames(a: str, b: str) -> bool:
     >>> gendered_surnames("kaczynski", "kaczynska"), gendered_surnames("iwanow", "iwanowski"), gendered_surnames("putin", "putin")
     (True, False, False)
     """
-    if a[:3] != b[:3]:
-        return False  # the stem they share has three letters at least
+    if a[:3] != b[:3] or not (a.endswith(_FEMININE_LAST) or b.endswith(_FEMININE_LAST)):
+        return False  # the stem they share has three letters at least; one of them is feminine
     for masculine, feminine in _GENDERED_SURNAME_ENDINGS:
         for male, female in ((a, b), (b, a)):
             if male.endswith(masculine) and female.endswith(feminine):

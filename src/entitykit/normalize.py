@@ -775,7 +775,8 @@ def display_form(text: str) -> str:
     >>> display_form("RÄ«ga")
     'Rīga'
     """
-    text = collapse_spaces(unify_punctuation(_mended(text)))
+    if not (text.isascii() and _PLAIN_TEXT.fullmatch(text)):  # plain Latin words need no repair
+        text = collapse_spaces(unify_punctuation(_mended(text)))
     return collapse_spaces(strip_apostrophe_genitive(strip_titles(text)))
 
 

@@ -81,7 +81,7 @@ from .names import (
     Verdict,
     compare,
     follow_alternates,
-    one_word_apart,
+    words_apart,
     parse,
     parse_key,
     person_key,
@@ -154,9 +154,11 @@ class _RegistryIndex:
         self.compact: dict[str, set[str]] = defaultdict(set)
         self.acronyms: AcronymIndex[str] = AcronymIndex()
         self.tokens = TokenIndex()
-        acronym_keys = {
-            normalize(alias) for entity in registry for alias in entity.names if is_acronym(display_form(alias))
+        # the spellings written as acronyms (OVKS, O.V.K.S.), and their keys
+        self.acronym_spellings = {
+            alias for entity in registry for alias in entity.names if is_acronym(display_form(alias))
         }
+        acronym_keys = {normalize(alias) for alias in self.acronym_spellings}
         labels = {entity.id: entity.label for entity in registry}
         cyrillic = {entity.id for entity in registry if any(has_cyrillic(alias) for alias in entity.names)}
         latin_keys = {normalize(alias) for entity in registry for alias in entity.names if not has_cyrillic(alias)}
@@ -241,7 +243,6 @@ class Resolver:
         self._index = _RegistryIndex(self.registry)
         self._places: dict[int, str] | None = None  # place id -> registry entity, built on first use
         self._cache: dict[tuple[str, str], Resolution] = {}
-        self._acronym_spellings: dict[str, bool] = {}  # registry spelling -> written as an acronym
 
     @classmethod
     def from_aliases(
@@ -269,12 +270,18 @@ class Resolver:
         >>> Resolver().resolve("Präsident Imangali Tasmagambetow", "PER")
         Resolution(entity_id='new:per:imangali-tasmagambetow', canonical='Imangali Tasmagambetow', label='PER', score=100.0, method='new', matched=None)
         """
+        if context is None and (cached := self._cache.get((text, label))) is not None:
+            return cached
+        check_mention(text, label)
+        return self._resolve_checked(text, label, context)
+
+    def _resolve_checked(self, text: str, label: str, context: str | None = None) -> Resolution:
+        """:meth:`resolve` of a mention already checked (:func:`~entitykit.mentions.check_mention`)."""
         cache_key = (text, label)
         if context is None:
             cached = self._cache.get(cache_key)
             if cached is not None:
                 return cached
-        check_mention(text, label)
         match = self._match(text, label, context)
         if match is None:
             canonical = display_form(text)
@@ -386,9 +393,9 @@ class Resolver:
                 continue
             entity_id, penalty = picked
             spelling = registry.spelling(entity_id, candidate_key)
-            if penalty and self._written_as_acronym(spelling) != is_acronym(clean):
+            if penalty and (spelling in self._index.acronym_spellings) != is_acronym(clean):
                 continue  # the island Guam is not the organisation GUAM
-            if not is_acronym(surface.get(candidate_key, clean)) and self._written_as_acronym(spelling) and (
+            if not is_acronym(surface.get(candidate_key, clean)) and spelling in self._index.acronym_spellings and (
                 len(candidate_key) <= SHORT_ACRONYM or is_english_word(clean)
             ):
                 continue  # an acronym in small letters that is a word: "das Who's who" is not the WHO
@@ -465,14 +472,6 @@ class Resolver:
         ((entity_id, key),) = found.items()
         return _Match(entity_id, 90.0, "alias", self.registry.spelling(entity_id, key))
 
-    def _written_as_acronym(self, spelling: str) -> bool:
-        """Whether a registry spelling is an acronym (:func:`~entitykit.normalize.is_acronym` of
-        its display form), remembered per spelling."""
-        found = self._acronym_spellings.get(spelling)
-        if found is None:
-            found = self._acronym_spellings[spelling] = is_acronym(display_form(spelling))
-        return found
-
     @staticmethod
     def _relabels(ids: tuple[str, ...], clean: str) -> bool:
         """Whether a mention whose key is a name of ``ids`` only under other labels takes that
@@ -541,7 +540,8 @@ class Resolver:
         index = self._index
         only = len(name.tokens) - 1 if label == "PER" else None
         fuzzy = [len(token) >= self.min_typo_length for token in name.tokens]
-        form_ids = index.tokens.candidates(name.skels, only=only, fuzzy=fuzzy)
+        # persons: forms whose surname is more than two edits away would be left out below
+        form_ids = index.tokens.candidates(name.skels, only=only, fuzzy=fuzzy, last_within=2 if only is not None else None)
         if not form_ids:
             return []
         forms = index.forms
@@ -567,14 +567,14 @@ class Resolver:
         pre.sort(key=lambda item: (item[1], ids[item[2]]))
         out = []
         settled: set[tuple[str, ...]] = set()  # entities already matched as well as possible
-        quick = not refused and label != "PER" and len(name.tokens) == 1
+        quick = not refused and label != "PER"
         for _, _, position in pre[:limit]:
             form_id = ids[position]
             owners = index.owners[form_id]
             if owners in settled:
                 continue
             form = parse_key(forms[form_id], False)
-            if quick and one_word_apart(name, form, self.min_typo_length):
+            if quick and words_apart(name, form, self.min_typo_length):
                 continue
             verdict = compare(name, form, label, self.min_typo_length)
             if verdict.ok and verdict.score >= 95:
@@ -708,9 +708,8 @@ class Resolver:
         return self._link(_checked(mentions), count_forms=count_forms)
 
     def _resolve_one(self, mention: Mention) -> Resolution:
-        if mention.context:
-            return self.resolve(mention.text, mention.label, context=mention.context)
-        return self.resolve(mention.text, mention.label)
+        """:meth:`resolve` of a mention of :func:`_checked` input."""
+        return self._resolve_checked(mention.text, mention.label, mention.context or None)
 
     def _link(self, items: list[Mention], *, count_forms: bool = True) -> Linked:
         results = [self._resolve_one(mention) for mention in items]
@@ -881,7 +880,10 @@ def _checked(mentions: Iterable[Mention | tuple]) -> list[Mention]:
     items: list[Mention] = []
     for number, mention in enumerate(mentions, 1):
         mention = mention if isinstance(mention, Mention) else Mention(*mention)
-        check_mention(mention.text, mention.label, f"mention {number}: ")
+        try:
+            check_mention(mention.text, mention.label)
+        except InputError as error:  # the number only when it is needed: most mentions are fine
+            raise InputError(f"mention {number}: {error}") from None
         items.append(mention)
     return items
 
