@@ -22,6 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from itertools import chain
 from typing import Generic, TypeVar
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .names import SHORTEST_ACRONYM_SLIP, acronym_slip
@@ -88,7 +89,8 @@ class TokenIndex:
         # form, so that one look-up per variant of a query finds a word one letter shorter too
         self.deletions: dict[str, int | list[int]] = {}
         self.affixes: dict[str, list[int]] = {}
-        self._similar: dict[tuple[str, bool], frozenset[int]] = {}  # similar() of words looked up since the last add
+        self._similar: dict[tuple[str, bool], frozenset[int]] = {}  # similar() of words looked up since the last new word
+        self._found: dict[tuple[str, bool], int] = {}  # how many postings those words have, since the last add
 
     def _token_id(self, token: str) -> int:
         token_id = self.vocab.get(token)
@@ -115,6 +117,7 @@ class TokenIndex:
 
     def add(self, form_id: int, skels: Sequence[str]) -> None:
         """Index form ``form_id`` under the skeletons of its words (function words left out)."""
+        self._found.clear()
         last = len(skels) - 1
         added: set[int] = set()
         for position, token in enumerate(skels):
@@ -179,24 +182,26 @@ class TokenIndex:
         best: set[int] | None = None
         best_size = 0
         for position in positions:
-            token_ids = self.similar(skels[position], fuzzy=fuzzy[position] if fuzzy else True)
+            token, token_fuzzy = skels[position], fuzzy[position] if fuzzy else True
+            token_ids = self.similar(token, fuzzy=token_fuzzy)
+            size = self._found.get((token, token_fuzzy))
+            if size is None:
+                size = self._found[(token, token_fuzzy)] = sum(map(len, map(postings.__getitem__, token_ids)))
             if len(positions) == 1:
-                best, best_size = token_ids, 0
+                best, best_size = token_ids, size
                 break
-            size = sum(len(postings[token_id]) for token_id in token_ids)
             if size and (best is None or size < best_size):
                 best, best_size = token_ids, size
-        if not best or best_size > limit:
+        if not best or (best_size > limit and len(positions) > 1):
             return set()  # nothing near, or only words so common that they tell nothing apart
-        if sum(len(postings[token_id]) for token_id in best) > limit:
+        if best_size > limit:
             if len(set(chain.from_iterable(map(postings.__getitem__, best)))) > limit:
                 return set()
         if last_within is not None and only is not None:
-            word, words, inner = skels[only], self.words, self.inner
-            best = [
-                token_id for token_id in best
-                if token_id in inner or Levenshtein.distance(word, words[token_id], score_cutoff=last_within) <= last_within
-            ]
+            last_only = list(best - self.inner)
+            near = process.extract(skels[only], list(map(self.words.__getitem__, last_only)),
+                                   scorer=Levenshtein.distance, score_cutoff=last_within, limit=None)
+            best = [*(best & self.inner), *(last_only[position] for _, _, position in near)]
         return set(chain.from_iterable(map(postings.__getitem__, best)))
 
 

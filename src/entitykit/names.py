@@ -212,6 +212,8 @@ def too_short_for_skeleton(name: Name) -> bool:
 
 def content_positions(tokens: Sequence[str]) -> list[int]:
     """Positions of the tokens that are not function words."""
+    if FUNCTION_WORDS.isdisjoint(tokens):
+        return list(range(len(tokens)))
     return [index for index, token in enumerate(tokens) if token not in FUNCTION_WORDS]
 
 
@@ -426,6 +428,11 @@ def words_apart(a: Name, b: Name, min_typo_length: int = 7) -> bool:
     """
     if a.acronym or b.acronym or same_skeleton(a, b):
         return False
+    if len(a.tokens) == 1 and len(b.tokens) == 1:  # most places: one word each
+        token_a, token_b = a.tokens[0], b.tokens[0]
+        return token_a in FUNCTION_WORDS or token_b in FUNCTION_WORDS or _no_typo(
+            token_a, token_b, a.skels[0], b.skels[0], min_typo_length
+        )
     pairs = _word_pairs(a, b)
     if isinstance(pairs, Verdict):
         return not pairs.ok

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -140,6 +140,7 @@ class _RegistryIndex:
 
     def __init__(self, registry: AliasRegistry) -> None:
         self.forms: list[str] = []  # form id -> normalised key
+        self.names: list[Name] = []  # form id -> the key parsed (never as an acronym: those are not compared)
         self.owners: list[tuple[str, ...]] = []  # form id -> entity ids
         self.last_skels: list[str] = []  # form id -> skeleton of its last word
         self.weak_forms: set[int] = set()  # a surname alone or with an initial
@@ -181,6 +182,7 @@ class _RegistryIndex:
             self.forms.append(key)
             self.owners.append(ids)
             name = parse_key(key, key in acronym_keys)
+            self.names.append(name if not name.acronym else parse_key(key, False))
             for entity_id in ids if not name.acronym else ():
                 for skel in (name.skel, name.alt) if name.alt else (name.skel,):
                     self.skeletons[skel].add(entity_id)
@@ -357,30 +359,14 @@ class Resolver:
         clean = display_form(text)
         key = normalize(text)
         cyrillic = has_cyrillic(clean)
-        # 1. exact keys: the whole form first, then compound head, genitive stem, English romanisation
-        keys: list[tuple[str, Method, float]] = [(key, "translit" if cyrillic else "exact", 100.0)]
         given_first = person_key(text) if label == "PER" else key  # Putin Wladimir Wladimirowitsch
-        if given_first != key:
-            keys.append((given_first, "alias", 100.0))
-        head = compound_head(clean)
         surface: dict[str, str] = {}  # key -> the words it was read from, when not the whole mention
-        if head:
-            keys.append((normalize(head), "alias", 95.0))
-            surface[normalize(head)] = head  # EU of EU-Staaten
-        genitive = genitive_stem(clean)
-        if genitive:
-            keys.append((normalize(genitive), "alias", 95.0))
-            if label != "PER" and genitive.endswith("e") and len(genitive) > 5:
-                keys.append((normalize(genitive[:-1]), "alias", 95.0))  # des Europarates -> Europarat
-        if label != "PER":
-            # Volkswagen AG, OAO Lukoil, Ölkonzern Rosneft -> the company; Respublika Dagestan -> Dagestan
-            for stem in (legal_form_stem(clean), leading_legal_form_stem(clean), republic_stem(clean)):
-                if stem:
-                    keys.append((normalize(stem), "alias", 95.0))
-        if cyrillic:
-            keys.append((normalize(transliterate_en(clean)), "translit", 95.0))
+        # 1. exact keys: the whole form first, then compound head, genitive stem, English
+        # romanisation; read one at a time, as most mentions stop at the first
+        keys: list[tuple[str, Method, float]] = []
         relabel: _Match | None = None  # an exact name of one entity of another label (the NER's slip)
-        for candidate_key, method, score in keys:
+        for candidate_key, method, score in _exact_keys(clean, key, given_first, label, cyrillic, surface):
+            keys.append((candidate_key, method, score))
             if not cyrillic and candidate_key in self._index.cyrillic_only:
                 continue
             ids = registry.lookup_key(candidate_key)
@@ -438,9 +424,9 @@ class Resolver:
             return _Match(entity_id, 92.0, "alias", registry[entity_id].name)
         # 3. a place GeoNames knows under this name (or a transliteration of one of its names),
         # which a registry entity names too
-        if self.gazetteer and label == "LOC" and not name.acronym:
+        if self.gazetteer and label == "LOC" and not name.acronym and (places := self._registry_places()):
             for candidate_key, _, _ in keys:
-                entity_id = self._registry_places().get(form_place(candidate_key))
+                entity_id = places.get(form_place(candidate_key))
                 if entity_id is not None:
                     return _Match(entity_id, 90.0, "gazetteer", registry[entity_id].name)
         # 3b. words abbreviated by a dot (Europ. Kommission): the one registry name they abbreviate
@@ -452,7 +438,7 @@ class Resolver:
         if name.acronym:
             return self._match_acronym(name, label, context)
         found = self._match_fuzzy(name, label, context)
-        if found is None and genitive:  # a typo in a genitive: Turkenistans
+        if found is None and (genitive := genitive_stem(clean)):  # a typo in a genitive: Turkenistans
             found = self._match_fuzzy(parse_key(normalize(genitive), False), label, context)
         return found
 
@@ -549,22 +535,19 @@ class Resolver:
         # so that the rules, not the ratios, decide
         if label == "PER":
             # a full name is decided by full names of the registry (see _person_ok)
-            weak = index.weak_forms if len(name.tokens) >= 2 else ()
-            ids = [form_id for form_id in form_ids if form_id not in weak]
-            last = index.last_skels
+            ids = list(form_ids - index.weak_forms if len(name.tokens) >= 2 else form_ids)
             # the surname rule allows at most two edits on the skeleton
-            pre = process.extract(name.skels[-1], list(map(last.__getitem__, ids)), scorer=Levenshtein.distance,
-                                  limit=None, score_cutoff=2)
-            limit = 100
+            pre = process.extract(name.skels[-1], list(map(index.last_skels.__getitem__, ids)),
+                                  scorer=Levenshtein.distance, limit=None, score_cutoff=2)
+            limit, closer = 100, 1  # a smaller distance is closer
         else:
             ids = list(form_ids)
             pre = process.extract(name.key, list(map(forms.__getitem__, ids)), scorer=fuzz.ratio, limit=None,
                                   score_cutoff=60)
-            pre = [(choice, -score, position) for choice, score, position in pre]
-            limit = 30
+            limit, closer = 30, -1  # a higher ratio is closer
         # closest first, then in registry order (a name before its aliases): which forms are
         # compared, and which of them settles an entity, never depends on the order of a set
-        pre.sort(key=lambda item: (item[1], ids[item[2]]))
+        pre.sort(key=lambda item: (closer * item[1], ids[item[2]]))
         out = []
         settled: set[tuple[str, ...]] = set()  # entities already matched as well as possible
         quick = not refused and label != "PER"
@@ -573,7 +556,7 @@ class Resolver:
             owners = index.owners[form_id]
             if owners in settled:
                 continue
-            form = parse_key(forms[form_id], False)
+            form = index.names[form_id]
             if quick and words_apart(name, form, self.min_typo_length):
                 continue
             verdict = compare(name, form, label, self.min_typo_length)
@@ -824,6 +807,34 @@ class Resolver:
         ('new:loc:minsk', 'new:loc:pinsk')
         """
         return self.clusterer.cluster(forms)
+
+
+def _exact_keys(
+    clean: str, key: str, given_first: str, label: str, cyrillic: bool, surface: dict[str, str]
+) -> Iterator[tuple[str, Method, float]]:
+    """The keys a mention is looked up by, in order, with the method and score of a hit: the
+    whole form, given name first (*Putin Wladimir Wladimirowitsch*), the compound head (*EU* of
+    *EU-Staaten*, recorded in ``surface``), the genitive stem, the name without its legal form or
+    *Republik*, the English romanisation of a Cyrillic name."""
+    yield key, "translit" if cyrillic else "exact", 100.0
+    if given_first != key:
+        yield given_first, "alias", 100.0
+    head = compound_head(clean)
+    if head:
+        surface[normalize(head)] = head
+        yield normalize(head), "alias", 95.0
+    genitive = genitive_stem(clean)
+    if genitive:
+        yield normalize(genitive), "alias", 95.0
+        if label != "PER" and genitive.endswith("e") and len(genitive) > 5:
+            yield normalize(genitive[:-1]), "alias", 95.0  # des Europarates -> Europarat
+    if label != "PER":
+        # Volkswagen AG, OAO Lukoil, Ölkonzern Rosneft -> the company; Respublika Dagestan -> Dagestan
+        for stem in (legal_form_stem(clean), leading_legal_form_stem(clean), republic_stem(clean)):
+            if stem:
+                yield normalize(stem), "alias", 95.0
+    if cyrillic:
+        yield normalize(transliterate_en(clean)), "translit", 95.0
 
 
 def river(text: str) -> Resolution:
