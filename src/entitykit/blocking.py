@@ -142,10 +142,9 @@ class TokenIndex:
             index = self.deletions
             # the token as a deletion of a word (a letter more), its deletions as deletions of a
             # word (a letter changed) or as a word (a letter less)
-            for key in (token, *deletions(token)):
-                hit = index.get(key)
-                if hit is None:
-                    continue
+            keys = deletions(token)
+            keys.append(token)
+            for hit in [hit for hit in map(index.get, keys) if hit is not None]:
                 if isinstance(hit, int):
                     found.add(hit)
                 else:

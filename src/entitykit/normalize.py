@@ -897,6 +897,13 @@ def _skeleton_once(key: str) -> str:
     return _REPEATS.sub(r"\1", key) if _REPEATS.search(key) else key
 
 
+# anything one of the steps of _skeleton_once would change: where nothing is, a pass changes nothing
+_SKELETON_STEP = re.compile("|".join((
+    _SKELETON_PATTERN.pattern, _VOWEL_H.pattern, _FINAL_U.pattern, _GLIDE.pattern, "io", _SOFT_VOWEL.pattern,
+    r"(?P<letter>.)(?P=letter)",
+)))
+
+
 def _skeleton_of_key(key: str) -> str:
     key = key.replace("-", " ")
     for _ in range(8):
@@ -904,6 +911,8 @@ def _skeleton_of_key(key: str) -> str:
         if changed == key:
             break
         key = changed
+        if not _SKELETON_STEP.search(key):
+            break  # a fixed point, found without another pass
     return key
 
 

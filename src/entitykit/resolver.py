@@ -300,12 +300,14 @@ class Resolver:
     def _labelled(self, ids: Iterable[str], label: str) -> list[tuple[str, float]]:
         """(id, penalty) for the ids whose label may match ``label``, same label first."""
         allowed = _COMPATIBLE[label]
-        out = []
-        for entity_id in ids:
-            entity_label = self.registry[entity_id].label
-            if entity_label in allowed:
-                out.append((entity_id, 0.0 if entity_label == label else self.cross_label_penalty))
-        out.sort(key=lambda item: (item[1], item[0]))
+        registry, penalty = self.registry, self.cross_label_penalty
+        out = [
+            (entity_id, 0.0 if entity_label == label else penalty)
+            for entity_id in ids
+            if (entity_label := registry[entity_id].label) in allowed
+        ]
+        if len(out) > 1:
+            out.sort(key=lambda item: (item[1], item[0]))
         return out
 
     def _pick(self, ids: Iterable[str], label: str, context: str | None, key: str) -> tuple[str, float] | None:
