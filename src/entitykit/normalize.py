@@ -802,8 +802,8 @@ def normalize(text: str) -> str:
     >>> normalize("Лукашенко")
     'lukaschenko'
     """
-    if text.isascii() and _PLAIN_TEXT.fullmatch(text):
-        # the common case (plain Latin words) in one step; same result as the full path
+    if (text.isascii() or "ʃ" in text or "ʧ" in text) and _PLAIN_KEY.fullmatch(text):
+        # the common case (plain Latin words, or a skeleton) in one step; same result as the full path
         key = text.lower()
         first = key.split(" ", 1)[0]
         if " " not in key or not (first in ("st", "saint") or _is_folded_title(first)):  # Vize-Premier too
@@ -843,6 +843,7 @@ def web_address_name(text: str) -> str:
 
 _SIMPLE_KEY = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
 _PLAIN_TEXT = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9ʃʧ]+(?:[ -][A-Za-z0-9ʃʧ]+)*")  # plain text, or a skeleton (skeleton())
 
 
 def _normalize_once(text: str) -> str:
