@@ -332,7 +332,7 @@ MUTANTS = [
     Mutant(
         38, "gazetteer: a place name the registry lacks does not find the registry entity of its place",
         RESOLVER,
-        "entity_id = self._registry_places().get(form_place(candidate_key))",
+        "entity_id = places.get(form_place(candidate_key))",
         "entity_id = None",
         ("tests/test_gazetteer.py::test_a_place_name_the_registry_lacks_finds_the_registry_entity_of_its_place",),
     ),
@@ -911,7 +911,7 @@ MUTANTS = [
     Mutant(
         120, "resolver: a typo in a genitive is not matched on its stem (Turkenistans)",
         "src/entitykit/resolver.py",
-        "        if found is None and genitive:  # a typo in a genitive: Turkenistans\n",
+        "        if found is None and (genitive := genitive_stem(clean)):  # a typo in a genitive: Turkenistans\n",
         "        if False:\n",
         ("tests/test_resolver.py::test_a_typo_in_a_genitive_is_matched_on_the_stem_with_the_same_rules",),
     ),
@@ -1002,8 +1002,8 @@ MUTANTS = [
     Mutant(
         133, "resolver: a transliteration of a place's name does not find the registry entity of that place",
         "src/entitykit/resolver.py",
-        "                entity_id = self._registry_places().get(form_place(candidate_key))\n",
-        "                entity_id = self._registry_places().get(gazetteer_place(candidate_key))\n",
+        "                entity_id = places.get(form_place(candidate_key))\n",
+        "                entity_id = places.get(gazetteer_place(candidate_key))\n",
         ("tests/test_gazetteer.py::test_a_transliteration_of_a_place_s_name_finds_the_registry_entity_of_that_place",),
     ),
     Mutant(
@@ -1209,6 +1209,69 @@ MUTANTS = [
         '        return (last in TITLES and len(last) > _SHORTEST_TITLE_WORD) or last.endswith(TITLE_ENDINGS)',
         '        return last in TITLES or last.endswith(TITLE_ENDINGS)',
         ('tests/test_normalize.py::test_a_hyphenated_title_goes_in_any_script_but_not_an_abbreviation_after_a_hyphen',),
+    ),
+    Mutant(
+        163, 'resolver: candidates at one distance are compared in reverse registry order (an alias before the name)',
+        RESOLVER,
+        '        pre.sort(key=lambda item: (closer * item[1], ids[item[2]]))',
+        '        pre.sort(key=lambda item: (closer * item[1], -ids[item[2]]))',
+        ('tests/test_resolver.py::test_a_typo_as_close_to_the_name_as_to_an_alias_is_matched_to_the_name',),
+    ),
+    Mutant(
+        164, 'names: the quick test allows no edit at all (says apart what compare would accept)',
+        NAMES,
+        '    allowed = 2 if shorter >= 8 and longer >= 10 else 1\n    return (\n        shorter < min_length',
+        '    allowed = 0\n    return (\n        shorter < min_length',
+        ('tests/test_names.py::test_the_quick_test_never_refuses_a_pair_the_comparison_accepts',),
+    ),
+    Mutant(
+        165, 'blocking: a new word leaves the remembered answers in place',
+        'src/entitykit/blocking.py',
+        '            self.postings.append([])\n            self._similar.clear()\n',
+        '            self.postings.append([])\n',
+        ('tests/test_blocking.py::test_words_added_after_a_lookup_are_found_by_the_next_one',),
+    ),
+    Mutant(
+        166, 'blocking: a word is not indexed under its own form (a query one letter longer misses it)',
+        'src/entitykit/blocking.py',
+        '                keys.add(token)  # a deletion of a query one letter longer\n',
+        '                pass\n',
+        ('tests/test_blocking.py::test_a_word_one_letter_shorter_or_longer_or_changed_is_found',),
+    ),
+    Mutant(
+        167, 'blocking: a surname filter drops words that also stand before another word',
+        'src/entitykit/blocking.py',
+        '            best = [*(best & self.inner), *(last_only[position] for _, _, position in near)]',
+        '            best = [last_only[position] for _, _, position in near]',
+        ('tests/test_blocking.py::test_a_surname_the_index_knows_too_far_away_is_left_out_and_a_given_name_never',),
+    ),
+    Mutant(
+        168, 'blocking: the remembered sizes of words outlive a new form',
+        'src/entitykit/blocking.py',
+        '        self._found.clear()\n',
+        '',
+        ('tests/test_blocking.py::test_the_rarest_word_is_chosen_by_the_forms_indexed_now',),
+    ),
+    Mutant(
+        169, 'normalize: the skeleton stops after one pass that changed something',
+        'src/entitykit/normalize.py',
+        '        if not _SKELETON_STEP.search(key):',
+        '        if True:',
+        ('tests/test_names.py::test_a_skeleton_settles_over_as_many_passes_as_it_needs',),
+    ),
+    Mutant(
+        170, 'knowledge: every plain word is taken for one wordfreq has not seen (Busch is no common word)',
+        'src/entitykit/knowledge.py',
+        '    if threshold > 0 and word.isascii() and word.islower() and word not in wordfreq.get_frequency_dict("de", wordlist):',
+        '    if threshold > 0 and word.isascii() and word.islower():',
+        ('tests/test_names.py::test_known_names_are_never_spelling_variants_of_each_other',),
+    ),
+    Mutant(
+        171, 'knowledge: a place unknown to the gazetteer on one side makes two known places of the pair',
+        'src/entitykit/knowledge.py',
+        '        if place_a is None:\n            return False\n',
+        '        if place_a is None:\n            return True\n',
+        ('tests/test_names.py::test_a_typo_of_a_known_place_is_a_typo_of_it_whichever_side_it_is_on',),
     ),
 ]
 

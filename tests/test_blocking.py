@@ -76,3 +76,55 @@ def test_words_up_to_the_bound_keep_their_one_edit_neighbours():
     word = "b" * (MAX_VARIANT_LENGTH - 1) + "c"
     index.add(0, [word])
     assert index.candidates(["b" * (MAX_VARIANT_LENGTH - 1) + "d"]) == {0}
+
+
+# --- speed without a change in what is found (issue 10, resolver speed) ----------------------
+
+
+def test_a_word_one_letter_shorter_or_longer_or_changed_is_found():
+    # each word is indexed under its own form as well as its one-deletion variants
+    index = TokenIndex()
+    for form_id, word in enumerate(["wolfowitsch", "minsk", "kalosk"]):
+        index.add(form_id, [word])
+    assert index.candidates(["wolfowitch"]) == {0}  # a letter less
+    assert index.candidates(["wolfowutsch"]) == {0}  # a letter changed
+    assert index.candidates(["mins"]) == {1}  # the query is a deletion of the word
+    # a letter more, in words too short for the first-and-last-letters key
+    assert index.candidates(["kalossk"]) == {2} and index.candidates(["minskk"]) == {1}
+
+
+def test_words_added_after_a_lookup_are_found_by_the_next_one():
+    # the index remembers what it answered; growing must not leave stale answers
+    index = TokenIndex()
+    index.add(0, ["wolfowitsch"])
+    assert index.candidates(["wolfowutsch"]) == {0}
+    index.add(1, ["wolfowutsch"])
+    assert index.candidates(["wolfowutsch"]) == {0, 1}
+    index.add(2, ["alexander", "wolfowutsch"])  # a known word in a new form
+    assert index.candidates(["wolfowutsch"]) == {0, 1, 2}
+
+
+def test_a_surname_the_index_knows_too_far_away_is_left_out_and_a_given_name_never():
+    index = TokenIndex()
+    forms = ["Alexander Kalomarow", "Alexander Kalabarow", "Kalibarow Alexander", "Xenia Kalomarew"]
+    for form_id, text in enumerate(forms):
+        index.add(form_id, parse(text).skels)
+    query = parse("Alexander Kalomarov").skels
+    everything = index.candidates(query, only=1)
+    near = index.candidates(query, only=1, last_within=1)
+    # Kalabarow and Kalibarow (found by their first and last three letters) are two edits from
+    # Kalomarov: Kalabarow is only ever a last word, so form 1 is left out; Kalibarow stands
+    # before another word, so form 2 stays, and its last word is for the caller to check
+    assert everything == {0, 1, 2, 3} and near == {0, 2, 3}
+    assert index.candidates(query, only=1, last_within=2) == everything
+
+
+def test_the_rarest_word_is_chosen_by_the_forms_indexed_now():
+    # the index remembers how many forms a word's neighbours have; adding forms must renew it
+    index = TokenIndex()
+    index.add(0, ["kalomarsk", "bank"])
+    index.add(1, ["nowodonsk", "bank"])
+    assert index.candidates(["kalomarsk", "bank"]) == {0}  # kalomarsk is the rarer word
+    for form_id in range(2, 6):
+        index.add(form_id, ["kalomarsk", "union"])
+    assert index.candidates(["kalomarsk", "bank"]) == {0, 1}  # now bank is

@@ -217,6 +217,20 @@ def test_exact_hits_never_pay_for_fuzzy_scoring(resolver, monkeypatch):
     assert asked == ["alexander wolfowutsch"]
 
 
+def test_a_typo_as_close_to_the_name_as_to_an_alias_is_matched_to_the_name():
+    # candidates at one distance are compared in registry order, the name before its aliases: the
+    # first that fits settles the entity, so which spelling is shown never depends on a set's order
+    registry = AliasRegistry.from_sources([
+        {"id": "per:boris-woltuparow", "label": "PER", "name": "Boris Woltuparow",
+         "aliases": ["Boris Voltuparov", "Woltuparow"]},
+        {"id": "per:oleg-schawkokoew", "label": "PER", "name": "Oleg Schawkokoew", "aliases": ["Oleg Shavkokoev"]},
+    ])
+    resolver = Resolver(registry)
+    found = [resolver.resolve(text, "PER") for text in ("Boris Woetuparow", "Oleg Schaakokoew")]
+    assert [(r.entity_id, r.matched, r.score) for r in found] == [
+        ("per:boris-woltuparow", "Boris Woltuparow", 96.3), ("per:oleg-schawkokoew", "Oleg Schawkokoew", 95.3)]
+
+
 def test_candidates_explain_the_decision(resolver):
     candidates = resolver.candidates("Wolfowutsch", "PER")
     assert all(isinstance(candidate, Candidate) for candidate in candidates)

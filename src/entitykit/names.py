@@ -188,6 +188,8 @@ def inflection_stem(token: str) -> str:
     >>> inflection_stem("europaeischen"), inflection_stem("minsker")
     ('europaeisch', 'minsk')
     """
+    if not token.endswith(_INFLECTIONS):
+        return token
     for ending in _INFLECTIONS:
         if token.endswith(ending) and len(token) - len(ending) >= 4:
             return token[: -len(ending)]
