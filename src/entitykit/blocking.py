@@ -18,7 +18,7 @@ cluster numbers) is up to them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from itertools import chain
 from typing import Generic, TypeVar
 
