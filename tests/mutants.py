@@ -1220,8 +1220,8 @@ MUTANTS = [
     Mutant(
         164, 'names: the quick test allows no edit at all (says apart what compare would accept)',
         NAMES,
-        '    allowed = 2 if shorter >= 8 and longer >= 10 else 1\n    return (\n        shorter < min_length',
-        '    allowed = 0\n    return (\n        shorter < min_length',
+        '    shorter, allowed = _typo_allowance(token_a, token_b)\n    return (',
+        '    shorter, allowed = _typo_allowance(token_a, token_b)[0], 0\n    return (',
         ('tests/test_names.py::test_the_quick_test_never_refuses_a_pair_the_comparison_accepts',),
     ),
     Mutant(

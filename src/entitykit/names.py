@@ -276,6 +276,12 @@ def _tails_agree(tail_a: str, tail_b: str, surname: bool) -> bool:
     )
 
 
+def _typo_allowance(token_a: str, token_b: str) -> tuple[int, int]:
+    """(letters of the shorter word, edits a typo may make): two for long words, else one."""
+    shorter, longer = sorted((len(token_a), len(token_b)))
+    return shorter, 2 if shorter >= 8 and longer >= 10 else 1
+
+
 def typo_reason(
     token_a: str, token_b: str, skel_a: str, skel_b: str, min_length: int, surname: bool = False
 ) -> str | None:
@@ -286,12 +292,11 @@ def typo_reason(
     """
     if token_a == token_b or skel_a == skel_b:
         return None
-    shorter, longer = sorted((len(token_a), len(token_b)))
+    shorter, allowed = _typo_allowance(token_a, token_b)
     if shorter < min_length:
         return f"'{token_a}' vs '{token_b}': too short for a typo (< {min_length} letters)"
     if skel_a[:1] != skel_b[:1]:
         return f"'{token_a}' vs '{token_b}': first letters differ"
-    allowed = 2 if shorter >= 8 and longer >= 10 else 1
     distance = Levenshtein.distance(skel_a, skel_b)
     if distance > allowed:
         return f"'{token_a}' vs '{token_b}': {distance} edits (at most {allowed} allowed)"
@@ -430,11 +435,6 @@ def words_apart(a: Name, b: Name, min_typo_length: int = 7) -> bool:
     """
     if a.acronym or b.acronym or same_skeleton(a, b):
         return False
-    if len(a.tokens) == 1 and len(b.tokens) == 1:  # most places: one word each
-        token_a, token_b = a.tokens[0], b.tokens[0]
-        return token_a in FUNCTION_WORDS or token_b in FUNCTION_WORDS or _no_typo(
-            token_a, token_b, a.skels[0], b.skels[0], min_typo_length
-        )
     pairs = _word_pairs(a, b)
     if isinstance(pairs, Verdict):
         return not pairs.ok
@@ -448,8 +448,7 @@ def _no_typo(token_a: str, token_b: str, skel_a: str, skel_b: str, min_length: i
     """The refusals of :func:`typo_reason` that need no more than a length and one distance."""
     if token_a == token_b or skel_a == skel_b:
         return False
-    shorter, longer = (len(token_a), len(token_b)) if len(token_a) <= len(token_b) else (len(token_b), len(token_a))
-    allowed = 2 if shorter >= 8 and longer >= 10 else 1
+    shorter, allowed = _typo_allowance(token_a, token_b)
     return (
         shorter < min_length
         or skel_a[:1] != skel_b[:1]
@@ -461,6 +460,8 @@ def _word_pairs(a: Name, b: Name) -> Verdict | list[tuple[int, int]]:
     """How two names of a place or organisation compare word by word: a verdict when their
     words settle it (different numbers of words, the same words with other endings or in another
     order), else the positions of the words to compare as spellings of one word."""
+    if len(a.tokens) == 1 == len(b.tokens) and a.tokens[0] not in FUNCTION_WORDS and b.tokens[0] not in FUNCTION_WORDS:
+        return [(0, 0)]  # most places: one word each
     content_a, content_b = content_positions(a.tokens), content_positions(b.tokens)
     if len(content_a) != len(content_b) or not content_a:
         return Verdict(False, fuzz.ratio(a.key, b.key), "different number of words")
